@@ -1,0 +1,129 @@
+# Build, serve, test and publish the news-digest site.
+# Variables follow Pelican's quickstart Makefile; every target that needs the
+# project's tools first creates .venv (python3 -m venv) and installs into it.
+
+PY ?= python3
+VENV ?= .venv
+VENV_BIN = $(VENV)/bin
+VENV_PY = $(VENV_BIN)/python
+STAMP = $(VENV)/.installed
+
+PELICAN ?= $(VENV_BIN)/pelican
+PELICANOPTS ?=
+
+INPUTDIR ?= content
+OUTPUTDIR ?= output
+CONFFILE ?= pelicanconf.py
+PUBLISHCONF ?= publishconf.py
+PLUGINDIR ?= plugins
+
+GITHUB_PAGES_BRANCH ?= gh-pages
+GITHUB_PAGES_COMMIT_MESSAGE ?= Generate Pelican site
+
+# Number of generated dumps for `make bench`.
+N ?= 2000
+
+DEBUG ?= 0
+ifeq ($(DEBUG), 1)
+	PELICANOPTS += -D
+endif
+
+RELATIVE ?= 0
+ifeq ($(RELATIVE), 1)
+	PELICANOPTS += --relative-urls
+endif
+
+# STRICT=1: any warning fails the build (Pelican otherwise exits 0 when a file
+# could not be read or a plugin failed to load).
+STRICT ?= 0
+ifeq ($(STRICT), 1)
+	PELICANOPTS += --fatal warnings
+endif
+
+SERVER ?= 127.0.0.1
+PORT ?= 0
+ifneq ($(PORT), 0)
+	PELICANOPTS += -p $(PORT)
+endif
+
+.DEFAULT_GOAL := help
+
+help:
+	@echo 'Makefile for the news-digest site'
+	@echo
+	@echo 'Usage:'
+	@echo '   make install          create $(VENV) and install the project with its test tools'
+	@echo '   make install-system   install Debian packages the tests use (chromium; as root only)'
+	@echo '   make html             build the site into $(OUTPUTDIR)/ with $(CONFFILE)'
+	@echo '   make serve [PORT=8000]  serve $(OUTPUTDIR)/ at http://localhost:8000'
+	@echo '   make devserver [PORT=8000]  build, serve, and rebuild when a dump, the theme,'
+	@echo '                         the settings or the plugin changes'
+	@echo '   make publish          build the site for publishing with $(PUBLISHCONF)'
+	@echo '   make github           publish, then push $(OUTPUTDIR)/ to the $(GITHUB_PAGES_BRANCH) branch'
+	@echo '   make test             run the test suite'
+	@echo '   make lint             check the code with ruff'
+	@echo '   make bench [N=2000]   time a build of N generated dumps'
+	@echo '   make clean            remove $(OUTPUTDIR)/ and caches'
+	@echo
+	@echo 'Set STRICT=1 to fail the build on any warning, DEBUG=1 for debug output,'
+	@echo 'RELATIVE=1 for relative URLs.'
+
+# The stamp is newer than pyproject.toml once the install has finished, so the
+# install runs again when the dependencies change.
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(VENV_PY) -m pip install --quiet --upgrade pip
+	$(VENV_PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+# Chromium for browser tests, from Debian. Needs root and apt-get; elsewhere
+# it only says what is missing.
+install-system:
+	@if [ -x /usr/bin/chromium ]; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo 'Installing chromium with apt-get'; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo 'note: /usr/bin/chromium is missing; browser tests will be skipped' \
+			'(install it with: apt-get install chromium)'; \
+	fi
+
+html: $(STAMP)
+	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+serve: $(STAMP)
+	"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(SERVER) $(PELICANOPTS)
+
+# Pelican's autoreload watches the content, the theme and the settings file;
+# a change to the plugin's code needs a new process, so watchfiles (installed
+# with Pelican) restarts the whole server when a file in $(PLUGINDIR)/ changes.
+devserver: $(STAMP)
+	"$(VENV_BIN)/watchfiles" --filter python \
+		'"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(SERVER) $(PELICANOPTS)' \
+		"$(PLUGINDIR)"
+
+publish: $(STAMP)
+	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+
+github: publish
+	touch "$(OUTPUTDIR)/.nojekyll"
+	"$(VENV_BIN)/ghp-import" -n -p -f -m "$(GITHUB_PAGES_COMMIT_MESSAGE)" \
+		-b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)"
+
+test: $(STAMP) install-system
+	$(VENV_PY) -m pytest
+
+lint: $(STAMP)
+	"$(VENV_BIN)/ruff" check .
+
+bench: $(STAMP)
+	$(VENV_PY) bench/run.py --dumps $(N)
+
+clean:
+	rm -rf "$(OUTPUTDIR)" cache .pytest_cache .ruff_cache
+
+.PHONY: help install install-system html serve devserver publish github test lint bench clean
