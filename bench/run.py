@@ -1,0 +1,730 @@
+"""Build-speed benchmark: our Pelican site vs stock Pelican vs Hugo on the same content.
+
+    .venv/bin/python bench/run.py --dumps 2000 --runs 3
+
+Generates ``--dumps`` synthetic dumps (bench/generate.py), then for each builder measures, as
+medians over ``--runs`` runs, a cold build (no output, no cache), a rebuild with nothing
+changed and a rebuild after adding one dump: wall time, HTML pages written per second, the
+child's peak RSS (os.wait4) and output bytes per dump. It also times the parser in-process on
+all the dumps (one core). Figures are saved as JSON in bench/results/ (one file per dump
+count) and docs/benchmarks.md is rewritten from every saved result, with the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+VENV_BIN = REPO / ".venv" / "bin"
+SCENARIOS = ("cold", "noop", "add_one")
+SCENARIO_LABEL = {
+    "cold": "cold build",
+    "noop": "rebuild, nothing changed",
+    "add_one": "rebuild, one dump added",
+}
+BUILDER_LABEL = {
+    "ours": "news-digest (our Pelican site)",
+    "stock": "stock Pelican, simple theme, Markdown",
+    "hugo": "Hugo, minimal layouts, Markdown",
+}
+
+
+def venv_tool(name: str) -> str:
+    p = VENV_BIN / name
+    if p.exists():
+        return str(p)
+    found = shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} not found (looked in .venv/bin and PATH)")
+    return found
+
+
+def venv_python() -> str:
+    p = VENV_BIN / "python"
+    return str(p) if p.exists() else sys.executable
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Measure:
+    wall: float
+    rss_mb: float  # peak resident set of the child, MiB
+    html_written: int
+    output_bytes: int
+    output_files: int
+    rc: int
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.html_written / self.wall if self.wall else 0.0
+
+
+def run_child(cmd: list[str], log: Path, cwd: Path, timeout: float) -> tuple[float, float, int]:
+    """Run ``cmd``; return (wall seconds, peak RSS MiB, exit code) of that child alone."""
+    with open(log, "wb") as fh:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+    rc = os.waitstatus_to_exitcode(status)
+    proc.returncode = rc  # reaped by wait4; tell Popen so it does not wait again
+    return wall, usage.ru_maxrss / 1024.0, rc
+
+
+def scan_output(out: Path, since: float) -> tuple[int, int, int]:
+    """(HTML files modified at or after ``since``, total bytes, total files) under ``out``."""
+    html = size = files = 0
+    for dirpath, _, names in os.walk(out):
+        for n in names:
+            st = os.stat(os.path.join(dirpath, n))
+            files += 1
+            size += st.st_size
+            if n.endswith(".html") and st.st_mtime >= since:
+                html += 1
+    return html, size, files
+
+
+# --------------------------------------------------------------------------- builders
+
+
+class Builder:
+    name = ""
+
+    def __init__(self, work: Path, lay: generate.Layout, timeout: float):
+        self.work = work / self.name
+        self.lay = lay
+        self.timeout = timeout
+        self.out = self.work / "output"
+        self.cache = self.work / "cache"
+        self.logs = self.work / "logs"
+
+    # content folder and the one file kept back for the add-one rebuild
+    def content_dir(self) -> Path:
+        raise NotImplementedError
+
+    def extra_file(self) -> Path:
+        raise NotImplementedError
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(exist_ok=True)
+
+    def clean(self) -> None:
+        for p in (self.out, self.cache):
+            if p.exists():
+                shutil.rmtree(p)
+
+    def added_path(self) -> Path:
+        return self.content_dir() / self.extra_file().name
+
+    def add_one(self) -> None:
+        shutil.copy2(self.extra_file(), self.added_path())
+
+    def remove_one(self) -> None:
+        self.added_path().unlink(missing_ok=True)
+
+    def build(self, label: str) -> Measure:
+        # File systems keep mtimes at a coarser grain than perf_counter; step back a little.
+        since = time.time() - 0.01
+        log = self.logs / f"{label}.log"
+        wall, rss, rc = run_child(self.command(), log, REPO, self.timeout)
+        if rc != 0:
+            tail = log.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{self.name} build failed ({rc}):\n{tail}")
+        html, size, files = scan_output(self.out, since)
+        return Measure(wall, rss, html, size, files, rc)
+
+
+class OursBuilder(Builder):
+    name = "ours"
+
+    def __init__(self, work, lay, timeout, settings: Path, subdir: str):
+        super().__init__(work, lay, timeout)
+        self.settings = settings
+        self.content_root = self.work / "content"
+        self.subdir = subdir
+
+    def prepare(self) -> None:
+        super().prepare()
+        # The repo's settings may read dumps from a sub-folder of PATH (ARTICLE_PATHS).
+        if self.content_root.exists() or self.content_root.is_symlink():
+            if self.content_root.is_symlink():
+                self.content_root.unlink()
+            else:
+                shutil.rmtree(self.content_root)
+        if self.subdir:
+            target = self.content_root / self.subdir
+            target.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            target = self.content_root
+        shutil.copytree(self.lay.dumps, target)
+
+    def content_dir(self) -> Path:
+        return self.content_root / self.subdir if self.subdir else self.content_root
+
+    def extra_file(self) -> Path:
+        return next(self.lay.extra_dump.iterdir())
+
+    def command(self) -> list[str]:
+        return [
+            venv_tool("pelican"),
+            str(self.content_root),
+            "-s", str(self.settings),
+            "-o", str(self.out),
+            "--cache-path", str(self.cache),
+            "--fatal", "errors",
+            "-q",
+        ]
+
+
+STOCK_SETTINGS = """\
+# Stock Pelican for the benchmark baseline: built-in "simple" theme, Markdown content.
+AUTHOR = "Bench"
+SITENAME = "News digest benchmark"
+SITEURL = "http://localhost"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+THEME = "simple"
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "mtime"
+"""
+
+
+class StockBuilder(Builder):
+    name = "stock"
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.settings = self.work / "stockconf.py"
+        self.settings.write_text(STOCK_SETTINGS, encoding="utf-8")
+
+    def content_dir(self) -> Path:
+        return self.lay.markdown
+
+    def extra_file(self) -> Path:
+        return next(self.lay.extra_markdown.iterdir())
+
+    def command(self) -> list[str]:
+        return [
+            venv_tool("pelican"),
+            str(self.lay.markdown),
+            "-s", str(self.settings),
+            "-o", str(self.out),
+            "--cache-path", str(self.cache),
+            "--fatal", "errors",
+            "-q",
+        ]
+
+
+class HugoBuilder(Builder):
+    name = "hugo"
+
+    def clean(self) -> None:
+        super().clean()
+        res = self.lay.hugo / "resources"
+        if res.exists():
+            shutil.rmtree(res)
+
+    def content_dir(self) -> Path:
+        return self.lay.hugo / "content" / "posts"
+
+    def extra_file(self) -> Path:
+        return next(self.lay.extra_hugo.iterdir())
+
+    def command(self) -> list[str]:
+        return [
+            shutil.which("hugo") or "hugo",
+            "--quiet",
+            "-s", str(self.lay.hugo),
+            "-d", str(self.out),
+            "--cacheDir", str(self.cache),
+        ]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def ensure_markdown() -> str:
+    """Python-Markdown is needed by stock Pelican for .md files: install it on demand."""
+    py = venv_python()
+    probe = [py, "-c", "import markdown; print(markdown.__version__)"]
+    r = subprocess.run(probe, capture_output=True, text=True)
+    if r.returncode != 0:
+        print("installing Python-Markdown into the venv (bench-only dependency) ...")
+        subprocess.run([py, "-m", "pip", "install", "-q", "markdown>=3.5"], check=True)
+        r = subprocess.run(probe, capture_output=True, text=True, check=True)
+    return r.stdout.strip()
+
+
+def ours_status() -> str | None:
+    """None when the plugin looks buildable, else the reason it does not."""
+    conf = REPO / "pelicanconf.py"
+    if not conf.exists():
+        return "pelicanconf.py is missing"
+    init = REPO / "plugins" / "news_digest" / "__init__.py"
+    if not init.exists() or "def register" not in init.read_text(encoding="utf-8"):
+        return "plugins/news_digest/__init__.py has no register()"
+    return None
+
+
+def ours_subdir(conf: Path) -> str:
+    """The folder under PATH where the repo's settings expect dumps ("" for PATH itself)."""
+    code = (
+        "import json, sys\n"
+        "from pelican.settings import read_settings\n"
+        "s = read_settings(sys.argv[1])\n"
+        "print(json.dumps(list(s.get('ARTICLE_PATHS') or [''])))\n"
+    )
+    r = subprocess.run(
+        [venv_python(), "-c", code, str(conf)], capture_output=True, text=True, cwd=REPO
+    )
+    if r.returncode != 0:
+        return ""
+    paths = json.loads(r.stdout.strip().splitlines()[-1])
+    return "" if not paths or paths[0] in ("", ".") else paths[0]
+
+
+def parser_throughput(files: list[Path], runs: int) -> dict:
+    """MB/s of news_digest.parser.parse_bytes over all the dumps, in this process."""
+    sys.path.insert(0, str(REPO / "plugins"))
+    from news_digest.parser import parse_bytes  # type: ignore[import-not-found]
+
+    blobs = [(f.name, f.read_bytes()) for f in files]
+    total = sum(len(b) for _, b in blobs)
+
+    def call(name: str, data: bytes):
+        try:
+            return parse_bytes(data, name)
+        except TypeError:
+            return parse_bytes(data)
+
+    for name, data in blobs[:20]:  # warm-up
+        call(name, data)
+    times = []
+    for _ in range(max(1, runs)):
+        t0 = time.perf_counter()
+        for name, data in blobs:
+            call(name, data)
+        times.append(time.perf_counter() - t0)
+    t = statistics.median(times)
+    return {
+        "bytes": total,
+        "files": len(blobs),
+        "seconds": t,
+        "mb_per_s": total / 1e6 / t,
+        "dumps_per_s": len(blobs) / t,
+    }
+
+
+def first_line(cmd: list[str]) -> str:
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "n/a"
+    out = (r.stdout or r.stderr).strip().splitlines()
+    return out[0] if out else "n/a"
+
+
+def machine_info() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    hugo = shutil.which("hugo")
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram": ram,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": first_line([venv_python(), "--version"]),
+        "pelican": first_line([venv_tool("pelican"), "--version"]),
+        "markdown": first_line(
+            [venv_python(), "-c", "import markdown; print(markdown.__version__)"]
+        ),
+        "hugo": first_line([hugo, "version"]) if hugo else "not installed",
+    }
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class BuilderResult:
+    runs: dict[str, list[dict]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
+    html_total: int = 0
+
+    def median(self, scenario: str, key: str) -> float:
+        vals = [r[key] for r in self.runs[scenario]]
+        return statistics.median(vals) if vals else float("nan")
+
+
+def run_builder(b: Builder, runs: int, n: int) -> dict:
+    b.prepare()
+    res = BuilderResult()
+    try:
+        for r in range(runs):
+            b.remove_one()
+            b.clean()
+            for scen in SCENARIOS:
+                if scen == "add_one":
+                    b.add_one()
+                m = b.build(f"run{r + 1}-{scen}")
+                rec = asdict(m)
+                rec["pages_per_s"] = m.pages_per_s
+                rec["bytes_per_dump"] = m.output_bytes / (n + (scen == "add_one"))
+                res.runs[scen].append(rec)
+                print(
+                    f"  {b.name:5} run {r + 1} {scen:7} {m.wall:7.2f} s  "
+                    f"{m.rss_mb:7.1f} MiB  {m.html_written:6d} html  "
+                    f"{rec['bytes_per_dump'] / 1024:6.1f} KiB/dump",
+                    flush=True,
+                )
+    finally:
+        b.remove_one()
+    summary = {}
+    for scen in SCENARIOS:
+        summary[scen] = {
+            k: res.median(scen, k)
+            for k in ("wall", "rss_mb", "html_written", "pages_per_s", "bytes_per_dump",
+                      "output_bytes", "output_files")
+        }
+    return {"summary": summary, "runs": res.runs}
+
+
+def fmt_table(result: dict) -> list[str]:
+    rows = [
+        "| builder | build | wall s | pages/s | peak RSS MiB | output KiB/dump | HTML written |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, br in result["builders"].items():
+        for scen in SCENARIOS:
+            s = br["summary"][scen]
+            rows.append(
+                f"| {name} | {SCENARIO_LABEL[scen]} | {s['wall']:.2f} | {s['pages_per_s']:.0f} "
+                f"| {s['rss_mb']:.0f} | {s['bytes_per_dump'] / 1024:.1f} "
+                f"| {s['html_written']:.0f} |"
+            )
+    return rows
+
+
+def ratios(result: dict) -> list[str]:
+    b = result["builders"]
+    if "ours" not in b:
+        return []
+    rows = []
+    for other in ("hugo", "stock"):
+        if other not in b:
+            continue
+        for scen in SCENARIOS:
+            o, x = b["ours"]["summary"][scen], b[other]["summary"][scen]
+            rows.append(
+                f"| ours / {other} | {SCENARIO_LABEL[scen]} | {o['wall'] / x['wall']:.2f}× "
+                f"| {o['rss_mb'] / x['rss_mb']:.2f}× "
+                f"| {o['bytes_per_dump'] / x['bytes_per_dump']:.2f}× |"
+            )
+    if not rows:
+        return []
+    return [
+        "| ratio | build | wall time | peak RSS | output per dump |",
+        "| --- | --- | ---: | ---: | ---: |",
+        *rows,
+    ]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def load_results(results_dir: Path) -> dict[int, dict]:
+    out = {}
+    for p in sorted(results_dir.glob("results-*.json")):
+        data = json.loads(p.read_text(encoding="utf-8"))
+        out[int(data["dumps"])] = data
+    return out
+
+
+def targets(all_results: dict[int, dict]) -> list[str]:
+    def ours(n: int, scen: str, key: str):
+        r = all_results.get(n)
+        if not r or "ours" not in r["builders"]:
+            return None
+        return r["builders"]["ours"]["summary"][scen][key]
+
+    rows = ["| target | measured | status |", "| --- | --- | --- |"]
+
+    def row(text: str, value, ok, unit_fmt: str) -> None:
+        if value is None:
+            rows.append(f"| {text} | not measured yet | — |")
+        else:
+            rows.append(f"| {text} | {unit_fmt.format(value)} | {'met' if ok else 'not met'} |")
+
+    c = ours(2000, "cold", "wall")
+    h = None
+    if 2000 in all_results and "hugo" in all_results[2000]["builders"]:
+        h = all_results[2000]["builders"]["hugo"]["summary"]["cold"]["wall"]
+    if c is not None and h:
+        row("cold build, 2,000 dumps ≤ 1.5 × Hugo", c / h, c / h <= 1.5,
+            "{:.2f} × Hugo (" + f"{c:.2f} s vs {h:.2f} s)")
+    else:
+        row("cold build, 2,000 dumps ≤ 1.5 × Hugo", None, False, "")
+    v = ours(10000, "cold", "wall")
+    row("cold build, 10,000 dumps ≤ 20 s", v, v is not None and v <= 20, "{:.2f} s")
+    v = ours(10000, "cold", "rss_mb")
+    row("peak memory, 10,000 dumps ≤ 300 MB", v, v is not None and v * 1.048576 <= 300,
+        "{:.0f} MiB")
+    v = ours(10000, "add_one", "wall")
+    row("add one dump to 10,000: rebuild ≤ 2 s", v, v is not None and v <= 2, "{:.2f} s")
+    v = ours(10000, "cold", "bytes_per_dump")
+    row("output ≤ 10 KB per dump at 10,000 (all files)", v,
+        v is not None and v <= 10_000, "{:,.0f} bytes")
+    best = None
+    for n in sorted(all_results, reverse=True):
+        p = all_results[n].get("parser")
+        if p:
+            best = (n, p["mb_per_s"])
+            break
+    if best:
+        row("parser ≥ 10 MB/s per core", best[1], best[1] >= 10,
+            "{:.1f} MB/s" + f" ({best[0]:,} dumps)")
+    else:
+        row("parser ≥ 10 MB/s per core", None, False, "")
+    return rows
+
+
+def write_report(path: Path, all_results: dict[int, dict]) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Build speed of the news-digest site against stock Pelican and Hugo on the same",
+        "synthetic content. Reproduce with `make bench N=2000` (or",
+        "`.venv/bin/python bench/run.py --dumps 2000 --runs 3`); the dumps come from",
+        "`bench/generate.py` (seeded, so the same N gives the same files): dated across many",
+        "days, 12–20 paragraphs and 20–30 headlines per dump in all three styles, with page",
+        "furniture, a truncated title, a summary-only block, a repeat and reference items.",
+        "",
+        "What is measured, for each builder (medians over the runs):",
+        "",
+        "- **cold build**: empty output folder, no cache;",
+        "- **rebuild, nothing changed**: the same command again (caches kept);",
+        "- **rebuild, one dump added**: one more dump in the content, then the same command.",
+        "",
+        "*wall s* is the child process's wall time; *pages/s* is HTML files written by that",
+        "build per second; *peak RSS* is the child's maximum resident set (`os.wait4`);",
+        "*output KiB/dump* is every byte in the output folder (pages, archives, feeds, static",
+        "files) divided by the number of dumps. The parser figure is",
+        "`news_digest.parser.parse_bytes` over all dumps in one process (one core).",
+        "",
+        "Baselines: stock Pelican with its built-in `simple` theme reading the same content as",
+        "Markdown (title, date, slug; body = paragraphs + a list of headlines; content cache on,",
+        "pagination 10), and Hugo with three tiny layouts (single, list, index; pagination 10,",
+        "RSS of 100 items). Pelican builds on one core; Hugo uses all cores.",
+        "",
+        "## Targets",
+        "",
+        *targets(all_results),
+        "",
+    ]
+    for n in sorted(all_results):
+        r = all_results[n]
+        m = r["machine"]
+        lines += [
+            f"## {n:,} dumps",
+            "",
+            f"Measured {r['date']}, {r['runs']} run(s) per figure (median); "
+            f"{r['input_mb']:.1f} MB of dumps.",
+            "",
+            f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; "
+            f"{m['python']}; {m['pelican']}; Python-Markdown {m['markdown']}; {m['hugo']}.",
+            "",
+            *fmt_table(r),
+            "",
+        ]
+        rt = ratios(r)
+        if rt:
+            lines += ["Ratios (below 1 means ours is smaller or faster):", "", *rt, ""]
+        if r.get("parser"):
+            p = r["parser"]
+            lines += [
+                f"Parser: {p['mb_per_s']:.1f} MB/s, {p['dumps_per_s']:.0f} dumps/s "
+                f"({p['bytes'] / 1e6:.1f} MB in {p['seconds']:.2f} s, one core).",
+                "",
+            ]
+        for note in r.get("notes", []):
+            lines += [f"Note: {note}", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
+def profile_ours(b: OursBuilder, out: Path, top: int) -> None:
+    """Cold build of our site under cProfile; prints the top functions."""
+    import pstats
+
+    b.prepare()
+    b.clean()
+    prof = out / "ours.prof"
+    cmd = [venv_python(), "-m", "cProfile", "-o", str(prof), *b.command()]
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    print(f"profiled cold build: {time.perf_counter() - t0:.1f} s (rc {r.returncode}), {prof}")
+    if r.returncode != 0:
+        print(r.stdout[-2000:], r.stderr[-2000:])
+        return
+    for key in ("tottime", "cumulative"):
+        print(f"--- top {top} by {key}")
+        pstats.Stats(str(prof)).sort_stats(key).print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dumps", type=int, default=2000, help="number of dumps (default 2000)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per figure, median (default 3)")
+    ap.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md",
+                    help="report to write (default docs/benchmarks.md)")
+    ap.add_argument("--results-dir", type=Path, default=HERE / "results",
+                    help="where the JSON results are kept (default bench/results)")
+    ap.add_argument("--work", type=Path, default=None,
+                    help="work folder (default bench/out/run-N)")
+    ap.add_argument("--skip-hugo", action="store_true", help="do not build with Hugo")
+    ap.add_argument("--skip-pelican", action="store_true",
+                    help="do not build the stock Pelican baseline")
+    ap.add_argument("--skip-ours", action="store_true", help="do not build our site")
+    ap.add_argument("--skip-parser", action="store_true", help="do not time the parser")
+    ap.add_argument("--keep", action="store_true", help="keep generated dumps and outputs")
+    ap.add_argument("--no-report", action="store_true",
+                    help="print only: save no JSON, leave docs/benchmarks.md alone")
+    ap.add_argument("--profile", action="store_true",
+                    help="only profile one cold build of our site with cProfile")
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds per build")
+    ap.add_argument("--seed", type=int, default=20230510)
+    args = ap.parse_args(argv)
+
+    n = args.dumps
+    work = (args.work or HERE / "out" / f"run-{n}").resolve()
+    print(f"generating {n} dumps in {work} ...", flush=True)
+    lay, dumps = generate.write_all(n, work / "data", args.seed)
+    input_bytes = sum(f.stat().st_size for f in lay.dumps.iterdir())
+
+    notes: list[str] = []
+    conf = REPO / "pelicanconf.py"
+    status = None if args.skip_ours else ours_status()
+    ours = None
+    if not args.skip_ours and status is None:
+        ours = OursBuilder(work, lay, args.timeout, conf, ours_subdir(conf))
+    elif status:
+        print(f"skipping our site: {status}")
+        notes.append(f"our site was not built: {status}.")
+
+    if args.profile:
+        if not ours:
+            raise SystemExit("nothing to profile")
+        profile_ours(ours, work, 30)
+        return 0
+
+    builders: list[Builder] = []
+    if ours:
+        builders.append(ours)
+    if not args.skip_pelican:
+        ensure_markdown()
+        builders.append(StockBuilder(work, lay, args.timeout))
+    if not args.skip_hugo:
+        if shutil.which("hugo"):
+            builders.append(HugoBuilder(work, lay, args.timeout))
+        else:
+            print("hugo is not on PATH: skipping it")
+            notes.append("Hugo was not on PATH.")
+
+    result: dict = {
+        "dumps": n,
+        "runs": args.runs,
+        "date": dt.date.today().isoformat(),
+        "input_mb": input_bytes / 1e6,
+        "machine": machine_info(),
+        "builders": {},
+        "parser": None,
+        "notes": notes,
+    }
+    if ours and not args.skip_parser:
+        try:
+            result["parser"] = parser_throughput(sorted(lay.dumps.iterdir()), args.runs)
+            p = result["parser"]
+            print(f"parser: {p['mb_per_s']:.1f} MB/s ({p['dumps_per_s']:.0f} dumps/s)")
+        except ImportError as exc:
+            print(f"parser not timed: {exc}")
+            notes.append(f"parser not timed: {exc}.")
+
+    for b in builders:
+        print(f"{b.name}: {BUILDER_LABEL[b.name]}", flush=True)
+        result["builders"][b.name] = run_builder(b, args.runs, n)
+        if b.name == "ours":
+            html = result["builders"]["ours"]["summary"]["cold"]["html_written"]
+            if html < n:
+                notes.append(f"our cold build wrote {html:.0f} HTML files for {n} dumps.")
+
+    print()
+    print("\n".join(fmt_table(result)))
+    rt = ratios(result)
+    if rt:
+        print()
+        print("\n".join(rt))
+    for note in notes:
+        print("note:", note)
+
+    if not args.no_report:
+        args.results_dir.mkdir(parents=True, exist_ok=True)
+        (args.results_dir / f"results-{n}.json").write_text(
+            json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        all_results = load_results(args.results_dir)
+        write_report(args.out, all_results)
+        print(f"\nwrote {args.out} and {args.results_dir}/results-{n}.json")
+        print("\n".join(targets(all_results)))
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
