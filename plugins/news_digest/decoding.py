@@ -18,8 +18,10 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 # A decoded text in which more than this share of characters are control characters
 # (other than tab and line ends) is taken for binary data, not text. Real dumps have none;
-# 5 % leaves room for a few stray bytes in a long text while rejecting images and archives.
+# 5 % leaves room for a few stray bytes in a long text while rejecting images and archives;
+# below MIN_CONTROLS_FOR_BINARY control characters a text is never called binary.
 MAX_CONTROL_SHARE = 0.05
+MIN_CONTROLS_FOR_BINARY = 16
 
 # Single-byte Western encodings that charset-normalizer may name for the same bytes. For
 # news text cp1252 is the right reading of all of them (it is latin-1 plus printable
@@ -111,7 +113,7 @@ def _decodes(data: bytes, encoding: str) -> bool:
 def _checked(text: str, encoding: str, source: str, detected: bool) -> DecodedText:
     if text:
         controls = sum(len(m) for m in CONTROL.findall(text))
-        if controls / len(text) > MAX_CONTROL_SHARE:
+        if controls >= MIN_CONTROLS_FOR_BINARY and controls / len(text) > MAX_CONTROL_SHARE:
             raise DumpError(source, "not a text file (mostly control bytes)")
     return DecodedText(text, encoding, detected)
 

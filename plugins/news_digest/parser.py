@@ -84,7 +84,7 @@ BULLET = re.compile(r"[-•](?:\s+(?P<spaced>\S.*)|(?P<glued>[^\s\d\-–—•].
 DETAIL_MARKER = re.compile(r"\s*(?:\.\.\.|…)?\s*[\[［]\s*in\s*detail\s*[\]］]$", re.IGNORECASE)
 CREDIT = re.compile(
     r"[(（]\s*"
-    r"(?:editor[\s\-_]*in[\s\-_]*charge|responsible[\s\-_]*editor|editor)"
+    r"(?:editor[\s\-_－‐]*in[\s\-_－‐]*charge|responsible[\s\-_－‐]*editor|editor)"
     r"\s*[:：]\s*(?P<name>[^()（）]*?)\s*[)）]",
     re.IGNORECASE,
 )
