@@ -94,12 +94,16 @@ class Dump:
     text: str = ""
     headlines: list[Headline] = field(default_factory=list)  # cleaned, for Markdown/Hugo
 
+    width: int = 4
+
     @property
     def stem(self) -> str:
-        return f"{self.date.isoformat()}-{self.slug}"
+        """File name without extension: date, a short slug, the dump's number."""
+        short = self.slug[:48].rstrip("-")
+        return f"{self.date.isoformat()}-{short}-{self.index:0{self.width}d}"
 
 
-def slugify(text: str, limit: int = 48) -> str:
+def slugify(text: str, limit: int = 200) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s[:limit].rstrip("-")
 
@@ -190,11 +194,11 @@ def make_dump(index: int, date: dt.date, rng: random.Random, used: set[str]) -> 
         "and newspapers."
     )
     titles: list[str] = []
-    seen: set[str] = {slugify(truncated_full, 200), slugify(reference, 200)}
+    seen: set[str] = {slugify(truncated_full), slugify(reference)}
     while len(titles) < count - 5:
         t = _title(rng)
-        if slugify(t, 200) not in seen:
-            seen.add(slugify(t, 200))
+        if slugify(t) not in seen:
+            seen.add(slugify(t))
             titles.append(t)
 
     out: list[str] = [title, *paragraphs]
@@ -223,8 +227,9 @@ def make_dump(index: int, date: dt.date, rng: random.Random, used: set[str]) -> 
     clean.append(Headline(truncated_full))
     out.append("-")
     out.append(cut)
-    out.append(f"{truncated_full} that {rng.choice(FILLER)} ...[in detail]")
-    clean.append(Headline(f"{truncated_full} that {rng.choice(FILLER)}"))
+    repaired = f"{truncated_full} that {rng.choice(FILLER)}"
+    out.append(f"{repaired} ...[in detail]")
+    clean.append(Headline(repaired))
     out.append("-")
     out.append(f"{overview} ...[in detail]")
     clean.append(Headline(overview, kind="reference"))
@@ -263,7 +268,7 @@ def generate(count: int, seed: int = 20230510) -> list[Dump]:
         day += dt.timedelta(days=1)
     width = max(4, len(str(count)))
     for d in dumps:
-        d.slug = f"{d.slug}-{d.index:0{width}d}"
+        d.width = width
     return dumps
 
 
