@@ -113,6 +113,7 @@ REFERENCE_TITLE = re.compile(
     r"(?P<subject>.+?)\s+(?:country\s+profile|media\s+guide|profile|timeline)",
     re.IGNORECASE,
 )
+REFERENCE_ENDINGS = ("profile", "guide", "timeline")  # a cheap test before the patterns
 MEDIA_OVERVIEW = re.compile(r"An overview of the media in\b", re.IGNORECASE)
 # A reference subject is a name: a few words, each capitalised but for these particles.
 REFERENCE_SUBJECT_MAX_WORDS = 5
@@ -611,9 +612,10 @@ def drop_duplicate_items(items: list[_Item], texts: dict[int, str], log: _Log) -
     first_by_key: dict[str, _Item] = {}
     kept: list[_Item] = []
     for item in items:
-        first = first_by_key.get(_key(item.title))
+        key = _key(item.title)
+        first = first_by_key.get(key)
         if first is None:
-            first_by_key[_key(item.title)] = item
+            first_by_key[key] = item
             kept.append(item)
             continue
         moved = None
@@ -633,6 +635,8 @@ def item_kind(title: str, summary: str | None) -> ItemKind:
     ``X timeline``, ``An overview of the media in X, ...``) are ``reference``; the rest news.
     """
     for text in (title, summary or ""):
+        if not text[-8:].lower().endswith(REFERENCE_ENDINGS) and text[:2].lower() != "an":
+            continue
         if MEDIA_OVERVIEW.match(text):
             return ItemKind.REFERENCE
         match = REFERENCE_TITLE.fullmatch(text)
