@@ -94,7 +94,8 @@ _AGE = (
     r"(?:\d+|an?|one)\s*"
     r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s*ago"
 )
-_PUBLISHED = rf"Published\s*(?:{_AGE}|just now)"
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
+_PUBLISHED = rf"Published\s*(?:{_AGE}|just now|\d{{1,2}}\s*{_MONTHS}(?:\s*\d{{4}})?)"
 _SHARE = r"Share(?:\s*page)?"
 FURNITURE_GLUED = re.compile(
     rf"{_PUBLISHED}(?:\s*{_SHARE})?(?:\s*About\b|About)?"
