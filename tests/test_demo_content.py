@@ -1,0 +1,99 @@
+"""The demo dumps in content/ look like real ones and read cleanly.
+
+They are the site's sample content and what `make html STRICT=1` builds in CI, so each
+one must give a dated lead story with its editor credit and a full headline list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from news_digest.model import DropReason, ItemKind
+from news_digest.parser import parse_file
+from news_digest.reader import date_from_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+DUMPS = sorted(CONTENT.rglob("*.txt"))
+EXAMPLE_NAME = "000_4017f763499f7360.txt"
+SHARED_EXAMPLE = ROOT.parent / "shared" / "examples" / EXAMPLE_NAME
+
+MIN_HEADLINES = 20
+PARAGRAPHS = range(8, 21)  # lead paragraphs in a demo dump, as on the real pages
+
+
+def _id(path: Path) -> str:
+    return path.relative_to(CONTENT).as_posix()
+
+
+def _date(path: Path) -> str | None:
+    """The date the site gives the dump: header or file name (parser), else its folder."""
+    return parse_file(path).metadata.date or date_from_folder(_id(path))
+
+
+def test_there_are_six_demo_dumps_and_the_example():
+    assert len(DUMPS) >= 7
+    assert any(path.name == EXAMPLE_NAME for path in DUMPS)
+
+
+def test_the_example_is_copied_unchanged():
+    if not SHARED_EXAMPLE.exists():
+        pytest.skip("the shared example is not beside the checkout")
+    (copy,) = [path for path in DUMPS if path.name == EXAMPLE_NAME]
+    assert copy.read_bytes() == SHARED_EXAMPLE.read_bytes()
+    assert date_from_folder(_id(copy)) is not None
+
+
+@pytest.mark.parametrize("path", DUMPS, ids=_id)
+def test_dump_has_a_date(path):
+    assert _date(path) is not None
+
+
+@pytest.mark.parametrize("path", DUMPS, ids=_id)
+def test_dump_has_a_lead_with_paragraphs_and_a_credit(path):
+    digest = parse_file(path)
+    assert digest.lead is not None
+    assert digest.lead.title
+    assert len(digest.lead.paragraphs) in PARAGRAPHS
+    assert digest.lead.credit is not None
+    assert digest.lead.credit.name
+
+
+@pytest.mark.parametrize("path", DUMPS, ids=_id)
+def test_dump_has_a_full_headline_list(path):
+    digest = parse_file(path)
+    assert len(digest.headlines) >= MIN_HEADLINES
+    assert any(item.summary for item in digest.headlines)
+    assert any(item.kind is ItemKind.REFERENCE for item in digest.headlines)
+
+
+@pytest.mark.parametrize("path", DUMPS, ids=_id)
+def test_dump_has_the_scraping_noise_of_a_real_page(path):
+    reasons = {dropped.reason for dropped in parse_file(path).dropped}
+    assert {DropReason.FURNITURE, DropReason.DUPLICATE, DropReason.SEPARATOR} <= reasons
+
+
+def test_demo_dates_span_two_months():
+    months = {_date(path)[:7] for path in DUMPS}
+    assert len(months) >= 2
+
+
+def test_dates_come_from_each_source_the_site_reads():
+    digests = {path: parse_file(path) for path in DUMPS}
+    from_header = [p for p, d in digests.items() if d.metadata_lines and d.metadata.date]
+    from_folder = [p for p, d in digests.items() if d.metadata.date is None]
+    from_name = [p for p, d in digests.items() if d.metadata.date and not d.metadata_lines]
+    assert from_header, "no dump with a metadata header"
+    assert from_folder, "no dump dated by its folder"
+    assert from_name, "no dump dated by its file name"
+
+
+def test_credit_lines_come_in_several_spellings():
+    spellings = set()
+    for path in DUMPS:
+        digest = parse_file(path)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        credit_line = lines[digest.lead.credit.line - 1]
+        spellings.add(credit_line.replace(digest.lead.credit.name, "NAME"))
+    assert len(spellings) >= 4
