@@ -381,7 +381,7 @@ def machine_info() -> dict:
         "ram": ram,
         "os": f"{platform.system()} {platform.release()}",
         "python": first_line([venv_python(), "--version"]),
-        "pelican": first_line([venv_tool("pelican"), "--version"]),
+        "pelican": "Pelican " + first_line([venv_tool("pelican"), "--version"]),
         "markdown": first_line(
             [venv_python(), "-c", "import markdown; print(markdown.__version__)"]
         ),
@@ -440,7 +440,9 @@ def fmt_table(result: dict) -> list[str]:
         "| builder | build | wall s | pages/s | peak RSS MiB | output KiB/dump | HTML written |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, br in result["builders"].items():
+    order = [b for b in ("ours", "hugo", "stock") if b in result["builders"]]
+    for name in order:
+        br = result["builders"][name]
         for scen in SCENARIOS:
             s = br["summary"][scen]
             rows.append(
@@ -574,7 +576,8 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
             f"## {n:,} dumps",
             "",
             f"Measured {r['date']}, {r['runs']} run(s) per figure (median); "
-            f"{r['input_mb']:.1f} MB of dumps.",
+            f"{r['input_mb']:.1f} MB of dumps; load average before the run "
+            f"{r.get('load_before', float('nan')):.2f}.",
             "",
             f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; "
             f"{m['python']}; {m['pelican']}; Python-Markdown {m['markdown']}; {m['hugo']}.",
@@ -615,6 +618,26 @@ def profile_ours(b: OursBuilder, out: Path, top: int) -> None:
     for key in ("tottime", "cumulative"):
         print(f"--- top {top} by {key}")
         pstats.Stats(str(prof)).sort_stats(key).print_stats(top)
+
+
+def merge_previous(result: dict, path: Path) -> None:
+    """Keep a builder (or the parser figure) that this run skipped from the saved results
+    for the same N, so that builders can be re-measured one at a time."""
+    if not path.exists():
+        return
+    old = json.loads(path.read_text(encoding="utf-8"))
+    if old.get("runs") != result["runs"]:
+        return
+    for name, br in old.get("builders", {}).items():
+        if name not in result["builders"]:
+            result["builders"][name] = br
+            result["notes"].append(f"{name} figures kept from the run of {old['date']}.")
+    if result.get("parser") is None and old.get("parser"):
+        result["parser"] = old["parser"]
+    result["notes"] = [
+        x for x in result["notes"]
+        if not (x.startswith("our site was not built") and "ours" in result["builders"])
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -682,6 +705,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.date.today().isoformat(),
         "input_mb": input_bytes / 1e6,
         "machine": machine_info(),
+        "load_before": os.getloadavg()[0],
         "builders": {},
         "parser": None,
         "notes": notes,
@@ -714,6 +738,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_report:
         args.results_dir.mkdir(parents=True, exist_ok=True)
+        merge_previous(result, args.results_dir / f"results-{n}.json")
         (args.results_dir / f"results-{n}.json").write_text(
             json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
