@@ -1,0 +1,82 @@
+"""Signal handlers that plug the dump reader and the digest pages into Pelican.
+
+Only :func:`news_digest.register` imports this module, so the parser and the command line
+stay free of Pelican. Every handler is a module-level function (signal connections are weak
+references) and keeps no state between builds.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from .generators import (
+    DigestGenerator,
+    assign_digest_urls,
+    dump_articles,
+    period_children,
+    period_parents,
+    resolve_url_collisions,
+)
+from .markdown_reader import MarkdownItReader
+from .reader import DumpReader
+from .settings import merged_settings
+
+logger = logging.getLogger(__name__)
+
+
+def on_initialized(pelican: Any) -> None:
+    """Dumps that share a slug are not translations of each other; see resolve_url_collisions."""
+    if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
+        logger.debug(
+            "news_digest: ARTICLE_TRANSLATION_ID %r replaced by None",
+            pelican.settings["ARTICLE_TRANSLATION_ID"],
+        )
+        pelican.settings["ARTICLE_TRANSLATION_ID"] = None
+
+
+def on_readers_init(readers: Any) -> None:
+    """Dumps go to DumpReader, Markdown to MarkdownItReader (not Python-Markdown)."""
+    for ext in merged_settings(readers.settings)["extensions"]:
+        readers.reader_classes[ext] = DumpReader
+    for ext in MarkdownItReader.file_extensions:
+        readers.reader_classes[ext] = MarkdownItReader
+
+
+def on_generator_init(generator: Any) -> None:
+    """Forget disabled readers (Python-Markdown) for extensions that one of ours reads.
+
+    Otherwise Pelican warns, for every ``.md`` file, that Markdown is not installed.
+    """
+    readers = generator.readers
+    for ext in list(readers.disabled_readers):
+        if ext in readers.readers:
+            del readers.disabled_readers[ext]
+
+
+def on_article_generator_pretaxonomy(generator: Any) -> None:
+    articles = dump_articles(generator)
+    resolve_url_collisions(articles)
+    assign_digest_urls(articles, generator.settings)
+
+
+def on_article_generator_finalized(generator: Any) -> None:
+    archives = generator.context.get("period_archives", {})
+    generator.context["period_children"] = period_children(archives)
+    generator.context["period_parents"] = period_parents(archives)
+
+
+def get_generators(pelican: Any) -> type[DigestGenerator]:
+    return DigestGenerator
+
+
+def connect() -> None:
+    from pelican import signals
+
+    signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(on_readers_init)
+    signals.article_generator_init.connect(on_generator_init)
+    signals.page_generator_init.connect(on_generator_init)
+    signals.article_generator_pretaxonomy.connect(on_article_generator_pretaxonomy)
+    signals.article_generator_finalized.connect(on_article_generator_finalized)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,187 @@
+"""Pelican reader for dumps: one ``.txt`` file in, one article's ``(html, metadata)`` out.
+
+The reader calls the parser, maps the typed model to plain, picklable metadata and picks no
+URL (URLs are settled in :mod:`news_digest.generators` once every dump is read).
+
+Metadata keys set on every dump article (templates read only these):
+
+``title``, ``date``, ``slug``
+    The lead's title (or a made-up title for a dump with no lead, see ``has_lead``), the date
+    (header ``Date``, else date in the file name, else date in the folder path, else
+    ``NEWS_DIGEST["undated_date"]``) and the slug (header ``Slug``, else from the lead title,
+    else from the file name).
+``has_lead``
+    ``False`` when the dump starts with the headline list. Such an article has no lead page:
+    its URL is its "More headlines" page.
+``paragraphs``
+    Tuple of the lead's paragraph texts (plain text, escaped by the templates).
+``first_paragraph``
+    The first of them, or ``""``.
+``credit``
+    The editor's name from the credit line, or ``None``.
+``headlines``, ``news_headlines``, ``reference_headlines``
+    Tuples of dicts ``{"title", "summary", "kind"}`` (``summary`` may be ``None``, ``kind`` is
+    ``"news"`` or ``"reference"``): all items in page order, then the two kinds apart.
+``headline_count``
+    ``len(headlines)``.
+``date_source``
+    Where the date came from: ``"dump"``, ``"folder"`` or ``"fallback"``.
+``dump_source``, ``dump_encoding``, ``dump_lang``, ``dump_source_url``
+    Path of the dump below ``PATH``, the encoding it was decoded with, the header's ``Lang``
+    and ``Source`` (or ``None``).
+
+Set later, after all dumps are read: ``digest_url``, ``digest_save_as`` (and ``slug`` may get
+a ``-2`` suffix, see :func:`news_digest.generators.resolve_url_collisions`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from html import escape
+from typing import Any
+
+from pelican.readers import BaseReader
+from pelican.utils import posixize_path, slugify
+
+from .model import Digest, DumpError, ItemKind
+from .parser import parse_bytes
+from .settings import merged_settings
+
+logger = logging.getLogger(__name__)
+
+#: A date spelled by the folders of the dump's path: ``2023/05/10/`` or ``2023-05-10/``.
+FOLDER_DATE_RE = re.compile(r"(?:^|/)(\d{4})(?:/|-)(\d{2})(?:/|-)(\d{2})/")
+
+
+def date_from_folder(relative_path: str) -> str | None:
+    """The ISO date spelled by the folders of ``relative_path`` (the last one wins), or None."""
+    folder = posixize_path(os.path.dirname(relative_path)) + "/"
+    for match in reversed(list(FOLDER_DATE_RE.finditer(folder))):
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def is_missing_date_warning(message: str) -> bool:
+    """The parser's "no date in the header or the file name" warning."""
+    return message.lower().startswith("no date")
+
+
+def paragraphs_html(paragraphs: tuple[str, ...]) -> str:
+    """The lead's paragraphs as HTML; every text is escaped."""
+    return "".join(f"<p>{escape(text)}</p>\n" for text in paragraphs)
+
+
+def headline_dicts(digest: Digest) -> tuple[dict[str, Any], ...]:
+    return tuple(
+        {
+            "title": h.title,
+            "summary": h.summary,
+            "kind": "reference" if h.kind is ItemKind.REFERENCE else "news",
+        }
+        for h in digest.headlines
+    )
+
+
+class DumpReader(BaseReader):
+    """Reads a dump (``.txt``) with :func:`news_digest.parser.parse_bytes`."""
+
+    enabled = True
+    file_extensions = list(merged_settings({})["extensions"])
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        options = merged_settings(self.settings)
+        relative = self._relative(source_path)
+        with open(source_path, "rb") as handle:
+            data = handle.read()
+        try:
+            digest = parse_bytes(data, relative)
+        except DumpError as err:
+            # The caller decides what a bad file costs: this one is left out, the build goes on.
+            logger.error("%s (dump skipped)", err)
+            return "", {"status": "skip", "title": relative}
+
+        for warning in digest.warnings:
+            if not digest.metadata.date and is_missing_date_warning(warning.message):
+                continue  # the site's own date rule below says what it did instead
+            logger.warning(
+                "%s:%s: %s",
+                relative,
+                warning.line or "-",
+                warning.message,
+                extra={"limit_msg": "Further dump warnings are not shown"},
+            )
+
+        date, date_source = self._date(digest, relative, options)
+        headlines = headline_dicts(digest)
+        lead = digest.lead
+        paragraphs = tuple(p.text for p in lead.paragraphs) if lead else ()
+        stem = os.path.splitext(os.path.basename(relative))[0]
+        if lead is not None:
+            title = lead.title
+        elif digest.metadata.title:
+            title = digest.metadata.title
+        elif headlines:
+            title = options["leadless_title"].format(first=headlines[0]["title"], stem=stem)
+        else:
+            title = options["leadless_title_empty"].format(stem=stem)
+
+        metadata: dict[str, Any] = {
+            "title": title,
+            "date": self.process_metadata("date", date),
+            "slug": digest.slug or self._slugify(title) or self._slugify(stem) or "dump",
+            "has_lead": lead is not None,
+            "paragraphs": paragraphs,
+            "first_paragraph": paragraphs[0] if paragraphs else "",
+            "credit": lead.credit.name if lead and lead.credit else None,
+            "headlines": headlines,
+            "news_headlines": tuple(h for h in headlines if h["kind"] == "news"),
+            "reference_headlines": tuple(h for h in headlines if h["kind"] == "reference"),
+            "headline_count": len(headlines),
+            "date_source": date_source,
+            "dump_source": relative,
+            "dump_encoding": digest.encoding,
+            "dump_lang": digest.metadata.lang,
+            "dump_source_url": digest.metadata.source,
+        }
+        if paragraphs:
+            metadata["summary"] = paragraphs_html(paragraphs[:1])
+        return paragraphs_html(paragraphs), metadata
+
+    def _relative(self, source_path: str) -> str:
+        base = self.settings.get("PATH") or os.getcwd()
+        relative = os.path.relpath(os.path.abspath(source_path), os.path.abspath(base))
+        if relative.startswith(".."):
+            relative = os.path.basename(source_path)
+        return posixize_path(relative)
+
+    def _slugify(self, value: str) -> str:
+        return slugify(
+            value,
+            regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+            preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
+            use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
+        )
+
+    @staticmethod
+    def _date(digest: Digest, relative: str, options: dict[str, Any]) -> tuple[str, str]:
+        if digest.metadata.date:
+            return digest.metadata.date, "dump"
+        folder_date = date_from_folder(relative)
+        if folder_date:
+            logger.debug("%s: date %s from the folder path", relative, folder_date)
+            return folder_date, "folder"
+        fallback = str(options["undated_date"])
+        logger.warning(
+            "%s: no date in header, file name or folder; using %s",
+            relative,
+            fallback,
+            extra={"limit_msg": "Further undated dumps are not shown"},
+        )
+        return fallback, "fallback"

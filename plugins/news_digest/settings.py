@@ -1,0 +1,45 @@
+"""The ``NEWS_DIGEST`` settings dict: documented defaults, merged with the user's values.
+
+No Pelican import here, so the defaults can be read (and tested) without a build.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+SETTINGS_KEY = "NEWS_DIGEST"
+
+#: Every key of ``NEWS_DIGEST``, with its default and what it does.
+DEFAULTS: dict[str, Any] = {
+    # The date given to a dump whose header, file name and folder path carry no date.
+    # Fixed on purpose: a file's mtime is the checkout time on a CI machine.
+    "undated_date": "1970-01-01",
+    # Folder (below the lead's URL) that holds the "More headlines" page.
+    "digest_dirname": "headlines",
+    # File extensions read as dumps. Pelican matches extensions case-sensitively.
+    "extensions": ("txt", "TXT"),
+    # Title given to the article of a dump that has no lead story;
+    # ``{first}`` is the first headline's title, ``{stem}`` the file name without extension.
+    "leadless_title": "Headlines: {first}",
+    "leadless_title_empty": "Headlines from {stem}",
+}
+
+
+def merged_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``DEFAULTS`` updated with ``settings["NEWS_DIGEST"]``; unknown keys are logged, ignored."""
+    merged = dict(DEFAULTS)
+    user = settings.get(SETTINGS_KEY) or {}
+    if not isinstance(user, Mapping):
+        logger.warning("%s must be a dict, got %s; using the defaults", SETTINGS_KEY, type(user))
+        return merged
+    for key, value in user.items():
+        if key not in DEFAULTS:
+            logger.warning("%s: unknown key %r ignored", SETTINGS_KEY, key)
+            continue
+        merged[key] = value
+    merged["extensions"] = tuple(merged["extensions"])
+    return merged
