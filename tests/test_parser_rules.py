@@ -709,3 +709,63 @@ def test_fixture_line_numbers_match_split_lines() -> None:
         .splitlines()[20]
         .startswith("Summary six")
     )
+
+
+# --- Further cases -----------------------------------------------------------------------------
+
+
+def test_cp1252_with_a_single_high_byte() -> None:
+    # One "£" byte is little for detection to go on; it must still come out as "£".
+    data = parse("01_cp1252_single_byte.txt")
+    assert data["encoding"].lower().replace("_", "-") in {"cp1252", "windows-1252", "latin-1"}
+    assert paragraphs(data) == [
+        (
+            2,
+            "Mr Kirby said Wagner is spending more than $100 million "
+            "(\u00a382 million) each month.",
+        )
+    ]
+    assert any(data["encoding"].lower() in m.lower() for m in messages(data)), messages(data)
+
+
+def test_line_of_control_characters_only_is_accounted_for() -> None:
+    # Reading: such a line is not blank in the input, so it is named in dropped as "control".
+    data = parse("03_control_only_line.txt")
+    assert data["lead"]["title"] == STORM
+    assert paragraphs(data) == [(3, WINDS)]
+    assert [(d["line"], d["reason"]) for d in data["dropped"]] == [(2, "control")]
+    assert set(data["dropped"][0]["text"]) <= {"\x07", "\x08"}
+
+
+def test_header_title_not_repeated() -> None:
+    # Reading left open: the header Title is the lead title (title_line null) and the first
+    # content line a paragraph, or the first content line is the lead title. Both are allowed.
+    data = parse("05_header_title_not_repeated.txt")
+    assert data["metadata"]["title"] == "Header title"
+    assert data["metadata_lines"] == [1]
+    lead = data["lead"]
+    if lead["title_line"] is None:
+        assert lead["title"] == "Header title"
+        assert paragraphs(data) == [(3, STORM), (4, WINDS)]
+    else:
+        assert (lead["title"], lead["title_line"]) == (STORM, 3)
+        assert paragraphs(data) == [(4, WINDS)]
+
+
+def test_header_date_time_with_offset_kept() -> None:
+    data = parse("05_header_datetime_offset.txt")
+    assert data["metadata"]["date"] == "2023-05-10T08:30:00+01:00"
+    assert data["metadata"]["tags"] == ["weather"]
+    assert data["metadata_lines"] == [1, 2]
+    assert (data["lead"]["title"], data["lead"]["title_line"]) == (STORM, 4)
+    assert data["warnings"] == []
+
+
+def test_no_lead_when_dump_starts_with_a_summary_line() -> None:
+    data = parse("09_no_lead_summary_first.txt")
+    assert data["lead"] is None
+    assert data["headlines"] == [
+        {"title": ENGINEERS, "summary": None, "kind": "news", "lines": [1]},
+        {"title": FERRY, "summary": None, "kind": "news", "lines": [3]},
+    ]
+    assert any("lead" in m.lower() for m in messages(data)), messages(data)
