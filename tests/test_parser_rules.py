@@ -220,7 +220,10 @@ def test_lines_are_stripped_nbsp_folded_zero_width_vanish_control_removed() -> N
     assert data["headlines"] == [
         {"title": "Ferry service suspended", "summary": None, "kind": "news", "lines": [8]}
     ]
-    # Reading: the removed control character itself is the dropped entry's text.
+    # Reading: the removed control character itself is the dropped entry's text. Line 3 holds
+    # only NBSPs and a zero-width space; "non-breaking and zero-width spaces fold to spaces or
+    # vanish; other control characters are removed (reason control)" and "Blank lines carry no
+    # meaning": so line 3 is blank, and no "control" entry names it.
     assert dropped(data, "control") == [(5, "\x07", "control")]
     assert 3 not in {d["line"] for d in data["dropped"]}
 
