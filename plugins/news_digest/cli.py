@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 
@@ -43,11 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     except DumpError as err:
         print(err, file=sys.stderr)
         return EXIT_UNREADABLE
-    if args.json:
-        json.dump(digest.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(summary(digest))
+    text = (
+        json.dumps(digest.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if args.json
+        else summary(digest)
+    )
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into head: not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return EXIT_OK
 
 
