@@ -52,6 +52,9 @@ from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
 
+#: A date that starts a file name (``2023-05-10-``, ``20230510_``), left out of slugs.
+LEADING_DATE_RE = re.compile(r"^\d{4}-?\d{2}-?\d{2}[-_ .]*")
+
 #: A date spelled by the folders of the dump's path: ``2023/05/10/`` or ``2023-05-10/``.
 FOLDER_DATE_RE = re.compile(r"(?:^|/)(\d{4})(?:/|-)(\d{2})(?:/|-)(\d{2})/")
 
@@ -123,6 +126,7 @@ class DumpReader(BaseReader):
         lead = digest.lead
         paragraphs = tuple(p.text for p in lead.paragraphs) if lead else ()
         stem = os.path.splitext(os.path.basename(relative))[0]
+        stem = LEADING_DATE_RE.sub("", stem) or stem
         if lead is not None:
             title = lead.title
         elif digest.metadata.title:
@@ -135,7 +139,7 @@ class DumpReader(BaseReader):
         metadata: dict[str, Any] = {
             "title": title,
             "date": self.process_metadata("date", date),
-            "slug": digest.slug or self._slugify(title) or self._slugify(stem) or "dump",
+            "slug": self._slug(digest, title, stem),
             "has_lead": lead is not None,
             "paragraphs": paragraphs,
             "first_paragraph": paragraphs[0] if paragraphs else "",
@@ -160,6 +164,13 @@ class DumpReader(BaseReader):
         if relative.startswith(".."):
             relative = os.path.basename(source_path)
         return posixize_path(relative)
+
+    def _slug(self, digest: Digest, title: str, stem: str) -> str:
+        """Header Slug, else the parser's (from the lead title); a lead-less dump's comes from
+        its file name without a leading date, so that the date is not in its URL twice."""
+        if digest.lead is None and not digest.metadata.slug:
+            return self._slugify(stem) or digest.slug or "headlines"
+        return digest.slug or self._slugify(title) or self._slugify(stem) or "dump"
 
     def _slugify(self, value: str) -> str:
         return slugify(
