@@ -4,6 +4,7 @@ from jinja2 import StrictUndefined
 
 SITENAME = "News Digest"
 SITESUBTITLE = "Lead stories and their headlines, from saved news pages"
+AUTHOR = SITENAME  # feed entries need an author; no author pages are written
 SITEURL = ""
 RELATIVE_URLS = True  # the local build works from any folder; publishconf.py turns it off
 
