@@ -131,7 +131,7 @@ def test_build_uses_publishconf_and_the_pages_base_url(workflow):
     assert Path(args.settings).name == "publishconf.py"
     assert args.output == "output"
     assert args.overrides["SITEURL"] == BASE_URL
-    assert args.fatal == "warnings"
+    assert args.fatal == "errors"  # bad dumps are warnings and must not stop a deploy
 
 
 def test_build_uploads_the_output_folder(workflow):
