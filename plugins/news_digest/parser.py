@@ -96,11 +96,14 @@ _AGE = (
 )
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
 _PUBLISHED = rf"Published\s*(?:{_AGE}|just now|\d{{1,2}}\s*{_MONTHS}(?:\s*\d{{4}})?)"
-_SHARE = r"Share(?:\s*page)?"
+_SHARE = r"Share(?:\s*page)?(?![a-z])"
+# "About" is furniture only right after them, and only where it cannot start a sentence
+# ("Share pageAbout ...[in detail]", "Share pageAboutThe ..."; not "About 300 people ...").
+_ABOUT = r"About(?=\s*(?:$|\.\.\.|…|\[)|[A-Z])"
 FURNITURE_GLUED = re.compile(
-    rf"{_PUBLISHED}(?:\s*{_SHARE})?(?:\s*About\b|About)?"
+    rf"{_PUBLISHED}(?:\s*{_SHARE})?(?:\s*{_ABOUT})?"
     r"|(?:Image source|Image caption|Media caption)\s*,.*$"
-    r"|Share\s*page(?:\s*About)?\s*$"
+    rf"|Share\s*page(?:\s*{_ABOUT})?\s*$"
     r"|(?<=[a-z.?!'\"’”)])Share(?:About)?$"
     r"|Related Topics"
 )
