@@ -40,6 +40,14 @@ WESTERN_SINGLE_BYTE = {
     "cp850",
     "cp437",
 }
+# Text in a non-Latin script (Cyrillic, Greek, Arabic, CJK...) is mostly non-ASCII bytes;
+# Western text with a few accents or curly quotes is not (French about 4 %, a headline full
+# of quotes and dashes under 15 %). Below this share charset-normalizer's guess of a
+# non-Western encoding is not trusted: on a few bytes it names cp932 for "Ø".
+MIN_NON_ASCII_SHARE_FOR_OTHER = 0.3
+# Wide encodings are read only with a byte-order mark: without one, charset-normalizer may
+# name them for a few bytes of cp1252 ("\xa3\n" is one UTF-16-BE character).
+UNMARKED_WIDE = ("utf_16", "utf-16", "utf_32", "utf-32")
 # Bytes that cp1252 leaves undefined; text containing them is read as latin-1.
 CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
@@ -53,6 +61,9 @@ ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 # Control characters that are removed and reported: C0/C1 controls, DEL, and the bidi
 # embedding/override/isolate controls that can disguise text.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
+# The control characters that count towards calling a text binary: CONTROL less the
+# carriage return, which ends lines (a CRLF dump of short lines is still text).
+BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +108,24 @@ def detect_encoding(data: bytes) -> str:
 
     best = from_bytes(data).best()
     guess = (best.encoding if best is not None else "").lower()
-    if guess and guess not in WESTERN_SINGLE_BYTE and _decodes(data, guess):
+    if (
+        guess
+        and guess not in WESTERN_SINGLE_BYTE
+        and _non_ascii_share(data) >= MIN_NON_ASCII_SHARE_FOR_OTHER
+        and not guess.startswith(UNMARKED_WIDE)
+        and _decodes(data, guess)
+    ):
         return guess
     return "latin-1" if CP1252_UNDEFINED.intersection(data) else "cp1252"
+
+
+def _non_ascii_share(data: bytes) -> float:
+    """The share of non-ASCII bytes among the bytes that are not spaces or line ends."""
+    visible = len(data) - sum(data.count(byte) for byte in (b" ", b"\t", b"\r", b"\n"))
+    if not visible:
+        return 0.0
+    ascii_visible = sum(1 for byte in data if 0x21 <= byte <= 0x7E)
+    return (visible - ascii_visible) / visible
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -111,9 +137,12 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 
 def _checked(text: str, encoding: str, source: str, detected: bool) -> DecodedText:
-    if text:
-        controls = sum(len(m) for m in CONTROL.findall(text))
-        if controls >= MIN_CONTROLS_FOR_BINARY and controls / len(text) > MAX_CONTROL_SHARE:
+    # The share is taken over the characters between line breaks, so that it does not
+    # depend on the newline style.
+    size = len(text) - text.count("\r") - text.count("\n")
+    if size:
+        controls = len(BINARY_CONTROL.findall(text))
+        if controls >= MIN_CONTROLS_FOR_BINARY and controls / size > MAX_CONTROL_SHARE:
             raise DumpError(source, "not a text file (mostly control bytes)")
     return DecodedText(text, encoding, detected)
 

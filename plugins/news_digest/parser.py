@@ -135,6 +135,9 @@ FILE_NAME_DATE = re.compile(
     r"(?<![0-9A-Za-z])(?P<y>(?:19|20)\d{2})(?P<sep>[-_.]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?!\d)"
 )
 SLUG_MAX_LENGTH = 80
+# Names that Windows reserves for devices, in any case and with any extension: a folder or
+# file named so cannot be checked out there ("CON" is also a headline word).
+WINDOWS_DEVICE_NAME = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])", re.IGNORECASE)
 
 # --------------------------------------------------------------------------- line model
 
@@ -673,7 +676,7 @@ def make_slug(header_slug: str | None, lead: Lead | None, source: str) -> str:
         if text:
             slug = slugify(text, max_length=SLUG_MAX_LENGTH, word_boundary=True)
             if slug:
-                return slug
+                return f"{slug}-1" if WINDOWS_DEVICE_NAME.fullmatch(slug) else slug
     return "dump"
 
 
