@@ -61,6 +61,7 @@ help:
 	@echo '   make publish          build the site for publishing with $(PUBLISHCONF)'
 	@echo '   make github           publish, then push $(OUTPUTDIR)/ to the $(GITHUB_PAGES_BRANCH) branch'
 	@echo '   make test             run the test suite'
+	@echo '   make fuzz             run the property-based parser tests with many more examples'
 	@echo '   make lint             check the code with ruff'
 	@echo '   make bench [N=2000]   time a build of N generated dumps'
 	@echo '   make clean            remove $(OUTPUTDIR)/ and caches'
@@ -117,6 +118,11 @@ github: publish
 test: $(STAMP) install-system
 	$(VENV_PY) -m pytest
 
+# The hypothesis tests of the parser with the "fuzz" profile (tests/test_fuzz_parser.py):
+# 10,000 examples per property instead of 300, about ten minutes on 2 cores.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(VENV_PY) -m pytest -q tests/test_fuzz_parser.py
+
 lint: $(STAMP)
 	"$(VENV_BIN)/ruff" check .
 
@@ -126,4 +132,4 @@ bench: $(STAMP)
 clean:
 	rm -rf "$(OUTPUTDIR)" cache .pytest_cache .ruff_cache
 
-.PHONY: help install install-system html serve devserver publish github test lint bench clean
+.PHONY: help install install-system html serve devserver publish github test fuzz lint bench clean
