@@ -1,9 +1,11 @@
 """``news-digest``: read dumps from the command line.
 
     news-digest parse FILE [--json]
+    news-digest check FOLDER... [--json]
 
 Exit status: 0 on success, 1 when the file cannot be read as text (one line
-``FILE: reason`` on stderr), 2 on usage errors.
+``FILE: reason`` on stderr) or, for ``check``, when any dump has an error; 2 on usage
+errors. No input gives a traceback: an unexpected failure is one line naming the file.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import sys
 from collections import Counter
 
 from .model import Digest, DumpError
-from .parser import parse_file
+from .parser import parse_bytes, parse_file
+from .report import build_report, dump_entry, find_dumps, problems, summary_line
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
 
@@ -30,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument(
         "--json", action="store_true", help="print the parse as JSON (digest.schema.json)"
     )
+    check = commands.add_parser(
+        "check", help="parse every dump in folders and report; exit 1 if any has an error"
+    )
+    check.add_argument("folders", metavar="FOLDER", nargs="+", help="folder (or dump) to check")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
@@ -40,22 +48,88 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit_.code or 0)
     try:
-        digest = parse_file(args.file)
+        if args.command == "check":
+            return check(args.folders, args.json)
+        return parse(args.file, args.json)
+    except Exception as err:  # a bug must still not show the user a traceback
+        target = getattr(args, "file", None) or " ".join(getattr(args, "folders", []))
+        print(f"{target}: internal error: {type(err).__name__}: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def parse(file: str, as_json: bool) -> int:
+    try:
+        digest = parse_file(file)
     except DumpError as err:
         print(err, file=sys.stderr)
         return EXIT_UNREADABLE
     text = (
         json.dumps(digest.to_dict(), ensure_ascii=False, indent=2) + "\n"
-        if args.json
+        if as_json
         else summary(digest)
     )
+    _write(text)
+    return EXIT_OK
+
+
+def _write(text: str) -> None:
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into head: not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    return EXIT_OK
+
+
+def check(targets: list[str], as_json: bool) -> int:
+    """Parse every dump under ``targets``; print the parse report; 1 if any dump has an error.
+
+    Sources in the report are relative to the folder given (a file given alone keeps its
+    name). Warnings and errors go to stderr as ``file:line: ...``, the summary line last.
+    """
+    entries = []
+    for target in targets:
+        if os.path.isdir(target):
+            paths = [(path, os.path.relpath(path, target)) for path in find_dumps(target)]
+        else:
+            paths = [(target, target)]
+        for path, source in paths:
+            source = source.replace(os.sep, "/")
+            try:
+                entries.append(dump_entry(source, _parse_as(path, source)))
+            except DumpError as err:
+                entries.append(dump_entry(source, None, err))
+    report = build_report(entries)
+    if as_json:
+        _write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _write("".join(_entry_line(entry) + "\n" for entry in report["dumps"]))
+    for problem in problems(report):
+        print(problem, file=sys.stderr)
+    print(summary_line(report), file=sys.stderr)
+    return EXIT_UNREADABLE if report["totals"]["errors"] else EXIT_OK
+
+
+def _parse_as(path: str, source: str) -> Digest:
+    """Parse the dump at ``path``, naming it ``source`` in messages."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        raise DumpError(source, err.strerror or str(err)) from None
+    return parse_bytes(data, source)
+
+
+def _entry_line(entry: dict) -> str:
+    if entry["error"]:
+        return f"{entry['source']}: ERROR"
+    dropped = ", ".join(f"{n} {reason}" for reason, n in entry["dropped"].items())
+    return (
+        f"{entry['source']}: {entry['status'].upper()} {entry['encoding']}, "
+        f"{'lead' if entry['lead'] else 'no lead'}, {entry['paragraphs']} paragraphs, "
+        f"{entry['headlines']} headlines, {entry['references']} references, "
+        f"dropped {dropped or 'nothing'}, {len(entry['warnings'])} warnings"
+    )
 
 
 def summary(digest: Digest) -> str:

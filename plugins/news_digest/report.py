@@ -1,0 +1,112 @@
+"""The parse report: what was read from each dump, as plain JSON-ready data.
+
+Pure Python, no Pelican. ``news-digest check FOLDER`` prints it, and each site build writes
+it (see :mod:`news_digest.pelican_adapter`). Nothing in it depends on the clock or on the
+folder the content sits in: sources are paths relative to the content folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .model import Digest, DropReason, DumpError
+
+REPORT_VERSION = 1
+
+
+def dump_entry(source: str, digest: Digest | None, error: DumpError | None = None) -> dict:
+    """One dump's line in the report: counts, dropped lines by reason, warnings, error."""
+    if digest is None:
+        assert error is not None
+        return {
+            "source": source,
+            "status": "error",
+            "error": {"line": error.line, "message": error.message},
+            "encoding": None,
+            "lead": False,
+            "paragraphs": 0,
+            "headlines": 0,
+            "references": 0,
+            "dropped": {},
+            "warnings": [],
+        }
+    reasons = Counter(d.reason.value for d in digest.dropped)
+    return {
+        "source": source,
+        "status": "warning" if digest.warnings else "ok",
+        "error": None,
+        "encoding": digest.encoding,
+        "lead": digest.lead is not None,
+        "paragraphs": len(digest.lead.paragraphs) if digest.lead else 0,
+        "headlines": len(digest.news),
+        "references": len(digest.references),
+        "dropped": {
+            reason.value: reasons[reason.value] for reason in DropReason if reasons[reason.value]
+        },
+        "warnings": [{"line": w.line, "message": w.message} for w in digest.warnings],
+    }
+
+
+def build_report(entries: Iterable[dict]) -> dict[str, Any]:
+    """The whole report: entries sorted by source, and totals."""
+    dumps = sorted(entries, key=lambda e: e["source"])
+    dropped: Counter[str] = Counter()
+    for entry in dumps:
+        dropped.update(entry["dropped"])
+    return {
+        "version": REPORT_VERSION,
+        "totals": {
+            "dumps": len(dumps),
+            "ok": sum(e["status"] == "ok" for e in dumps),
+            "with_warnings": sum(e["status"] == "warning" for e in dumps),
+            "errors": sum(e["status"] == "error" for e in dumps),
+            "paragraphs": sum(e["paragraphs"] for e in dumps),
+            "headlines": sum(e["headlines"] for e in dumps),
+            "references": sum(e["references"] for e in dumps),
+            "dropped": dict(sorted(dropped.items())),
+            "warnings": sum(len(e["warnings"]) for e in dumps),
+        },
+        "dumps": dumps,
+    }
+
+
+def summary_line(report: dict[str, Any]) -> str:
+    """One line for the end of a build or a check."""
+    t = report["totals"]
+    dropped = sum(t["dropped"].values())
+    return (
+        f"{t['dumps']} dumps read: {t['ok']} clean, {t['with_warnings']} with warnings, "
+        f"{t['errors']} not readable; {t['paragraphs']} paragraphs, {t['headlines']} headlines, "
+        f"{t['references']} references, {dropped} lines or pieces dropped, "
+        f"{t['warnings']} warnings"
+    )
+
+
+def problems(report: dict[str, Any]) -> Iterator[str]:
+    """Every warning and error as ``file:line: message`` (``file: message`` without a line)."""
+    for entry in report["dumps"]:
+        items = [entry["error"]] if entry["error"] else []
+        items += entry["warnings"]
+        for item in items:
+            where = f"{entry['source']}:{item['line']}" if item["line"] else entry["source"]
+            kind = "error" if item is entry["error"] else "warning"
+            yield f"{where}: {kind}: {item['message']}"
+
+
+def is_dump_name(name: str, extensions: Iterable[str] = ("txt",)) -> bool:
+    """A dump's file name: a known extension in any case, not a hidden file."""
+    lowered = {ext.lower() for ext in extensions}
+    stem, dot, ext = name.rpartition(".")
+    return bool(stem) and bool(dot) and ext.lower() in lowered and not name.startswith(".")
+
+
+def find_dumps(folder: str) -> list[str]:
+    """Paths of the dumps below ``folder``, sorted; hidden folders are not entered."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(root, name) for name in files if is_dump_name(name))
+    return sorted(found)
