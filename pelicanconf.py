@@ -69,11 +69,15 @@ TAG_URL = TAG_SAVE_AS = ""
 TAGS_URL = TAGS_SAVE_AS = ""
 AUTHOR_URL = AUTHOR_SAVE_AS = ""
 AUTHORS_URL = AUTHORS_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "archives", "404", "search"]
 # Pelican names a direct template's output after the template: 404 -> 404.html.
+# The search page; Pagefind's index is written to pagefind/ after the build.
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 
 DEFAULT_PAGINATION = 20
-PAGINATED_TEMPLATES = {"index": None}
+# Home and the year/month/day archives are paginated (a year can hold thousands of dumps).
+PAGINATED_TEMPLATES = {"index": None, "period_archives": None}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),

@@ -20,6 +20,7 @@ from .generators import (
 )
 from .markdown_reader import MarkdownItReader
 from .reader import DumpReader
+from .search import build_index
 from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,11 @@ def get_generators(pelican: Any) -> type[DigestGenerator]:
     return DigestGenerator
 
 
+def on_finalized(pelican: Any) -> None:
+    """Every page is written: index them for the search page."""
+    build_index(pelican.settings)
+
+
 def connect() -> None:
     from pelican import signals
 
@@ -80,3 +86,4 @@ def connect() -> None:
     signals.article_generator_pretaxonomy.connect(on_article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(on_finalized)

@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     # ``{first}`` is the first headline's title, ``{stem}`` the file name without extension.
     "leadless_title": "Headlines: {first}",
     "leadless_title_empty": "Headlines from {stem}",
+    # Run Pagefind on the output folder after the build (news_digest.search), so the search
+    # page has an index. Off for quick builds that need no search.
+    "pagefind": True,
 }
 
 
