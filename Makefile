@@ -33,11 +33,13 @@ ifeq ($(RELATIVE), 1)
 	PELICANOPTS += --relative-urls
 endif
 
-# STRICT=1: any warning fails the build (Pelican otherwise exits 0 when a file
-# could not be read or a plugin failed to load).
+# STRICT=1: any warning or error fails the build, after it has listed every one as
+# file:line: reason (NEWS_DIGEST_STRICT, see plugins/news_digest/build_checks.py).
+# --fatal errors also stops a build whose plugin failed to load; Pelican's own
+# --fatal warnings would stop at the first bad dump, with a traceback and no list.
 STRICT ?= 0
 ifeq ($(STRICT), 1)
-	PELICANOPTS += --fatal warnings
+	PELICANOPTS += --fatal errors -e NEWS_DIGEST_STRICT=true
 endif
 
 SERVER ?= 127.0.0.1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 def register() -> None:
     """Connect the reader, URL handling and digest pages to Pelican's signals."""
-    from . import pelican_adapter
+    from . import build_checks, pelican_adapter
 
     pelican_adapter.connect()
+    build_checks.connect()

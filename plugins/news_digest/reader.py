@@ -46,8 +46,10 @@ from typing import Any
 from pelican.readers import BaseReader
 from pelican.utils import posixize_path, slugify
 
+from .build_checks import build_entry, record_dump
 from .model import Digest, DumpError, ItemKind
 from .parser import parse_bytes
+from .report import dump_entry
 from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
@@ -110,6 +112,7 @@ class DumpReader(BaseReader):
             # A warning, not an error: `--fatal errors` (the deploy) keeps publishing the rest,
             # `--fatal warnings` (STRICT=1, CI) stops on it.
             logger.warning("%s (dump skipped)", err)
+            record_dump(self.settings, dump_entry(relative, None, err))
             return "", {"status": "skip", "title": relative}
 
         for warning in digest.warnings:
@@ -124,6 +127,7 @@ class DumpReader(BaseReader):
             )
 
         date, date_source = self._date(digest, relative, options)
+        record_dump(self.settings, build_entry(relative, digest, date_source, date))
         headlines = headline_dicts(digest)
         lead = digest.lead
         paragraphs = tuple(p.text for p in lead.paragraphs) if lead else ()

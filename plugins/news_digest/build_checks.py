@@ -1,0 +1,134 @@
+"""The build's parse report, its one-line summary, and strict mode.
+
+While Pelican runs, the dump reader records each dump's report entry here and a logging
+handler notes every warning and error. When the build has finished (``finalized``):
+
+- the report (:mod:`news_digest.report`) is written to ``OUTPUT_PATH/<NEWS_DIGEST_REPORT>``
+  (default ``parse-report.json``; an empty value writes none). It holds nothing that depends
+  on the clock or on the checkout folder, so two builds of the same content write the same
+  bytes;
+- one summary line is logged;
+- with ``NEWS_DIGEST_STRICT = True`` (``make html STRICT=1``) a build that met any warning or
+  error lists every one, ``file:line: reason``, and exits with status 1. Pelican's own
+  ``--fatal warnings`` stops at the first one and shows a traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+from .model import Digest
+from .report import build_report, dump_entry, problems, summary_line
+
+logger = logging.getLogger(__name__)
+
+REPORT_SETTING = "NEWS_DIGEST_REPORT"
+STRICT_SETTING = "NEWS_DIGEST_STRICT"
+DEFAULT_REPORT_NAME = "parse-report.json"
+# The loggers whose warnings are dump problems, already in the report.
+DUMP_LOGGERS = ("news_digest.reader",)
+
+
+class BuildRecorder(logging.Handler):
+    """The dump entries and the warnings and errors of one build."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.entries: dict[str, dict] = {}
+        self.others: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(DUMP_LOGGERS):
+            return
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad log call must not break the build
+            message = str(record.msg)
+        self.others.append(f"{logging.getLevelName(record.levelno).lower()}: {message}")
+
+
+# One recorder per running build, found by its settings dict (the reader has only that).
+_RECORDERS: dict[int, BuildRecorder] = {}
+
+
+def recorder_for(settings: Any) -> BuildRecorder | None:
+    return _RECORDERS.get(id(settings))
+
+
+def record_dump(settings: Any, entry: dict) -> None:
+    """Called by the reader for each dump it read or rejected."""
+    recorder = recorder_for(settings)
+    if recorder is not None:
+        recorder.entries[entry["source"]] = entry
+
+
+def build_entry(source: str, digest: Digest, date_source: str, date: str) -> dict:
+    """The parser's entry, with the build's own date rule in place of "no date" warnings."""
+    entry = dump_entry(source, digest)
+    if not digest.metadata.date:
+        warnings = [w for w in entry["warnings"] if not w["message"].lower().startswith("no date")]
+        if date_source == "fallback":
+            message = f"no date in header, file name or folder; using {date}"
+            warnings.append({"line": None, "message": message})
+        entry["warnings"] = warnings
+        entry["status"] = "warning" if warnings else "ok"
+    return entry
+
+
+def on_initialized(pelican: Any) -> None:
+    stale = [r for r in logging.getLogger().handlers if isinstance(r, BuildRecorder)]
+    for handler in stale:  # left by a build that crashed before it finished
+        logging.getLogger().removeHandler(handler)
+    _RECORDERS.clear()
+    recorder = BuildRecorder()
+    _RECORDERS[id(pelican.settings)] = recorder
+    logging.getLogger().addHandler(recorder)
+
+
+def on_finalized(pelican: Any) -> None:
+    settings = pelican.settings
+    recorder = _RECORDERS.pop(id(settings), None)
+    if recorder is None:
+        return
+    logging.getLogger().removeHandler(recorder)
+    report = build_report(recorder.entries.values())
+    name = settings.get(REPORT_SETTING, DEFAULT_REPORT_NAME)
+    if name:
+        write_report(report, os.path.join(settings["OUTPUT_PATH"], name))
+    _print_summary(summary_line(report))
+    if settings.get(STRICT_SETTING):
+        found = list(problems(report)) + recorder.others
+        if found:
+            for line in found:
+                _print_summary(line)
+            # CRITICAL is the one level that Pelican's --fatal option never turns into an
+            # exception (and a traceback), so the build ends on this line and status 1.
+            logger.critical("strict build failed: %d warnings or errors, listed above", len(found))
+            raise SystemExit(1)
+
+
+def _print_summary(line: str) -> None:
+    """One unwrapped line on Pelican's console (not a log record, so never counted)."""
+    try:
+        from pelican.log import console
+
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
+    except ImportError:  # pragma: no cover - Pelican always has it
+        print(line)
+
+
+def write_report(report: dict, path: str) -> None:
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=1, sort_keys=True)
+        handle.write("\n")
+
+
+def connect() -> None:
+    from pelican import signals
+
+    signals.initialized.connect(on_initialized)
+    signals.finalized.connect(on_finalized)
