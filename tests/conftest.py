@@ -79,6 +79,19 @@ This site shows **lead stories** and their headlines.
 - <b>raw html</b> stays text
 """
 
+# Text that would end a <script> element, an HTML comment or an XML element if any output
+# (JSON-LD, sitemaps, feeds) wrote it unescaped; the newest lead of the published build.
+SCRIPT_TITLE_DUMP = """\
+Title: Minister quits over "</script><script>alert(1)</script>" & <!-- row
+Date: 2023-06-02 18:45
+Source: https://news.example.com/politics/minister?id=7&ref=home
+
+Minister quits over "</script><script>alert(1)</script>" & <!-- row
+The minister resigned after a row over a leaked memo <b>marked</b> secret & urgent.
+(editor-in-charge:Ana "Al" O'Neil)
+- Budget vote delayed
+"""
+
 BINARY_DUMP = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
 
 
@@ -169,7 +182,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """Fixture dumps plus the repository's own dumps, built with publishconf.py under /repo/."""
+    """Fixture dumps, the repository's own dumps and SCRIPT_TITLE_DUMP, built with
+    publishconf.py under /repo/."""
     content = tmp_path_factory.mktemp("content-published")
     write_fixture_content(content)
     shutil.copytree(
@@ -177,6 +191,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Site:
         content / "demo",
         ignore=shutil.ignore_patterns("pages"),
     )
+    (content / "2023-06-02-minister.txt").write_text(SCRIPT_TITLE_DUMP, encoding="utf-8")
     return build(
         "publishconf.py",
         content,

@@ -18,6 +18,11 @@ from .generators import (
     period_parents,
     resolve_url_collisions,
 )
+from .indexing_generator import (
+    IndexingGenerator,
+    install_template_helpers,
+    restore_feed_titles,
+)
 from .markdown_reader import MarkdownItReader
 from .reader import DumpReader
 from .search import build_index
@@ -67,8 +72,8 @@ def on_article_generator_finalized(generator: Any) -> None:
     generator.context["period_parents"] = period_parents(archives)
 
 
-def get_generators(pelican: Any) -> type[DigestGenerator]:
-    return DigestGenerator
+def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGenerator]]:
+    return DigestGenerator, IndexingGenerator
 
 
 def on_finalized(pelican: Any) -> None:
@@ -86,4 +91,6 @@ def connect() -> None:
     signals.article_generator_pretaxonomy.connect(on_article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(install_template_helpers)
+    signals.feed_generated.connect(restore_feed_titles)
     signals.finalized.connect(on_finalized)

@@ -26,6 +26,22 @@ DEFAULTS: dict[str, Any] = {
     # ``{first}`` is the first headline's title, ``{stem}`` the file name without extension.
     "leadless_title": "Headlines: {first}",
     "leadless_title_empty": "Headlines from {stem}",
+    # Sharing and indexing (news_digest.indexing). File names below OUTPUT_PATH; "" or None
+    # turns one off. The sitemaps and robots.txt need an absolute SITEURL; the JSON Feed
+    # takes SITEURL, else FEED_DOMAIN, like the Atom feed.
+    "sitemap": "sitemap.xml",
+    "news_sitemap": "news-sitemap.xml",
+    "robots_txt": "robots.txt",
+    "json_feed": "feed.json",
+    # Items in the JSON Feed, newest first; None means FEED_MAX_ITEMS, as for the Atom feed.
+    "json_feed_max_items": None,
+    # The Google News sitemap lists leads published within this many days of the newest
+    # lead (not of the build's clock, so that a build is reproducible), at most this many;
+    # Google reads two days and 1,000 URLs.
+    "news_sitemap_days": 2,
+    "news_sitemap_max_items": 1000,
+    # Publisher logo in the JSON-LD: an absolute URL or a path below SITEURL, or None.
+    "publisher_logo": None,
     # Run Pagefind on the output folder after the build (news_digest.search), so the search
     # page has an index. Off for quick builds that need no search.
     "pagefind": True,
