@@ -109,8 +109,16 @@ devserver: $(STAMP)
 		'"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(SERVER) $(PELICANOPTS)' \
 		"$(PLUGINDIR)"
 
+# Safe publishing: build into $(OUTPUTDIR).new beside the output folder, and swap it in
+# only when the build succeeded; a failed build leaves the previous site as it was.
 publish: $(STAMP)
-	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+	@rm -rf "$(OUTPUTDIR).new" "$(OUTPUTDIR).old"
+	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR).new" -s "$(PUBLISHCONF)" $(PELICANOPTS) || { \
+		rm -rf "$(OUTPUTDIR).new"; \
+		echo 'publish: the build failed; $(OUTPUTDIR)/ was left as it was' >&2; exit 1; }
+	@if [ -e "$(OUTPUTDIR)" ]; then mv "$(OUTPUTDIR)" "$(OUTPUTDIR).old"; fi
+	@mv "$(OUTPUTDIR).new" "$(OUTPUTDIR)"
+	@rm -rf "$(OUTPUTDIR).old"
 
 github: publish
 	touch "$(OUTPUTDIR)/.nojekyll"
