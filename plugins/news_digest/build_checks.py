@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 REPORT_SETTING = "NEWS_DIGEST_REPORT"
 STRICT_SETTING = "NEWS_DIGEST_STRICT"
 DEFAULT_REPORT_NAME = "parse-report.json"
+# Problems listed at the end of a build that is not strict; the report has them all.
+LISTED_PROBLEMS = 50
 # The loggers whose warnings are dump problems, already in the report.
 DUMP_LOGGERS = ("news_digest.reader",)
 
@@ -99,15 +101,22 @@ def on_finalized(pelican: Any) -> None:
     if name:
         write_report(report, os.path.join(settings["OUTPUT_PATH"], name))
     _print_summary(summary_line(report))
-    if settings.get(STRICT_SETTING):
-        found = list(problems(report)) + recorder.others
-        if found:
-            for line in found:
-                _print_summary(line)
-            # CRITICAL is the one level that Pelican's --fatal option never turns into an
-            # exception (and a traceback), so the build ends on this line and status 1.
-            logger.critical("strict build failed: %d warnings or errors, listed above", len(found))
-            raise SystemExit(1)
+    found = list(problems(report))
+    strict = settings.get(STRICT_SETTING)
+    if strict:
+        found += recorder.others
+    # Pelican's log shows the first few dump warnings only; the list is whole in strict mode
+    # and in the report, and cut at LISTED_PROBLEMS lines otherwise.
+    shown = found if strict else found[:LISTED_PROBLEMS]
+    for line in shown:
+        _print_summary(line)
+    if len(shown) < len(found):
+        _print_summary(f"... and {len(found) - len(shown)} more in {name or 'the report'}")
+    if strict and found:
+        # CRITICAL is the one level that Pelican's --fatal option never turns into an
+        # exception (and a traceback), so the build ends on this line and status 1.
+        logger.critical("strict build failed: %d warnings or errors, listed above", len(found))
+        raise SystemExit(1)
 
 
 def _print_summary(line: str) -> None:
