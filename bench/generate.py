@@ -368,7 +368,7 @@ HUGO_LIST = """\
 
 HUGO_INDEX = """\
 {{ define "main" }}<h1>{{ .Site.Title }}</h1><ul>
-{{ $p := .Paginate (where .Site.RegularPages "Section" "posts") }}{{ range $p.Pages }}\
+{{ $p := .Paginate .Site.RegularPages }}{{ range $p.Pages }}\
 <li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2006-01-02" }}\
 </time><p>{{ .Summary }}</p></li>
 {{ end }}</ul>

@@ -597,6 +597,9 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
             ]
         for note in r.get("notes", []):
             lines += [f"Note: {note}", ""]
+    profile = HERE / "profile.md"
+    if profile.exists():  # hand-written notes from `run.py --profile`, kept across runs
+        lines += [profile.read_text(encoding="utf-8").strip(), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
