@@ -1,7 +1,8 @@
 """The build's parse report, its one-line summary, and strict mode.
 
 While Pelican runs, the dump reader records each dump's report entry here and a logging
-handler notes every warning and error. When the build has finished (``finalized``):
+handler notes every warning and error. It also makes the order of articles of the same date stable
+(:func:`newest_first`). When the build has finished (``finalized``):
 
 - the report (:mod:`news_digest.report`) is written to ``OUTPUT_PATH/<NEWS_DIGEST_REPORT>``
   (default ``parse-report.json``; an empty value writes none). It holds nothing that depends
@@ -80,7 +81,18 @@ def build_entry(source: str, digest: Digest, date_source: str, date: str) -> dic
     return entry
 
 
+def newest_first(content: Any) -> tuple[float, str]:
+    """Sort key for ``ARTICLE_ORDER_BY``: newest first, then by path below the content folder.
+
+    Pelican's ``reversed-date`` keeps the order in which it found files for articles of the
+    same date, and it finds them in a set, whose order changes from process to process.
+    """
+    return (-content.date.timestamp(), content.relative_source_path or "")
+
+
 def on_initialized(pelican: Any) -> None:
+    if pelican.settings.get("ARTICLE_ORDER_BY") == "reversed-date":
+        pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     stale = [r for r in logging.getLogger().handlers if isinstance(r, BuildRecorder)]
     for handler in stale:  # left by a build that crashed before it finished
         logging.getLogger().removeHandler(handler)
