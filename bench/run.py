@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 VENV_BIN = REPO / ".venv" / "bin"
+nan = float("nan")
 SCENARIOS = ("cold", "noop", "add_one")
 SCENARIO_LABEL = {
     "cold": "cold build",
@@ -67,6 +68,7 @@ def venv_python() -> str:
 @dataclass
 class Measure:
     wall: float
+    cpu: float  # user + system CPU seconds of the child (all its threads)
     rss_mb: float  # peak resident set of the child, MiB
     html_written: int
     output_bytes: int
@@ -78,8 +80,10 @@ class Measure:
         return self.html_written / self.wall if self.wall else 0.0
 
 
-def run_child(cmd: list[str], log: Path, cwd: Path, timeout: float) -> tuple[float, float, int]:
-    """Run ``cmd``; return (wall seconds, peak RSS MiB, exit code) of that child alone."""
+def run_child(
+    cmd: list[str], log: Path, cwd: Path, timeout: float
+) -> tuple[float, float, float, int]:
+    """Run ``cmd``; return (wall s, CPU s, peak RSS MiB, exit code) of that child alone."""
     with open(log, "wb") as fh:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT)
@@ -92,7 +96,7 @@ def run_child(cmd: list[str], log: Path, cwd: Path, timeout: float) -> tuple[flo
         wall = time.perf_counter() - start
     rc = os.waitstatus_to_exitcode(status)
     proc.returncode = rc  # reaped by wait4; tell Popen so it does not wait again
-    return wall, usage.ru_maxrss / 1024.0, rc
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, rc
 
 
 def scan_output(out: Path, since: float) -> tuple[int, int, int]:
@@ -154,12 +158,12 @@ class Builder:
         # File systems keep mtimes at a coarser grain than perf_counter; step back a little.
         since = time.time() - 0.01
         log = self.logs / f"{label}.log"
-        wall, rss, rc = run_child(self.command(), log, REPO, self.timeout)
+        wall, cpu, rss, rc = run_child(self.command(), log, REPO, self.timeout)
         if rc != 0:
             tail = log.read_text(errors="replace")[-3000:]
             raise RuntimeError(f"{self.name} build failed ({rc}):\n{tail}")
         html, size, files = scan_output(self.out, since)
-        return Measure(wall, rss, html, size, files, rc)
+        return Measure(wall, cpu, rss, html, size, files, rc)
 
 
 class OursBuilder(Builder):
@@ -418,7 +422,7 @@ def run_builder(b: Builder, runs: int, n: int) -> dict:
                 rec["bytes_per_dump"] = m.output_bytes / (n + (scen == "add_one"))
                 res.runs[scen].append(rec)
                 print(
-                    f"  {b.name:5} run {r + 1} {scen:7} {m.wall:7.2f} s  "
+                    f"  {b.name:5} run {r + 1} {scen:7} {m.wall:7.2f} s  cpu {m.cpu:7.2f} s  "
                     f"{m.rss_mb:7.1f} MiB  {m.html_written:6d} html  "
                     f"{rec['bytes_per_dump'] / 1024:6.1f} KiB/dump",
                     flush=True,
@@ -429,7 +433,7 @@ def run_builder(b: Builder, runs: int, n: int) -> dict:
     for scen in SCENARIOS:
         summary[scen] = {
             k: res.median(scen, k)
-            for k in ("wall", "rss_mb", "html_written", "pages_per_s", "bytes_per_dump",
+            for k in ("wall", "cpu", "rss_mb", "html_written", "pages_per_s", "bytes_per_dump",
                       "output_bytes", "output_files")
         }
     return {"summary": summary, "runs": res.runs}
@@ -437,8 +441,9 @@ def run_builder(b: Builder, runs: int, n: int) -> dict:
 
 def fmt_table(result: dict) -> list[str]:
     rows = [
-        "| builder | build | wall s | pages/s | peak RSS MiB | output KiB/dump | HTML written |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| builder | build | wall s | CPU s | pages/s | peak RSS MiB | output KiB/dump "
+        "| HTML written |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     order = [b for b in ("ours", "hugo", "stock") if b in result["builders"]]
     for name in order:
@@ -446,7 +451,8 @@ def fmt_table(result: dict) -> list[str]:
         for scen in SCENARIOS:
             s = br["summary"][scen]
             rows.append(
-                f"| {name} | {SCENARIO_LABEL[scen]} | {s['wall']:.2f} | {s['pages_per_s']:.0f} "
+                f"| {name} | {SCENARIO_LABEL[scen]} | {s['wall']:.2f} | {s.get('cpu', nan):.2f} "
+                f"| {s['pages_per_s']:.0f} "
                 f"| {s['rss_mb']:.0f} | {s['bytes_per_dump'] / 1024:.1f} "
                 f"| {s['html_written']:.0f} |"
             )
@@ -465,14 +471,15 @@ def ratios(result: dict) -> list[str]:
             o, x = b["ours"]["summary"][scen], b[other]["summary"][scen]
             rows.append(
                 f"| ours / {other} | {SCENARIO_LABEL[scen]} | {o['wall'] / x['wall']:.2f}× "
+                f"| {o.get('cpu', nan) / x.get('cpu', nan):.2f}× "
                 f"| {o['rss_mb'] / x['rss_mb']:.2f}× "
                 f"| {o['bytes_per_dump'] / x['bytes_per_dump']:.2f}× |"
             )
     if not rows:
         return []
     return [
-        "| ratio | build | wall time | peak RSS | output per dump |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| ratio | build | wall time | CPU time | peak RSS | output per dump |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
         *rows,
     ]
 
@@ -553,7 +560,9 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
         "- **rebuild, nothing changed**: the same command again (caches kept);",
         "- **rebuild, one dump added**: one more dump in the content, then the same command.",
         "",
-        "*wall s* is the child process's wall time; *pages/s* is HTML files written by that",
+        "*wall s* is the child process's wall time; *CPU s* its user + system CPU time (all",
+        "threads; less sensitive than wall time to other load on the machine, but Hugo's",
+        "spreads over the cores); *pages/s* is HTML files written by that",
         "build per second; *peak RSS* is the child's maximum resident set (`os.wait4`);",
         "*output KiB/dump* is every byte in the output folder (pages, archives, feeds, static",
         "files) divided by the number of dumps. The parser figure is",
@@ -576,8 +585,13 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
             f"## {n:,} dumps",
             "",
             f"Measured {r['date']}, {r['runs']} run(s) per figure (median); "
-            f"{r['input_mb']:.1f} MB of dumps; load average before the run "
-            f"{r.get('load_before', float('nan')):.2f}.",
+            f"{r['input_mb']:.1f} MB of dumps; load average {r.get('load_before', nan):.2f} "
+            f"before the run, {r.get('load_after', nan):.2f} after"
+            + (
+                " (other work was running on the machine: trust CPU s over wall s)."
+                if max(r.get("load_before", 0), r.get("load_after", 0)) > 1.0
+                else "."
+            ),
             "",
             f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; "
             f"{m['python']}; {m['pelican']}; Python-Markdown {m['markdown']}; {m['hugo']}.",
@@ -730,6 +744,7 @@ def main(argv: list[str] | None = None) -> int:
             if html < n:
                 notes.append(f"our cold build wrote {html:.0f} HTML files for {n} dumps.")
 
+    result["load_after"] = os.getloadavg()[0]
     print()
     print("\n".join(fmt_table(result)))
     rt = ratios(result)
