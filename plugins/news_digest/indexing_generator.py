@@ -49,9 +49,21 @@ def _lastmod(content: Any) -> dt.datetime | None:
 
 
 def _newest_first(articles: Iterable[Any]) -> list[Any]:
-    """Newest first; equal dates by URL, so the order never depends on reading order."""
-    by_url = sorted(articles, key=lambda a: a.url)
-    return sorted(by_url, key=lambda a: a.date, reverse=True)
+    """Newest first; equal dates by source path, so the order never depends on reading
+    order. (Not by URL: Pelican computes ``url`` anew on every access.)"""
+    by_path = sorted(articles, key=lambda a: a.relative_source_path or "")
+    return sorted(by_path, key=lambda a: a.date, reverse=True)
+
+
+def _has_page(article: Any) -> bool:
+    """The article has a page of its own (a dump without a lead has only its digest)."""
+    return bool(article.has_lead if _is_dump(article) else article.save_as)
+
+
+def _feed_would_change(title: str) -> bool:
+    """Pelican's ``Markup(title).striptags()`` can change only such a title: tags, entities,
+    runs of white space."""
+    return "<" in title or "&" in title or "  " in title or title != title.strip()
 
 
 class TemplateHelpers:
@@ -163,8 +175,10 @@ def restore_feed_titles(context: Mapping[str, Any], feed: Any) -> None:
     titles = {
         iri_to_uri(join(a.url)): a.title
         for a in (*context.get("articles", ()), *context.get("hidden_articles", ()))
-        if _is_dump(a)
+        if _is_dump(a) and _feed_would_change(a.title)
     }
+    if not titles:
+        return
     for item in getattr(feed, "items", ()):
         title = titles.get(str(item.get("link", "")).removesuffix("?ref=feed"))
         if title is not None:
@@ -231,10 +245,11 @@ class IndexingGenerator(Generator):
             for archive in archives:
                 entries[archive["url"]] = max((_lastmod(a) for a in archive["dates"]), default=None)
         for article in articles:
-            if article.save_as:
-                entries[article.url] = _lastmod(article)
+            lastmod = _lastmod(article)
+            if _has_page(article):
+                entries[article.url] = lastmod
             if _is_dump(article):
-                entries[article.digest_url] = _lastmod(article)
+                entries[article.digest_url] = lastmod
         for page in self.context.get("pages", ()):
             if page.save_as:
                 entries[page.url] = _lastmod(page)
@@ -256,7 +271,7 @@ class IndexingGenerator(Generator):
         self, base: str, articles: list[Any], options: Mapping[str, Any]
     ) -> list[indexing.NewsEntry]:
         """Lead pages published within ``news_sitemap_days`` of the newest, newest first."""
-        leads = [(a.date, a) for a in articles if a.save_as]
+        leads = [(a.date, a) for a in articles if _has_page(a)]
         recent = indexing.recent_window(
             leads, options["news_sitemap_days"], options["news_sitemap_max_items"]
         )
