@@ -16,6 +16,7 @@ parser and the build must do with it:
 from __future__ import annotations
 
 import codecs
+import os
 import struct
 import zlib
 from collections.abc import Callable
@@ -205,6 +206,13 @@ CASES: tuple[Case, ...] = (
         "spaces-non-ascii-name",
         "2023-05-10 Ünïcödé news 東京.txt",
         lambda: good_dump("Spaces and Ünïcödé in the file name").encode(),
+        "ok",
+    ),
+    # Bytes that are not UTF-8 in the file name itself (a Latin-1 machine saved it).
+    Case(
+        "latin-1-file-name",
+        os.fsdecode(b"2023-05-10-caf\xe9 cr\xe8me.txt"),
+        lambda: good_dump("Latin-1 bytes in the file name").encode(),
         "ok",
     ),
     Case(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hostile_corpus import BY_KEY, CASES, good_dump
 from news_digest.cli import main
-from news_digest.report import is_dump_name
+from news_digest.report import is_dump_name, readable_path
 
 SMALL = [case for case in CASES if not case.big]
 
@@ -37,9 +37,10 @@ def test_check_reports_every_dump_and_fails_on_an_error(
     assert "Traceback" not in err
     report = json.loads(out)
     by_source = {entry["source"]: entry for entry in report["dumps"]}
-    assert set(by_source) == {case.name for case in SMALL} | {"2023/2023-05-01-good.txt"}
+    names = {readable_path(case.name) for case in SMALL}
+    assert set(by_source) == names | {"2023/2023-05-01-good.txt"}
     for case in SMALL:
-        entry = by_source[case.name]
+        entry = by_source[readable_path(case.name)]
         assert entry["status"] == case.outcome, case.key
         if case.outcome == "error":
             assert entry["error"]["line"] == case.line

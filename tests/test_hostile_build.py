@@ -22,6 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO_ROOT, Site, build
 from hostile_corpus import BY_KEY, CASES, CREDIT_PAYLOAD, PAYLOADS, TEMPLATE, good_dump
+from news_digest.report import readable_path
 
 SMALL = [case for case in CASES if not case.big]
 SITEURL = "https://example.org/news"
@@ -68,7 +69,7 @@ def report(site: Site) -> dict:
 
 
 def entry(site: Site, name: str) -> dict:
-    return next(e for e in report(site)["dumps"] if e["source"] == name)
+    return next(e for e in report(site)["dumps"] if e["source"] == readable_path(name))
 
 
 # --------------------------------------------------------------------- the corpus, built
@@ -145,6 +146,7 @@ def test_same_title_and_date_give_two_pages(hostile: Site) -> None:
         ("spaces-non-ascii-name", "2023/05/10/spaces-and-unicode-in-the-file-name/index.html"),
         ("utf-16", "2023/05/10/harbour-bridge-reopens-after-repairs*/index.html"),
         ("cp1252", "2023/05/10/cafe-owner-wins-at-last/index.html"),
+        ("latin-1-file-name", "2023/05/10/latin-1-bytes-in-the-file-name/index.html"),
     ],
 )
 def test_odd_dumps_get_plain_urls(hostile: Site, key: str, pattern: str) -> None:

@@ -17,8 +17,8 @@ import sys
 from collections import Counter
 
 from .model import Digest, DumpError
-from .parser import parse_bytes, parse_file
-from .report import build_report, dump_entry, find_dumps, problems, summary_line
+from .parser import parse_bytes
+from .report import build_report, dump_entry, find_dumps, problems, readable_path, summary_line
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
 
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def parse(file: str, as_json: bool) -> int:
     try:
-        digest = parse_file(file)
+        digest = _parse_as(file, readable_path(file))
     except DumpError as err:
         print(err, file=sys.stderr)
         return EXIT_UNREADABLE

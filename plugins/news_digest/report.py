@@ -17,8 +17,15 @@ from .model import Digest, DropReason, DumpError
 REPORT_VERSION = 1
 
 
+def readable_path(path: str) -> str:
+    """``path`` as valid Unicode: a file name whose bytes are not UTF-8 reaches Python with
+    lone surrogates, which no UTF-8 file can hold; each such byte becomes U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def dump_entry(source: str, digest: Digest | None, error: DumpError | None = None) -> dict:
     """One dump's line in the report: counts, dropped lines by reason, warnings, error."""
+    source = readable_path(source)
     if digest is None:
         assert error is not None
         return {
