@@ -74,6 +74,7 @@ class Measure:
     output_bytes: int
     output_files: int
     rc: int
+    bytes_by_kind: dict[str, int] = field(default_factory=dict)
 
     @property
     def pages_per_s(self) -> float:
@@ -99,17 +100,33 @@ def run_child(
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, rc
 
 
-def scan_output(out: Path, since: float) -> tuple[int, int, int]:
-    """(HTML files modified at or after ``since``, total bytes, total files) under ``out``."""
+def output_kind(rel: str) -> str:
+    """Which part of the site an output file belongs to, for the size breakdown."""
+    if rel.startswith(("pagefind/", "pagefind\\")):
+        return "search index"
+    if rel.endswith(".html"):
+        return "html"
+    if rel.endswith(".xml"):
+        return "feeds, sitemap"
+    return "other"
+
+
+def scan_output(out: Path, since: float) -> tuple[int, int, int, dict[str, int]]:
+    """(HTML files modified at or after ``since``, total bytes, total files, bytes by kind)
+    under ``out``."""
     html = size = files = 0
+    kinds: dict[str, int] = {}
     for dirpath, _, names in os.walk(out):
         for n in names:
-            st = os.stat(os.path.join(dirpath, n))
+            full = os.path.join(dirpath, n)
+            st = os.stat(full)
             files += 1
             size += st.st_size
+            kind = output_kind(os.path.relpath(full, out))
+            kinds[kind] = kinds.get(kind, 0) + st.st_size
             if n.endswith(".html") and st.st_mtime >= since:
                 html += 1
-    return html, size, files
+    return html, size, files, kinds
 
 
 # --------------------------------------------------------------------------- builders
@@ -162,8 +179,8 @@ class Builder:
         if rc != 0:
             tail = log.read_text(errors="replace")[-3000:]
             raise RuntimeError(f"{self.name} build failed ({rc}):\n{tail}")
-        html, size, files = scan_output(self.out, since)
-        return Measure(wall, cpu, rss, html, size, files, rc)
+        html, size, files, kinds = scan_output(self.out, since)
+        return Measure(wall, cpu, rss, html, size, files, rc, kinds)
 
 
 class OursBuilder(Builder):
@@ -337,19 +354,23 @@ def parser_throughput(files: list[Path], runs: int) -> dict:
 
     for name, data in blobs[:20]:  # warm-up
         call(name, data)
-    times = []
+    times, cpus = [], []
     for _ in range(max(1, runs)):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for name, data in blobs:
             call(name, data)
+        cpus.append(time.process_time() - c0)
         times.append(time.perf_counter() - t0)
-    t = statistics.median(times)
+    t, c = statistics.median(times), statistics.median(cpus)
+    # Per core: MB per CPU second of this (single-threaded) process; wall figure beside it.
     return {
         "bytes": total,
         "files": len(blobs),
         "seconds": t,
-        "mb_per_s": total / 1e6 / t,
-        "dumps_per_s": len(blobs) / t,
+        "cpu_seconds": c,
+        "mb_per_s": total / 1e6 / c,
+        "wall_mb_per_s": total / 1e6 / t,
+        "dumps_per_s": len(blobs) / c,
     }
 
 
@@ -436,6 +457,7 @@ def run_builder(b: Builder, runs: int, n: int) -> dict:
             for k in ("wall", "cpu", "rss_mb", "html_written", "pages_per_s", "bytes_per_dump",
                       "output_bytes", "output_files")
         }
+        summary[scen]["bytes_by_kind"] = res.runs[scen][-1].get("bytes_by_kind", {})
     return {"summary": summary, "runs": res.runs}
 
 
@@ -457,6 +479,21 @@ def fmt_table(result: dict) -> list[str]:
                 f"| {s['html_written']:.0f} |"
             )
     return rows
+
+
+def output_breakdown(result: dict) -> list[str]:
+    """One line per builder: output bytes per dump of the cold build, by kind of file."""
+    n = result["dumps"]
+    out = []
+    for name in ("ours", "hugo", "stock"):
+        br = result["builders"].get(name)
+        kinds = br and br["summary"]["cold"].get("bytes_by_kind")
+        if kinds:
+            parts = ", ".join(
+                f"{k} {v / n / 1024:.1f}" for k, v in sorted(kinds.items(), key=lambda x: -x[1])
+            )
+            out.append(f"- {name}: {parts} KiB per dump")
+    return ["Output of the cold build by kind of file:", "", *out, ""] if out else []
 
 
 def ratios(result: dict) -> list[str]:
@@ -566,7 +603,8 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
         "build per second; *peak RSS* is the child's maximum resident set (`os.wait4`);",
         "*output KiB/dump* is every byte in the output folder (pages, archives, feeds, static",
         "files) divided by the number of dumps. The parser figure is",
-        "`news_digest.parser.parse_bytes` over all dumps in one process (one core).",
+        "`news_digest.parser.parse_bytes` over all dumps in one process: MB per CPU second of",
+        "that single-threaded process (its wall-clock figure is in the JSON).",
         "",
         "Baselines: stock Pelican with its built-in `simple` theme reading the same content as",
         "Markdown (title, date, slug; body = paragraphs + a list of headlines; content cache on,",
@@ -599,14 +637,16 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
             *fmt_table(r),
             "",
         ]
+        lines += output_breakdown(r)
         rt = ratios(r)
         if rt:
             lines += ["Ratios (below 1 means ours is smaller or faster):", "", *rt, ""]
         if r.get("parser"):
             p = r["parser"]
             lines += [
-                f"Parser: {p['mb_per_s']:.1f} MB/s, {p['dumps_per_s']:.0f} dumps/s "
-                f"({p['bytes'] / 1e6:.1f} MB in {p['seconds']:.2f} s, one core).",
+                f"Parser: {p['mb_per_s']:.1f} MB per CPU second, {p['dumps_per_s']:.0f} dumps "
+                f"per CPU second ({p['bytes'] / 1e6:.1f} MB in {p.get('cpu_seconds', nan):.2f} "
+                f"CPU s, {p['seconds']:.2f} s wall, one core).",
                 "",
             ]
         for note in r.get("notes", []):
@@ -731,7 +771,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             result["parser"] = parser_throughput(sorted(lay.dumps.iterdir()), args.runs)
             p = result["parser"]
-            print(f"parser: {p['mb_per_s']:.1f} MB/s ({p['dumps_per_s']:.0f} dumps/s)")
+            print(
+                f"parser: {p['mb_per_s']:.1f} MB per CPU s ({p['dumps_per_s']:.0f} dumps/s), "
+                f"{p['wall_mb_per_s']:.1f} MB/s wall"
+            )
         except ImportError as exc:
             print(f"parser not timed: {exc}")
             notes.append(f"parser not timed: {exc}.")
