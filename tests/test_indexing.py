@@ -379,3 +379,22 @@ def test_json_feed_keeps_the_newest_items_up_to_the_limit():
     assert [i["id"] for i in feed["items"]] == [f"https://e.org/site/{n}/" for n in (9, 8, 7)]
     feed = json.loads(generator.json_feed(newest_first, {"json_feed_max_items": 5}, "f.json"))
     assert len(feed["items"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("siteurl", "output_file", "expected"),
+    [
+        ("https://e.org/repo", "2023/05/10/x/index.html", "https://e.org/repo/2023/05/10/x/"),
+        ("https://e.org/repo/", "index.html", "https://e.org/repo/"),
+        ("https://e.org", "404.html", ""),  # served at every missing address
+        ("", "2023/05/10/x/index.html", ""),  # a relative canonical is no use
+        ("../..", "2023/05/10/x/index.html", ""),
+    ],
+)
+def test_canonical_url_is_absolute_or_absent(siteurl, output_file, expected):
+    from news_digest.indexing_generator import TemplateHelpers
+
+    helpers = TemplateHelpers({"SITEURL": siteurl, "TIMEZONE": "UTC"})
+    # A page of a RELATIVE_URLS build has a relative SITEURL in its context; the helper
+    # uses the configured one.
+    assert helpers.canonical_url({"output_file": output_file, "SITEURL": "../.."}) == expected
