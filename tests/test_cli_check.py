@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hostile_corpus import BY_KEY, CASES, good_dump
 from news_digest.cli import main
-from news_digest.report import is_dump_name, readable_path
+from news_digest.report import future_date_message, is_dump_name, readable_path
 
 SMALL = [case for case in CASES if not case.big]
 
@@ -41,7 +41,7 @@ def test_check_reports_every_dump_and_fails_on_an_error(
     assert set(by_source) == names | {"2023/2023-05-01-good.txt"}
     for case in SMALL:
         entry = by_source[readable_path(case.name)]
-        assert entry["status"] == case.outcome, case.key
+        assert entry["status"] == case.build_outcome, case.key
         if case.outcome == "error":
             assert entry["error"]["line"] == case.line
             where = f"{case.name}:{case.line}" if case.line else case.name
@@ -108,3 +108,15 @@ def test_check_of_an_empty_folder_reports_zero_dumps(
 )
 def test_dump_names(name: str, expected: bool) -> None:
     assert is_dump_name(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("date", "future"),
+    [("2023-05-10", False), ("2023-05-11", False), ("2023-05-12", True), ("2999-01-01", True)],
+)
+def test_a_date_after_the_build_day_is_in_the_future(
+    date: str, future: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1683720000")  # 2023-05-10 12:00 UTC
+    assert (future_date_message(date) is not None) is future
+    assert (future_date_message(date + "T23:30:00+05:00") is not None) is future

@@ -78,14 +78,14 @@ def entry(site: Site, name: str) -> dict:
 @pytest.mark.parametrize("case", SMALL, ids=[c.key for c in SMALL])
 def test_each_bad_input_gets_its_status_and_message_in_the_build(hostile: Site, case) -> None:
     got = entry(hostile, case.name)
-    assert got["status"] == case.outcome
-    if case.outcome == "error":
+    assert got["status"] == case.build_outcome
+    if case.build_outcome == "error":
         assert got["error"]["line"] == case.line
-        assert re.search(case.message, got["error"]["message"])
-    elif case.outcome == "warning":
+        assert re.search(case.build_message, got["error"]["message"])
+    elif case.build_outcome == "warning":
         assert len(got["warnings"]) == 1, got["warnings"]
-        assert re.search(case.message, got["warnings"][0]["message"])
-        assert got["warnings"][0]["line"] == case.line
+        assert re.search(case.build_message, got["warnings"][0]["message"])
+        assert got["warnings"][0]["line"] == (case.line if case.build is None else None)
     else:
         assert got["warnings"] == []
 
@@ -93,14 +93,14 @@ def test_each_bad_input_gets_its_status_and_message_in_the_build(hostile: Site, 
 def test_the_log_names_file_and_line_of_each_problem(hostile: Site) -> None:
     warnings = hostile.messages(logging.WARNING)
     for case in SMALL:
-        if case.outcome == "ok":
+        if case.build_outcome == "ok":
             assert not any(m.startswith(case.name + ":") for m in warnings), case.key
     png, nul = BY_KEY["png"], BY_KEY["nul-bytes"]
     assert f"{png.name}:{png.line}: not a text file (NUL byte) (dump skipped)" in warnings
     assert f"{nul.name}:{nul.line}: not a text file (NUL byte) (dump skipped)" in warnings
     # Pelican shows the first few warnings of one kind, then says the rest are not shown;
     # the end-of-build list and the report have every one.
-    problems = [c for c in SMALL if c.outcome == "warning"]
+    problems = [c for c in SMALL if c.build_outcome == "warning"]
     shown = [c for c in problems if any(m.startswith(c.name + ":") for m in warnings)]
     assert shown == problems or "Further dump warnings are not shown" in warnings
     assert hostile.messages(logging.ERROR) == []

@@ -22,7 +22,7 @@ import os
 from typing import Any
 
 from .model import Digest
-from .report import build_report, dump_entry, problems, summary_line
+from .report import build_report, dump_entry, future_date_message, problems, summary_line
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ DEFAULT_REPORT_NAME = "parse-report.json"
 # Problems listed at the end of a build that is not strict; the report has them all.
 LISTED_PROBLEMS = 50
 # The loggers whose warnings are dump problems, already in the report.
-DUMP_LOGGERS = ("news_digest.reader",)
+DUMP_LOGGERS = ("news_digest.reader", __name__)
 
 
 class BuildRecorder(logging.Handler):
@@ -69,15 +69,21 @@ def record_dump(settings: Any, entry: dict) -> None:
 
 
 def build_entry(source: str, digest: Digest, date_source: str, date: str) -> dict:
-    """The parser's entry, with the build's own date rule in place of "no date" warnings."""
+    """The parser's entry, with the build's own date rules: its fallback in place of "no
+    date" warnings, and a warning for a date in the future (logged here too)."""
     entry = dump_entry(source, digest)
+    warnings = entry["warnings"]
     if not digest.metadata.date:
-        warnings = [w for w in entry["warnings"] if not w["message"].lower().startswith("no date")]
+        warnings = [w for w in warnings if not w["message"].lower().startswith("no date")]
         if date_source == "fallback":
             message = f"no date in header, file name or folder; using {date}"
             warnings.append({"line": None, "message": message})
-        entry["warnings"] = warnings
-        entry["status"] = "warning" if warnings else "ok"
+    future = future_date_message(date)
+    if future:
+        warnings.append({"line": None, "message": future})
+        logger.warning("%s: %s", entry["source"], future)
+    entry["warnings"] = warnings
+    entry["status"] = "warning" if warnings else "ok"
     return entry
 
 

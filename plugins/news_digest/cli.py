@@ -18,7 +18,15 @@ from collections import Counter
 
 from .model import Digest, DumpError
 from .parser import parse_bytes
-from .report import build_report, dump_entry, find_dumps, problems, readable_path, summary_line
+from .report import (
+    build_report,
+    dump_entry,
+    find_dumps,
+    problems,
+    readable_path,
+    summary_line,
+    with_future_date_warning,
+)
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
 
@@ -96,7 +104,9 @@ def check(targets: list[str], as_json: bool) -> int:
         for path, source in paths:
             source = source.replace(os.sep, "/")
             try:
-                entries.append(dump_entry(source, _parse_as(path, source)))
+                digest = _parse_as(path, source)
+                entry = dump_entry(source, digest)
+                entries.append(with_future_date_warning(entry, digest.metadata.date))
             except DumpError as err:
                 entries.append(dump_entry(source, None, err))
     report = build_report(entries)

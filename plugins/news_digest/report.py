@@ -7,7 +7,9 @@ folder the content sits in: sources are paths relative to the content folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -15,6 +17,9 @@ from typing import Any
 from .model import Digest, DropReason, DumpError
 
 REPORT_VERSION = 1
+# A dump dated up to this many days after the day of the check (UTC) is not "in the future":
+# its time zone may be ahead of UTC.
+FUTURE_SLACK_DAYS = 1
 
 
 def readable_path(path: str) -> str:
@@ -55,6 +60,38 @@ def dump_entry(source: str, digest: Digest | None, error: DumpError | None = Non
         },
         "warnings": [{"line": w.line, "message": w.message} for w in digest.warnings],
     }
+
+
+def build_day() -> dt.date:
+    """Today in UTC, or the day of ``SOURCE_DATE_EPOCH`` when it is set (the reproducible-
+    builds convention), so that a rebuild of old content can pin its clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = int(epoch) if epoch.isdigit() else time.time()
+    return dt.datetime.fromtimestamp(moment, dt.UTC).date()
+
+
+def future_date_message(date: str) -> str | None:
+    """A warning for a date after the day of the build or check (one day of slack for time zones).
+
+    Only the log and the report say it: the page is built as dated, so the site itself does
+    not depend on the day of the build.
+    """
+    try:
+        day = dt.date.fromisoformat(str(date)[:10])
+    except ValueError:
+        return None
+    if day > build_day() + dt.timedelta(days=FUTURE_SLACK_DAYS):
+        return f"date {day.isoformat()} is in the future; published as dated"
+    return None
+
+
+def with_future_date_warning(entry: dict, date: str | None) -> dict:
+    """``entry`` with a warning added when ``date`` is in the future."""
+    message = future_date_message(date) if date else None
+    if message:
+        entry["warnings"].append({"line": None, "message": message})
+        entry["status"] = "warning"
+    return entry
 
 
 def build_report(entries: Iterable[dict]) -> dict[str, Any]:
