@@ -210,6 +210,12 @@ CASES: tuple[Case, ...] = (
         lambda: good_dump("../../etc/passwd").encode(),
         "ok",
     ),
+    Case(
+        "path-slug-header",
+        "2023-05-10-slug.txt",
+        lambda: ("Slug: ../../../../tmp/evil\n\n" + good_dump("A slug that climbs")).encode(),
+        "ok",
+    ),
     Case("con-title", "2023-05-10-con.txt", lambda: good_dump("CON").encode(), "ok"),
     Case("con-name", "CON.txt", lambda: good_dump("Date: 2023-05-10\n\nCON").encode(), "ok"),
     Case(

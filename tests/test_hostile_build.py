@@ -142,6 +142,7 @@ def test_same_title_and_date_give_two_pages(hostile: Site) -> None:
         ("con-title", "2023/05/10/con-1/index.html"),
         ("con-name", "2023/05/10/con-1*/index.html"),
         ("path-title", "2023/05/10/etc-passwd/index.html"),
+        ("path-slug-header", "2023/05/10/tmp-evil/index.html"),
         ("future-date", "2999/01/01/from-the-future/index.html"),
         ("spaces-non-ascii-name", "2023/05/10/spaces-and-unicode-in-the-file-name/index.html"),
         ("utf-16", "2023/05/10/harbour-bridge-reopens-after-repairs*/index.html"),

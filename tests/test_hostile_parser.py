@@ -164,6 +164,11 @@ def test_path_like_title_gives_a_plain_slug() -> None:
     assert digest.slug == "etc-passwd"
 
 
+def test_path_like_header_slug_gives_a_plain_slug() -> None:
+    case = BY_KEY["path-slug-header"]
+    assert parse_bytes(data_of(case), case.name).slug == "tmp-evil"
+
+
 @pytest.mark.parametrize("key", ["con-title", "con-name"])
 def test_windows_device_name_is_not_a_slug(key: str) -> None:
     case = BY_KEY[key]
