@@ -305,6 +305,37 @@ def test_strict_build_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
     assert "strict build failed: 2 warnings or errors" in out
 
 
+def test_build_of_the_corpus_exits_0_and_lists_the_problems(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_content(content)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("pelican")),
+            str(content),
+            "-o",
+            str(tmp_path / "out"),
+            "-s",
+            str(REPO_ROOT / "pelicanconf.py"),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=300,
+    )
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "Traceback" not in out
+    errors = sum(case.outcome == "error" for case in SMALL)
+    assert f"{len(SMALL) + len(GOOD)} dumps read: " in result.stdout
+    assert f", {errors} not readable; " in result.stdout
+    for case in SMALL:
+        if case.build_outcome != "ok":
+            name = readable_path(case.name)
+            where = f"{name}:{case.line}" if case.line else name
+            assert f"{where}: {case.build_outcome}: " in result.stdout, case.key
+
+
 def test_strict_build_of_good_dumps_passes_and_prints_the_summary(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_content(content, [])
