@@ -55,7 +55,7 @@ help:
 	@echo
 	@echo 'Usage:'
 	@echo '   make install          create $(VENV) and install the project with its test tools'
-	@echo '   make install-system   install Debian packages the tests use (chromium; as root only)'
+	@echo '   make install-system   install Debian packages the tests use (chromium, a JRE; as root only)'
 	@echo '   make html             build the site into $(OUTPUTDIR)/ with $(CONFFILE)'
 	@echo '   make serve [PORT=8000]  serve $(OUTPUTDIR)/ at http://localhost:8000'
 	@echo '   make devserver [PORT=8000]  build, serve, and rebuild when a dump, the theme,'
@@ -81,18 +81,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Chromium for browser tests, from Debian. Needs root and apt-get; elsewhere
-# it only says what is missing.
+# From Debian: Chromium for the browser tests (Playwright drives /usr/bin/chromium;
+# no browser is downloaded) and a Java runtime for the Nu HTML checker (vnu.jar).
+# Needs root and apt-get; elsewhere it only says what is missing, and those tests
+# are skipped (on CI, where CI is set, they fail instead).
 install-system:
-	@if [ -x /usr/bin/chromium ]; then \
+	@missing=''; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -z "$$missing" ]; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo 'Installing chromium with apt-get'; \
+		echo "Installing$$missing with apt-get"; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo 'note: /usr/bin/chromium is missing; browser tests will be skipped' \
-			'(install it with: apt-get install chromium)'; \
+		echo "note: missing$$missing; the browser tests (chromium) and the HTML" \
+			"checker (java) will be skipped (install with: apt-get install$$missing)"; \
 	fi
 
 html: $(STAMP)
