@@ -154,11 +154,18 @@ def test_odd_dumps_get_plain_urls(hostile: Site, key: str, pattern: str) -> None
     assert list(hostile.output.glob(pattern)), (key, pattern)
 
 
-def test_empty_dumps_are_reported(hostile: Site) -> None:
+def test_empty_dumps_are_reported_and_make_no_page(hostile: Site) -> None:
+    warnings = hostile.messages(logging.WARNING)
     for key in ("empty", "whitespace", "bom-only"):
-        got = entry(hostile, BY_KEY[key].name)
+        name = BY_KEY[key].name
+        got = entry(hostile, name)
         assert got["status"] == "warning"
         assert got["paragraphs"] == got["headlines"] == 0
+        slug = name.removesuffix(".txt").removeprefix("2023-05-10-")
+        assert not (hostile.output / "2023/05/10" / slug).exists(), slug
+    assert (
+        "2023-05-10-empty.txt: nothing to publish: empty dump: no text (dump skipped)" in warnings
+    )
 
 
 # --------------------------------------------------------------------- escaping, every file

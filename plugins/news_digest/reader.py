@@ -115,6 +115,14 @@ class DumpReader(BaseReader):
             record_dump(self.settings, dump_entry(relative, None, err))
             return "", {"status": "skip", "title": relative}
 
+        if digest.lead is None and not digest.headlines:
+            # An empty dump (or one of separators only) would make an empty page: left out,
+            # with the parser's first reason in one warning.
+            reason = digest.warnings[0].message if digest.warnings else "no text"
+            logger.warning("%s: nothing to publish: %s (dump skipped)", relative, reason)
+            record_dump(self.settings, build_entry(relative, digest, "skipped", ""))
+            return "", {"status": "skip", "title": relative}
+
         for warning in digest.warnings:
             if not digest.metadata.date and is_missing_date_warning(warning.message):
                 continue  # the site's own date rule below says what it did instead
