@@ -186,8 +186,9 @@ class Builder:
 class OursBuilder(Builder):
     name = "ours"
 
-    def __init__(self, work, lay, timeout, settings: Path, subdir: str):
+    def __init__(self, work, lay, timeout, settings: Path, subdir: str, extra=()):
         super().__init__(work, lay, timeout)
+        self.extra = list(extra)
         self.settings = settings
         self.content_root = self.work / "content"
         self.subdir = subdir
@@ -222,6 +223,7 @@ class OursBuilder(Builder):
             "--cache-path", str(self.cache),
             "--fatal", "errors",
             "-q",
+            *(["-e", *self.extra] if self.extra else []),
         ]
 
 
@@ -744,6 +746,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="do not build the stock Pelican baseline")
     ap.add_argument("--skip-ours", action="store_true", help="do not build our site")
     ap.add_argument("--skip-parser", action="store_true", help="do not time the parser")
+    ap.add_argument("--ours-setting", action="append", default=[], metavar="KEY=JSON",
+                    help="extra Pelican setting for our build (pelican -e), repeatable; "
+                    'e.g. NEWS_DIGEST=\'{"pagefind": false}\'')
     ap.add_argument("--keep", action="store_true", help="keep generated dumps and outputs")
     ap.add_argument("--no-report", action="store_true",
                     help="print only: save no JSON, leave docs/benchmarks.md alone")
@@ -770,7 +775,9 @@ def main(argv: list[str] | None = None) -> int:
     status = None if args.skip_ours else ours_status()
     ours = None
     if not args.skip_ours and status is None:
-        ours = OursBuilder(work, lay, args.timeout, conf, ours_subdir(conf))
+        ours = OursBuilder(work, lay, args.timeout, conf, ours_subdir(conf), args.ours_setting)
+        if args.ours_setting:
+            notes.append("our build ran with " + ", ".join(f"`{x}`" for x in args.ours_setting))
     elif status:
         print(f"skipping our site: {status}")
         notes.append(f"our site was not built: {status}.")
