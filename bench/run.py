@@ -603,7 +603,7 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
         "- **rebuild, one dump added**: one more dump in the content, then the same command.",
         "",
         "*wall s* is the child process's wall time; *CPU s* its user + system CPU time (all",
-        "threads; less sensitive than wall time to other load on the machine, but Hugo's",
+        "threads; less sensitive than wall time to other load on the machine; Hugo's may",
         "spreads over the cores); *pages/s* is HTML files written by that",
         "build per second; *peak RSS* is the child's maximum resident set (`os.wait4`);",
         "*output KiB/dump* is every byte in the output folder (pages, archives, feeds, static",
@@ -614,7 +614,7 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
         "Baselines: stock Pelican with its built-in `simple` theme reading the same content as",
         "Markdown (title, date, slug; body = paragraphs + a list of headlines; content cache on,",
         "pagination 10), and Hugo with three tiny layouts (single, list, index; pagination 10,",
-        "RSS of 100 items). Pelican builds on one core; Hugo uses all cores. Our build also",
+        "RSS of 100 items). Pelican builds on one core; Hugo may use all cores. Our build also",
         "runs the Pagefind search indexer (a subprocess, counted in our CPU time and peak RSS,",
         "its files in our output); the baselines have no search.",
         "",
@@ -638,7 +638,7 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
             f"{r['input_mb']:.1f} MB of dumps; load average {r.get('load_before', nan):.2f} "
             f"before the run, {r.get('load_after', nan):.2f} after"
             + (
-                " (other work was running on the machine: trust CPU s over wall s)."
+                " (the machine was busy around the run: trust CPU s over wall s)."
                 if max(r.get("load_before", 0), r.get("load_after", 0)) > 1.0
                 else "."
             ),
