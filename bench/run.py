@@ -604,7 +604,7 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
         "",
         "*wall s* is the child process's wall time; *CPU s* its user + system CPU time (all",
         "threads; less sensitive than wall time to other load on the machine; Hugo's may",
-        "spreads over the cores); *pages/s* is HTML files written by that",
+        "spread over the cores); *pages/s* is HTML files written by that",
         "build per second; *peak RSS* is the child's maximum resident set (`os.wait4`);",
         "*output KiB/dump* is every byte in the output folder (pages, archives, feeds, static",
         "files) divided by the number of dumps. The parser figure is",
