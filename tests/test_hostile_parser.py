@@ -230,3 +230,33 @@ def test_cli_parse_of_a_missing_file_or_a_folder_is_one_line(
     err = capsys.readouterr().err
     assert code == 1
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+# Lines that made the parser's patterns backtrack: cubic time on a run of spaces before a
+# "]" or inside an unclosed credit (3,000 spaces took about 30 s; 20,000 would take hours),
+# quadratic in dateutil on a long header date.
+PATHOLOGICAL = {
+    "spaces-before-bracket": "Title\n- a" + " " * 3000 + "a]\n",
+    "unclosed-credit": "Title\nPara.\n(editor:" + " " * 3000 + "x\n",
+    "spaced-reference": "Title\n(editor-in-charge:x)\nX" + " " * 3000 + "x profile\n",
+    "long-header-date": "Date: " + "1" * 1_000_000 + "\n\nTitle\n",
+}
+
+
+@pytest.mark.parametrize("key", sorted(PATHOLOGICAL))
+def test_pathological_lines_parse_in_linear_time(key: str) -> None:
+    started = time.perf_counter()
+    parse_bytes(PATHOLOGICAL[key].encode(), "slow.txt")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_summary_marker_cut_keeps_the_sentence_stop() -> None:
+    text = "Title\n(editor-in-charge:x)\nA title here\n"
+    for line, summary in [
+        ("Sentence of a trial....[in detail]", "Sentence of a trial."),
+        ("Sentence … [in detail]", "Sentence"),
+        ("Sentence ….[in detail]", "Sentence …."),
+        ("Sentence   ...   [ In Detail ]", "Sentence"),
+    ]:
+        digest = parse_bytes((text + line + "\n").encode(), "m.txt")
+        assert digest.headlines[0].summary == summary, line

@@ -81,11 +81,14 @@ MIN_REPAIR_WORDS = 3
 # --- line shapes
 SEPARATOR = re.compile(r"[-–—•]+")
 BULLET = re.compile(r"[-•](?:\s+(?P<spaced>\S.*)|(?P<glued>[^\s\d\-–—•].*))")
-DETAIL_MARKER = re.compile(r"\s*(?:\.\.\.|…)?\s*[\[［]\s*in\s*detail\s*[\]］]$", re.IGNORECASE)
+# The marker alone; the ellipsis and spaces before it are cut in clean_summary. (One pattern
+# "\s*(?:...)?\s*[..." had two runs of \s* side by side: cubic time on a long run of spaces.)
+DETAIL_MARKER = re.compile(r"[\[［]\s*in\s*detail\s*[\]］]$", re.IGNORECASE)
+ELLIPSES = ("...", "…")
 CREDIT = re.compile(
     r"[(（]\s*"
     r"(?:editor[\s\-_－‐]*in[\s\-_－‐]*charge|responsible[\s\-_－‐]*editor|editor)"
-    r"\s*[:：]\s*(?P<name>[^()（）]*?)\s*[)）]",
+    r"\s*[:：](?P<name>[^()（）]*)[)）]",  # the name is stripped after: no \s* runs around it
     re.IGNORECASE,
 )
 
@@ -121,6 +124,9 @@ REFERENCE_ENDINGS = ("profile", "guide", "timeline")  # a cheap test before the 
 MEDIA_OVERVIEW = re.compile(r"An overview of the media in\b", re.IGNORECASE)
 # A reference subject is a name: a few words, each capitalised but for these particles.
 REFERENCE_SUBJECT_MAX_WORDS = 5
+# Longest "X profile" title tried against REFERENCE_TITLE, in characters: five long words and
+# the suffix fit well within it, and the pattern takes quadratic time on longer lines.
+REFERENCE_TITLE_MAX_CHARS = 200
 NAME_PARTICLES = frozenset(
     {"of", "and", "the", "de", "da", "du", "del", "al", "el", "la", "le", "van", "von", "y"}
 )
@@ -135,6 +141,10 @@ FILE_NAME_DATE = re.compile(
     r"(?<![0-9A-Za-z])(?P<y>(?:19|20)\d{2})(?P<sep>[-_.]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?!\d)"
 )
 SLUG_MAX_LENGTH = 80
+# Longest header date handed to dateutil, in characters: "Wednesday, 13 September 2023
+# 08:30:00 +01:00 (British Summer Time)" is 70; dateutil takes quadratic time on long input
+# (30 s for a million digits).
+HEADER_DATE_MAX_CHARS = 100
 # Names that Windows reserves for devices, in any case and with any extension: a folder or
 # file named so cannot be checked out there ("CON" is also a headline word).
 WINDOWS_DEVICE_NAME = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])", re.IGNORECASE)
@@ -333,6 +343,8 @@ def date_from_header(value: str) -> str | None:
         except ValueError:
             return None
         return moment.isoformat()
+    if len(value) > HEADER_DATE_MAX_CHARS:
+        return None
     try:
         from dateutil import parser as dateutil_parser
 
@@ -586,7 +598,12 @@ def clean_summary(text: str) -> str | None:
     match = DETAIL_MARKER.search(text)
     if match is None:
         return None
-    return text[: match.start()].strip()
+    body = text[: match.start()].rstrip()
+    for ellipsis in ELLIPSES:
+        if body.endswith(ellipsis):
+            body = body[: -len(ellipsis)]
+            break
+    return body.strip()
 
 
 def settle_summary(item: _Item) -> None:
@@ -646,6 +663,8 @@ def item_kind(title: str, summary: str | None) -> ItemKind:
             continue
         if MEDIA_OVERVIEW.match(text):
             return ItemKind.REFERENCE
+        if len(text) > REFERENCE_TITLE_MAX_CHARS:
+            continue
         match = REFERENCE_TITLE.fullmatch(text)
         if match and _is_name(match["subject"]):
             return ItemKind.REFERENCE
