@@ -150,6 +150,13 @@ CASES: tuple[Case, ...] = (
     ),
     Case("utf-16", "2023-05-10-utf16.txt", lambda: good_dump().encode("utf-16"), "ok"),
     Case(
+        "utf-16-truncated",
+        "2023-05-10-utf16-cut.txt",
+        lambda: good_dump().encode("utf-16")[:-1],
+        "error",
+        r"not valid UTF-16 despite its byte-order mark",
+    ),
+    Case(
         "cp1252",
         "2023-05-10-cp1252.txt",
         lambda: good_dump("Café “owner” wins – at last").encode("cp1252"),
@@ -159,7 +166,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "latin-1",
         "2023-05-10-latin1.txt",
-        lambda: good_dump("Señor Müller’s façade ¡olé!").encode("cp1252"),
+        lambda: good_dump("Señor Müller's façade ¡olé! 20°C").encode("latin-1"),
         "warning",
         r"decoded as (cp1252|latin-1)",
     ),

@@ -109,8 +109,8 @@ class DumpReader(BaseReader):
             digest = parse_bytes(data, relative)
         except DumpError as err:
             # The caller decides what a bad file costs: this one is left out, the build goes on.
-            # A warning, not an error: `--fatal errors` (the deploy) keeps publishing the rest,
-            # `--fatal warnings` (STRICT=1, CI) stops on it.
+            # A warning, not an error: `--fatal errors` (the deploy) keeps publishing the rest;
+            # STRICT=1 (CI) fails the build on it once every problem is listed (build_checks).
             logger.warning("%s (dump skipped)", err)
             record_dump(self.settings, dump_entry(relative, None, err))
             return "", {"status": "skip", "title": relative}
