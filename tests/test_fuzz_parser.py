@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import time
 
 import pytest
 from helpers import SPEC, assert_nothing_lost
@@ -292,3 +293,51 @@ def test_cp1252_text_reads_like_its_utf8(lines: list[str], nl: str) -> None:
     as_utf8 = parse_bytes(text.encode(), "western.txt")
     assert comparable(digest)["lead"] == comparable(as_utf8)["lead"]
     assert any("cp1252" in w.message or "latin-1" in w.message for w in digest.warnings)
+
+
+# Long runs of the characters the line patterns look for: a pattern that backtracks takes
+# seconds on a few thousand of them (as the detail marker and credit patterns once did).
+run_token = st.sampled_from(
+    [
+        " ",
+        ".",
+        "…",
+        "-",
+        "(",
+        ")",
+        ":",
+        "[",
+        "]",
+        "editor",
+        "in detail",
+        "Published ",
+        "Share",
+        "About",
+        "ago",
+        "profile",
+        ",",
+        "1",
+        "\u00a0",
+        "Image caption, ",
+    ]
+)
+long_run = st.builds(
+    lambda tokens, count, tail: "".join(tokens) * count + tail,
+    st.lists(run_token, min_size=1, max_size=3),
+    st.integers(min_value=500, max_value=3000),
+    st.sampled_from(["", "]", ")", "x", "[in detail]", " profile", "ago"]),
+)
+PARSE_SECONDS_PER_DUMP = 2.0  # measured: milliseconds; backtracking took minutes
+
+
+@fuzz_settings
+@given(
+    before=st.lists(body_line, max_size=5),
+    run=long_run,
+    prefix=st.sampled_from(["", "- ", "(editor-in-charge:", "Date: ", "Title: "]),
+)
+def test_long_runs_parse_fast(before: list[str], run: str, prefix: str) -> None:
+    text = join_lines(["Title", "(editor-in-charge:x)", *before, prefix + run], "\n")
+    started = time.perf_counter()
+    parse_or_reject(text.replace("\x00", "").encode("utf-8"))
+    assert time.perf_counter() - started < PARSE_SECONDS_PER_DUMP
