@@ -1,17 +1,18 @@
-"""The build's parse report, its one-line summary, and strict mode.
+"""The build's parse report, its summary, strict mode, and a stable order of articles.
 
 While Pelican runs, the dump reader records each dump's report entry here and a logging
-handler notes every warning and error. It also makes the order of articles of the same date stable
-(:func:`newest_first`). When the build has finished (``finalized``):
+handler notes every other warning and error. Articles of the same date are ordered by their
+path (:func:`newest_first`), not in the order Pelican happened to find them. When the build
+has finished (``finalized``):
 
 - the report (:mod:`news_digest.report`) is written to ``OUTPUT_PATH/<NEWS_DIGEST_REPORT>``
   (default ``parse-report.json``; an empty value writes none). It holds nothing that depends
-  on the clock or on the checkout folder, so two builds of the same content write the same
-  bytes;
-- one summary line is logged;
+  on the checkout folder or, but for a warning about a date in the future, on the clock;
+- one summary line is printed, then the dumps' problems as ``file:line: kind: reason``
+  (at most ``LISTED_PROBLEMS`` of them; the report has all);
 - with ``NEWS_DIGEST_STRICT = True`` (``make html STRICT=1``) a build that met any warning or
-  error lists every one, ``file:line: reason``, and exits with status 1. Pelican's own
-  ``--fatal warnings`` stops at the first one and shows a traceback instead.
+  error lists every one and exits with status 1. Pelican's own ``--fatal warnings`` stops at
+  the first one and shows a traceback instead.
 """
 
 from __future__ import annotations
