@@ -1,9 +1,27 @@
-"""Pagefind search index, written into the output folder after every build.
+"""Pagefind search index, written into the output folder after every build, one shard a month.
 
-Pagefind (https://pagefind.app) reads the built HTML and writes ``pagefind/`` next to it: a
-static index and ``pagefind.js``, which the search page loads. Only elements marked
-``data-pagefind-body`` are indexed (lead articles and "More headlines" pages); the templates
-tag them with a ``kind`` filter, a ``date`` sort and metadata.
+Pagefind (https://pagefind.app) reads built HTML and writes a static index that the search
+page loads with ``pagefind.js``. Only elements marked ``data-pagefind-body`` are indexed (the
+title and first paragraph of a lead, every headline of a "More headlines" page); the templates
+tag them with a ``kind`` filter, a ``date:YYYY-MM-DD`` sort and metadata.
+
+One index over the whole site costs memory and time in proportion to the site (about 3 GiB
+at 10,000 dumps) and is rebuilt whole on every build. So the pages are split by the month of
+their ``date`` sort into shards, ``pagefind/<yyyy-mm>/``, each indexed by its own Pagefind run
+over a folder of hard links to that month's pages only, two runs at a time:
+
+- a shard is indexed again only when its fingerprint changed: the bytes and paths of its
+  pages, Pagefind's version and the options (kept in ``pagefind/shards.json``, which the
+  search page reads as well);
+- a shard is written to a fresh folder and swapped in, and whatever is not part of the
+  current index is removed from ``pagefind/`` (old shards, files of older layouts);
+- ``pagefind/`` itself holds the one copy of ``pagefind.js``, its worker and WebAssembly, and
+  a one-page "primary" index (filter ``kind:none``) that the search page opens before
+  merging the shards into it, newest month first (Pagefind's ``mergeIndex``).
+
+Pagefind writes its filter index from a hash map, so two runs over the same pages may order
+the filter values differently. ``canonical_filters`` rewrites each shard's filter file with
+the values sorted (and the files that name it), so a build is reproducible byte for byte.
 
 The binary comes from the ``pagefind-bin`` wheel (the ``pagefind[bin]`` dependency), so a
 build needs no download. Turned off with ``NEWS_DIGEST = {"pagefind": False}``.
@@ -11,16 +29,38 @@ build needs no download. Turned off with ``NEWS_DIGEST = {"pagefind": False}``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from . import pagefind_files
 from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
+
+#: Folder below OUTPUT_PATH that holds the index; the search page's ``data-bundle``.
+BUNDLE_DIR = "pagefind"
+#: The list of shards, newest first, with their fingerprints.
+MANIFEST = "shards.json"
+#: Changes whenever the layout or the way shards are made changes: every shard is redone.
+LAYOUT_VERSION = 2
+#: Pagefind runs at a time; each is itself multi-threaded, so more does not pay on 2 cores.
+MAX_PARALLEL_RUNS = 2
+#: What a shard keeps of Pagefind's output: the index alone (the script, its worker and
+#: WebAssembly are shared from ``pagefind/``; Pagefind's own UI files are not used).
+SHARD_FILES = ("pagefind-entry.json", "index", "fragment", "filter")
+SHARED_FILES = ("pagefind.js", "pagefind-worker.js")
+BODY_MARK = b"data-pagefind-body"
+SORT_DATE = re.compile(rb'data-pagefind-sort="date:(\d{4})-(\d{2})-\d{2}"')
+WORK_DIR = ".work"
 
 
 def pagefind_executable() -> str | None:
@@ -35,8 +75,18 @@ def pagefind_executable() -> str | None:
         return shutil.which("pagefind")
 
 
-def pagefind_command(executable: str, output_path: str, language: str) -> list[str]:
-    """The command line that indexes ``output_path``.
+def pagefind_version(executable: str) -> str:
+    """The wheel's version when the binary is the wheel's, else the executable's path."""
+    try:
+        from importlib.metadata import version
+
+        return "pagefind-bin " + version("pagefind_bin")
+    except Exception:  # noqa: BLE001 - any failure: fall back to the path
+        return executable
+
+
+def pagefind_command(executable: str, site: str, output_path: str, language: str) -> list[str]:
+    """The command line that indexes the pages under ``site`` into ``output_path``.
 
     One language for the whole site, so the search page (in ``DEFAULT_LANG``) finds every
     dump, whatever ``Lang`` a dump's header gives.
@@ -44,6 +94,8 @@ def pagefind_command(executable: str, output_path: str, language: str) -> list[s
     return [
         executable,
         "--site",
+        site,
+        "--output-path",
         output_path,
         "--force-language",
         language,
@@ -51,8 +103,182 @@ def pagefind_command(executable: str, output_path: str, language: str) -> list[s
     ]
 
 
+def primary_page(language: str) -> str:
+    """The one page of the primary index; its ``kind:none`` keeps it out of every search."""
+    return (
+        f'<!DOCTYPE html><html lang="{language}"><head><title>-</title></head>'
+        '<body><main data-pagefind-body data-pagefind-filter="kind:none">none</main>'
+        "</body></html>"
+    )
+
+
+# Which pages go to which shard
+
+
+def indexed_pages(output: Path) -> dict[str, list[str]]:
+    """Shard name -> sorted paths (relative, with ``/``) of the pages Pagefind indexes.
+
+    A page is indexed when it has a ``data-pagefind-body`` element; its shard is the month
+    of its ``date`` sort. The index folder itself is skipped.
+    """
+    shards: dict[str, list[str]] = {}
+    for dirpath, dirnames, filenames in os.walk(output):
+        if dirpath == str(output):
+            dirnames[:] = [d for d in dirnames if d != BUNDLE_DIR]
+        for name in filenames:
+            if not name.endswith(".html"):
+                continue
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as fh:
+                data = fh.read()
+            if BODY_MARK not in data:
+                continue
+            match = SORT_DATE.search(data)
+            if match is None:
+                continue
+            shard = f"{match.group(1).decode()}-{match.group(2).decode()}"
+            shards.setdefault(shard, []).append(os.path.relpath(path, output).replace(os.sep, "/"))
+    return {shard: sorted(paths) for shard, paths in shards.items()}
+
+
+def fingerprint(output: Path, paths: Iterable[str], salt: str) -> str:
+    """A digest of ``salt`` and every page's path and bytes."""
+    digest = hashlib.sha256(salt.encode())
+    for rel in paths:
+        digest.update(rel.encode() + b"\0")
+        digest.update(hashlib.sha256((output / rel).read_bytes()).digest())
+    return digest.hexdigest()[:20]
+
+
+def read_manifest(bundle: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def manifest_json(primary: str, shards: Mapping[str, str]) -> str:
+    """``shards.json``: the primary's fingerprint and the shards, newest month first."""
+    data = {
+        "primary": primary,
+        "shards": [{"id": name, "hash": shards[name]} for name in sorted(shards, reverse=True)],
+    }
+    return json.dumps(data, separators=(",", ":")) + "\n"
+
+
+# Running Pagefind
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def run_pagefind(command: list[str]) -> str | None:
+    """Run one Pagefind command; the error text, or None when it succeeded."""
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as error:
+        return str(error)
+    if result.returncode != 0:
+        return f"exit {result.returncode}: {(result.stderr or result.stdout).strip()}"
+    return None
+
+
+def index_shard(
+    executable: str, output: Path, work: Path, name: str, paths: list[str], language: str
+) -> str | None:
+    """Index one month's ``paths`` into ``work/name/out``; the error text, or None."""
+    site = work / name / "site"
+    for rel in paths:
+        link_or_copy(output / rel, site / rel)
+    out = work / name / "out"
+    error = run_pagefind(pagefind_command(executable, str(site), str(out), language))
+    shutil.rmtree(site, ignore_errors=True)
+    if error is None:
+        pagefind_files.canonical_filters(out)
+    return error
+
+
+def index_primary(executable: str, work: Path, language: str) -> str | None:
+    site = work / "primary" / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "index.html").write_text(primary_page(language), encoding="utf-8")
+    out = work / "primary" / "out"
+    error = run_pagefind(pagefind_command(executable, str(site), str(out), language))
+    if error is None:
+        pagefind_files.canonical_filters(out)
+    return error
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def install_shard(out: Path, target: Path) -> None:
+    """Move the index files of ``out`` to ``target``, replacing what was there."""
+    fresh = target.with_name(target.name + ".new")
+    remove(fresh)
+    fresh.mkdir()
+    for entry in out.iterdir():
+        if entry.name in SHARD_FILES or entry.name.endswith(".pf_meta"):
+            entry.rename(fresh / entry.name)
+    remove(target)
+    fresh.rename(target)
+
+
+def primary_files(out: Path) -> list[Path]:
+    return [
+        entry
+        for entry in out.iterdir()
+        if entry.name in SHARD_FILES
+        or entry.name in SHARED_FILES
+        or entry.name.endswith((".pf_meta", ".pagefind"))
+    ]
+
+
+def install_primary(out: Path, bundle: Path, shards: Iterable[str]) -> None:
+    """Replace the top-level files of ``bundle`` (everything but the shards) by ``out``'s."""
+    keep = set(shards) | {WORK_DIR}
+    for entry in bundle.iterdir():
+        if entry.name not in keep:
+            remove(entry)
+    for entry in primary_files(out):
+        entry.rename(bundle / entry.name)
+
+
+def primary_names(bundle: Path) -> set[str]:
+    """The top-level entries of ``bundle`` that belong to the primary index and the script."""
+    names = {*SHARED_FILES, *SHARD_FILES}
+    names.update(p.name for p in bundle.glob("wasm.*.pagefind"))
+    try:
+        entry = json.loads((bundle / SHARD_FILES[0]).read_text(encoding="utf-8"))
+        names.update(f"pagefind.{lang['hash']}.pf_meta" for lang in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return names
+
+
+def remove_stale(bundle: Path, keep: Iterable[str]) -> list[str]:
+    """Remove every entry of ``bundle`` not named in ``keep``; returns the names removed."""
+    wanted = set(keep)
+    removed = []
+    for entry in sorted(bundle.iterdir()):
+        if entry.name not in wanted:
+            remove(entry)
+            removed.append(entry.name)
+    return removed
+
+
 def build_index(settings: Mapping[str, Any]) -> bool:
-    """Index ``OUTPUT_PATH`` with Pagefind; returns whether an index was written.
+    """Index ``OUTPUT_PATH`` with Pagefind, shard by shard; returns whether an index exists.
 
     A missing binary or a failed run is logged as a warning (so ``--fatal warnings`` stops),
     and the site itself is left as built.
@@ -65,19 +291,55 @@ def build_index(settings: Mapping[str, Any]) -> bool:
         logger.warning("news_digest: pagefind not found; the site has no search index")
         return False
     language = str(settings.get("DEFAULT_LANG") or "en")
-    command = pagefind_command(executable, str(output), language)
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as error:
-        logger.warning("news_digest: could not run pagefind (%s); no search index", error)
+    salt = f"{LAYOUT_VERSION}\0{pagefind_version(executable)}\0{language}\0"
+    bundle = output / BUNDLE_DIR
+    bundle.mkdir(parents=True, exist_ok=True)
+    work = bundle / WORK_DIR
+    remove(work)
+
+    pages = indexed_pages(output)
+    prints = {name: fingerprint(output, paths, salt) for name, paths in pages.items()}
+    primary_print = hashlib.sha256((salt + primary_page(language)).encode()).hexdigest()[:20]
+    previous = read_manifest(bundle)
+    before = {s.get("id"): s.get("hash") for s in previous.get("shards", []) if isinstance(s, dict)}
+    todo = sorted(
+        name
+        for name in pages
+        if before.get(name) != prints[name] or not (bundle / name / SHARD_FILES[0]).is_file()
+    )
+    redo_primary = previous.get("primary") != primary_print or not all(
+        (bundle / name).is_file() for name in (*SHARED_FILES, SHARD_FILES[0])
+    )
+
+    errors: list[str] = []
+    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_RUNS, os.cpu_count() or 1)) as pool:
+        jobs = {
+            name: pool.submit(index_shard, executable, output, work, name, pages[name], language)
+            for name in todo
+        }
+        if redo_primary:
+            jobs[""] = pool.submit(index_primary, executable, work, language)
+        for name, job in jobs.items():
+            error = job.result()
+            if error is not None:
+                errors.append(f"{name or 'primary'}: {error}")
+
+    if errors:
+        remove(work)
+        logger.warning("news_digest: pagefind failed on %s: %s", output, "; ".join(sorted(errors)))
         return False
-    if result.returncode != 0:
-        logger.warning(
-            "news_digest: pagefind failed on %s (exit %s): %s",
-            output,
-            result.returncode,
-            (result.stderr or result.stdout).strip(),
-        )
-        return False
-    logger.info("news_digest: search index written to %s", output / "pagefind")
+    for name in todo:
+        install_shard(work / name / "out", bundle / name)
+    if redo_primary:
+        install_primary(work / "primary" / "out", bundle, pages)
+    remove(work)
+    stale = remove_stale(bundle, {*pages, *primary_names(bundle), MANIFEST})
+    (bundle / MANIFEST).write_text(manifest_json(primary_print, prints), encoding="utf-8")
+    logger.info(
+        "news_digest: search index in %s: %d shards, %d indexed again, %d stale entries removed",
+        bundle,
+        len(pages),
+        len(todo),
+        len(stale),
+    )
     return True

@@ -1,7 +1,11 @@
 /* The search page: Pagefind's JS API over the index written after the build (pagefind/).
-   Leads and "More headlines" pages are indexed; a hit on a headline links to its heading on
-   the digest page. Results come newest first (Pagefind's "date" sort), filtered by kind. The
-   query lives in the URL (?q=...&kind=...), so a search can be shared or bookmarked.
+   The index is one shard a month (pagefind/YYYY-MM/, listed newest first in
+   pagefind/shards.json), merged into the small primary index of pagefind/ with weight 0: every
+   score is then 0, Pagefind's merge keeps the shards' order, and each shard's own results come
+   newest first (its "date" sort), so the whole list is newest first. Leads and "More headlines"
+   pages are indexed; a hit on a headline links to its heading on the digest page. The kind
+   filter always names a kind, which keeps out the primary's placeholder page (kind "none").
+   The query lives in the URL (?q=...&kind=...), so a search can be shared or bookmarked.
    Dump text reaches the page only as text nodes: excerpts are rebuilt from <mark> pieces. */
 (function () {
   "use strict";
@@ -22,9 +26,29 @@
 
   function pagefind() {
     if (!loading) {
-      loading = import(bundle.href + "pagefind.js").then(function (api) {
+      var manifest = fetch(bundle.href + "shards.json", { cache: "no-cache" }).then(function (r) {
+        if (!r.ok) {
+          throw new Error("no shards.json");
+        }
+        return r.json();
+      });
+      loading = Promise.all([import(bundle.href + "pagefind.js"), manifest]).then(function (both) {
+        var api = both[0];
+        var shards = both[1];
+        var common = { baseUrl: base.pathname, indexWeight: 0 };
         return api
-          .options({ bundlePath: bundle.pathname, baseUrl: base.pathname })
+          .options(Object.assign({ bundlePath: bundle.pathname, metaCacheTag: shards.primary }, common))
+          .then(function () {
+            /* Called in order, without waiting: Pagefind adds each index before its first await. */
+            return Promise.all(
+              shards.shards.map(function (shard) {
+                return api.mergeIndex(
+                  bundle.pathname + shard.id + "/",
+                  Object.assign({ metaCacheTag: shard.hash }, common)
+                );
+              })
+            );
+          })
           .then(function () {
             return api;
           });
@@ -143,11 +167,8 @@
     status.textContent = "Searching…";
     pagefind()
       .then(function (api) {
-        var options = { sort: { date: "desc" } };
-        if (kind()) {
-          options.filters = { kind: kind() };
-        }
-        return api.search(query, options);
+        var kinds = kind() ? [kind()] : ["lead", "headline"];
+        return api.search(query, { sort: { date: "desc" }, filters: { kind: { any: kinds } } });
       })
       .then(function (search) {
         if (mine !== sequence || !search) {

@@ -1,0 +1,147 @@
+"""Make Pagefind's filter index reproducible.
+
+Pagefind (1.5) writes each filter of an index as ``filter/<lang>_<hash>.pf_filter``: gzip of
+``pagefind_dcd`` followed by CBOR ``[name, [[value, [page, ...]], ...]]``, its values in the
+order of a Rust hash map, which changes from run to run. The file's name goes into the
+language's ``pagefind.<lang>_<hash>.pf_meta``, whose name goes into ``pagefind-entry.json``.
+``canonical_filters`` sorts the values, and renames and rewrites the three files to match, so
+the same pages always give the same bytes. Only the small part of CBOR that these files use is
+read and written (unsigned integers, text, arrays); anything else leaves the index as it is.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE = b"pagefind_dcd"
+FILTER_NAME = re.compile(r"^(?P<lang>[^_]+)_(?P<hash>[0-9a-f]+)\.pf_filter$")
+
+
+class Unsupported(ValueError):
+    """A CBOR item outside the subset that filter files use."""
+
+
+def _head(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(major type, argument, next position) of the CBOR item at ``pos``."""
+    byte = data[pos]
+    major, info = byte >> 5, byte & 0x1F
+    if info < 24:
+        return major, info, pos + 1
+    size = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)
+    if size is None:
+        raise Unsupported(f"CBOR additional info {info}")
+    return major, int.from_bytes(data[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
+
+
+def decode(data: bytes, pos: int = 0) -> tuple[Any, int]:
+    major, arg, pos = _head(data, pos)
+    if major == 0:
+        return arg, pos
+    if major == 3:
+        return data[pos : pos + arg].decode("utf-8"), pos + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, pos = decode(data, pos)
+            items.append(item)
+        return items, pos
+    raise Unsupported(f"CBOR major type {major}")
+
+
+def _encode_head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise Unsupported(f"integer {arg} too large")
+
+
+def encode(value: Any) -> bytes:
+    if isinstance(value, bool) or not isinstance(value, (int, str, list)):
+        raise Unsupported(type(value).__name__)
+    if isinstance(value, int):
+        return _encode_head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _encode_head(3, len(raw)) + raw
+    return _encode_head(4, len(value)) + b"".join(encode(item) for item in value)
+
+
+def read_pagefind(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise Unsupported(f"{path.name}: no {SIGNATURE!r} signature")
+    return data[len(SIGNATURE) :]
+
+
+def pagefind_bytes(payload: bytes) -> bytes:
+    """gzip without a time stamp, so the bytes depend on the payload alone."""
+    return gzip.compress(SIGNATURE + payload, compresslevel=9, mtime=0)
+
+
+def sorted_filter(payload: bytes) -> bytes:
+    """The filter ``[name, [[value, pages], ...]]`` with its values in sorted order."""
+    value, end = decode(payload)
+    if end != len(payload) or encode(value) != payload:
+        raise Unsupported("filter does not round-trip")
+    name, values = value
+    if not isinstance(name, str) or not all(
+        isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) for v in values
+    ):
+        raise Unsupported("unexpected filter shape")
+    return encode([name, sorted(values, key=lambda v: v[0])])
+
+
+def short_hash(data: bytes, length: int) -> str:
+    return hashlib.sha256(data).hexdigest()[:length]
+
+
+def canonical_filters(bundle: Path) -> bool:
+    """Rewrite the filter files of the Pagefind index in ``bundle`` in a stable order.
+
+    Returns whether the index was rewritten; an index in an unexpected shape is left alone
+    (and logged at debug level), since it still works, only not reproducibly.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    writes: list[tuple[Path, Path, bytes]] = []  # (old file, new file, bytes), all or none
+    try:
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        renames: dict[str, str] = {}
+        for path in sorted((bundle / "filter").glob("*.pf_filter")):
+            match = FILTER_NAME.match(path.name)
+            if match is None:
+                raise Unsupported(f"filter file name {path.name}")
+            data = pagefind_bytes(sorted_filter(read_pagefind(path)))
+            old = f"{match['lang']}_{match['hash']}"
+            new = f"{match['lang']}_{short_hash(data, len(match['hash']))}"
+            writes.append((path, path.with_name(f"{new}.pf_filter"), data))
+            renames[old] = new
+        for language in entry.get("languages", {}).values():
+            old_meta = bundle / f"pagefind.{language['hash']}.pf_meta"
+            payload = read_pagefind(old_meta)
+            for old, new in renames.items():
+                # Same length, so the CBOR text item keeps its size.
+                payload = payload.replace(old.encode(), new.encode())
+            data = pagefind_bytes(payload)
+            lang, _, digest = language["hash"].rpartition("_")
+            language["hash"] = f"{lang}_{short_hash(data, len(digest))}"
+            writes.append((old_meta, bundle / f"pagefind.{language['hash']}.pf_meta", data))
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
+        logger.debug("news_digest: Pagefind index in %s left as written: %s", bundle, error)
+        return False
+    for old_path, new_path, data in writes:
+        old_path.unlink()
+        new_path.write_bytes(data)
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+    return True

@@ -1,0 +1,132 @@
+"""The search index: monthly shards, indexed again only when their pages change, reproducible."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from news_digest import pagefind_files, search
+
+SETTINGS = {"NEWS_DIGEST": {}, "DEFAULT_LANG": "en"}
+
+
+def page(title: str, date: str, kind: str = "lead") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>'
+        f'<article data-pagefind-body data-pagefind-filter="kind:{kind}" '
+        f'data-pagefind-sort="date:{date}"><h1>{title}</h1><p>Some words about {title}.</p>'
+        "</article></body></html>"
+    )
+
+
+def write_site(root: Path, pages: dict[str, str]) -> None:
+    for rel, html in pages.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+
+
+def site_pages() -> dict[str, str]:
+    return {
+        "2023/04/30/a/index.html": page("Alpha", "2023-04-30"),
+        "2023/04/30/a/headlines/index.html": page("Alpha news", "2023-04-30", "headline"),
+        "2023/05/01/b/index.html": page("Bravo", "2023-05-01"),
+        "2023/05/01/b/headlines/index.html": page("Bravo news", "2023-05-01", "headline"),
+        "index.html": "<!DOCTYPE html><html><body><p>Home, not indexed</p></body></html>",
+    }
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+needs_pagefind = pytest.mark.skipif(
+    search.pagefind_executable() is None, reason="pagefind is not installed"
+)
+
+
+def test_indexed_pages_are_grouped_by_the_month_of_their_date_sort(tmp_path):
+    write_site(tmp_path, site_pages())
+    assert search.indexed_pages(tmp_path) == {
+        "2023-04": ["2023/04/30/a/headlines/index.html", "2023/04/30/a/index.html"],
+        "2023-05": ["2023/05/01/b/headlines/index.html", "2023/05/01/b/index.html"],
+    }
+
+
+def test_manifest_lists_shards_newest_first():
+    data = json.loads(search.manifest_json("p", {"2023-04": "x", "2023-05": "y"}))
+    assert data == {
+        "primary": "p",
+        "shards": [{"id": "2023-05", "hash": "y"}, {"id": "2023-04", "hash": "x"}],
+    }
+
+
+def test_filter_values_are_sorted_and_the_files_renamed_to_match(tmp_path):
+    filters = tmp_path / "filter"
+    filters.mkdir()
+    payload = pagefind_files.encode(["kind", [["lead", [0, 2]], ["headline", [1, 3]]]])
+    (filters / "en_1234567.pf_filter").write_bytes(pagefind_files.pagefind_bytes(payload))
+    meta = pagefind_files.encode(["1.5.2", [["en_1234567", 7]]])
+    (tmp_path / "pagefind.en_0123456789.pf_meta").write_bytes(pagefind_files.pagefind_bytes(meta))
+    (tmp_path / "pagefind-entry.json").write_text(
+        json.dumps({"languages": {"en": {"hash": "en_0123456789"}}})
+    )
+    assert pagefind_files.canonical_filters(tmp_path)
+    [written] = filters.iterdir()
+    data = gzip.decompress(written.read_bytes())[len(pagefind_files.SIGNATURE) :]
+    assert pagefind_files.decode(data)[0] == ["kind", [["headline", [1, 3]], ["lead", [0, 2]]]]
+    entry = json.loads((tmp_path / "pagefind-entry.json").read_text())
+    [meta_file] = tmp_path.glob("*.pf_meta")
+    assert meta_file.name == f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+    new_name = written.name.removesuffix(".pf_filter")
+    meta_data = gzip.decompress(meta_file.read_bytes())
+    assert new_name.encode() in meta_data and b"en_1234567" not in meta_data
+
+
+@needs_pagefind
+def test_shards_are_indexed_again_only_when_their_pages_change(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, site_pages())
+    bundle = out / "pagefind"
+    (bundle / "pagefind-ui.js").parent.mkdir(parents=True)
+    (bundle / "pagefind-ui.js").write_text("from an older layout")
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    first = tree(bundle)
+    assert "pagefind-ui.js" not in first  # stale files are removed
+    assert {"pagefind.js", "pagefind-worker.js", "shards.json"} <= set(first)
+    assert not any(n.startswith(("2023-04/pagefind.js", "2023-04/wasm")) for n in first)
+    manifest = json.loads(first["shards.json"])
+    assert [s["id"] for s in manifest["shards"]] == ["2023-05", "2023-04"]
+
+    shard = bundle / "2023-04"
+    stamp = {p: p.stat().st_mtime_ns for p in shard.rglob("*")}
+    write_site(out, {"2023/05/02/c/index.html": page("Charlie", "2023-05-02")})
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    assert {p: p.stat().st_mtime_ns for p in shard.rglob("*")} == stamp  # untouched
+    second = tree(bundle)
+    assert second["shards.json"] != first["shards.json"]
+    old_may = {n for n in first if n.startswith("2023-05/")}
+    assert old_may - set(second), "the May shard was rewritten, its old files removed"
+
+    # Same pages, fresh output: the same bytes (Pagefind's filter order made stable).
+    again = tmp_path / "again"
+    write_site(again, {**site_pages(), "2023/05/02/c/index.html": page("Charlie", "2023-05-02")})
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(again)})
+    assert tree(again / "pagefind") == second
+
+
+@needs_pagefind
+def test_a_month_with_no_pages_left_loses_its_shard(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, site_pages())
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    for rel in ("2023/04/30/a/index.html", "2023/04/30/a/headlines/index.html"):
+        (out / rel).unlink()
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    assert not (out / "pagefind" / "2023-04").exists()
