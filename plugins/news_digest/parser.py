@@ -231,6 +231,7 @@ def parse_text(
         log.warn("empty dump: no text")
     header, metadata_lines, body_start = read_metadata_header(numbered, log)
     body = classify_lines(strip_furniture(numbered[body_start:], log))
+    body = consume_repeated_title(body, header.get("title"), metadata_lines)
     lead, section = split_lead(body, header.get("title"), log)
     headlines = read_headline_items(section, log)
 
@@ -463,26 +464,36 @@ def is_headline_shaped(text: str) -> bool:
 # --------------------------------------------------------------------------- rule 2.2-2.5
 
 
+def consume_repeated_title(
+    body: list[Line], header_title: str | None, metadata_lines: list[int]
+) -> list[Line]:
+    """A header ``Title`` that the next line repeats consumes that line.
+
+    The line becomes part of the header (it is named in ``metadata_lines``); the lead's title
+    is the header's, so ``title_line`` is null. Repeats are compared like duplicate titles.
+    """
+    if (
+        header_title is not None
+        and body
+        and body[0].kind is LineKind.PLAIN
+        and _key(body[0].text) == _key(header_title)
+    ):
+        metadata_lines.append(body[0].number)
+        return body[1:]
+    return body
+
+
 def split_lead(
     body: list[Line], header_title: str | None, log: _Log
 ) -> tuple[Lead | None, list[Line]]:
     """Cut the body into the lead story and the headline section.
 
-    The lead is the first content line (or the header's Title), its paragraphs, and the
+    The lead is the header's Title or else the first content line, its paragraphs, and the
     credit line that ends it. Without a credit line the lead ends where the headline list
     begins (``find_list_start``). A dump that starts with the list has no lead.
     """
     if header_title is not None:
-        title = header_title
-        title_line = None
-        start = 0
-        if (
-            body
-            and body[0].kind is not LineKind.CREDIT
-            and (_key(body[0].text) == _key(header_title))
-        ):
-            title_line = body[0].number
-            start = 1
+        title, title_line, start = header_title, None, 0
     elif not body or body[0].kind in (LineKind.BULLET, LineKind.SEPARATOR, LineKind.SUMMARY):
         if body:
             log.warn("no lead story: the dump starts with the headline list", body[0].number)
