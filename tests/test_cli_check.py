@@ -120,3 +120,20 @@ def test_a_date_after_the_build_day_is_in_the_future(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1683720000")  # 2023-05-10 12:00 UTC
     assert (future_date_message(date) is not None) is future
     assert (future_date_message(date + "T23:30:00+05:00") is not None) is future
+
+
+def test_check_takes_the_date_from_the_folders_as_the_build_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for folder in ("2023-05-10", "2023/05/11", "undated"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "dump.txt").write_text(good_dump(), encoding="utf-8")
+    code, out, err = run(["check", str(tmp_path), "--json"], capsys)
+    assert code == 0
+    status = {e["source"]: e["status"] for e in json.loads(out)["dumps"]}
+    assert status == {
+        "2023-05-10/dump.txt": "ok",
+        "2023/05/11/dump.txt": "ok",
+        "undated/dump.txt": "warning",
+    }
+    assert "undated/dump.txt: warning: no date in the header or the file name" in err
