@@ -116,14 +116,15 @@ devserver: $(STAMP)
 
 # Safe publishing: build into $(OUTPUTDIR).new beside the output folder, and swap it in
 # only when the build succeeded; a failed build leaves the previous site as it was.
+PUBLISHED = $(patsubst %/,%,$(OUTPUTDIR))
 publish: $(STAMP)
-	@rm -rf "$(OUTPUTDIR).new" "$(OUTPUTDIR).old"
-	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR).new" -s "$(PUBLISHCONF)" $(PELICANOPTS) || { \
-		rm -rf "$(OUTPUTDIR).new"; \
-		echo 'publish: the build failed; $(OUTPUTDIR)/ was left as it was' >&2; exit 1; }
-	@if [ -e "$(OUTPUTDIR)" ]; then mv "$(OUTPUTDIR)" "$(OUTPUTDIR).old"; fi
-	@mv "$(OUTPUTDIR).new" "$(OUTPUTDIR)"
-	@rm -rf "$(OUTPUTDIR).old"
+	@rm -rf "$(PUBLISHED).new" "$(PUBLISHED).old"
+	"$(PELICAN)" "$(INPUTDIR)" -o "$(PUBLISHED).new" -s "$(PUBLISHCONF)" $(PELICANOPTS) || { \
+		rm -rf "$(PUBLISHED).new"; \
+		echo 'publish: the build failed; $(PUBLISHED)/ was left as it was' >&2; exit 1; }
+	@if [ -e "$(PUBLISHED)" ]; then mv "$(PUBLISHED)" "$(PUBLISHED).old"; fi
+	@mv "$(PUBLISHED).new" "$(PUBLISHED)"
+	@rm -rf "$(PUBLISHED).old"
 
 github: publish
 	touch "$(OUTPUTDIR)/.nojekyll"
