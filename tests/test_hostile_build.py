@@ -365,3 +365,16 @@ def test_strict_build_of_good_dumps_passes_and_prints_the_summary(tmp_path: Path
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 dumps read: 2 clean, 0 with warnings, 0 not readable" in result.stdout
+
+
+def test_a_dump_that_cannot_be_opened_is_one_warning(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_content(content, [])
+    (content / "2023-05-10-broken-link.txt").symlink_to(tmp_path / "gone.txt")
+    site = build("pelicanconf.py", content, tmp_path / "output")
+    warnings = site.messages(logging.WARNING)
+    assert "2023-05-10-broken-link.txt: No such file or directory (dump skipped)" in warnings
+    assert site.messages(logging.ERROR) == []
+    got = entry(site, "2023-05-10-broken-link.txt")
+    assert got["status"] == "error"
+    assert list(site.output.glob("2023/05/01/good-dump-one/index.html"))

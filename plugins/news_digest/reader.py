@@ -103,8 +103,14 @@ class DumpReader(BaseReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         options = merged_settings(self.settings)
         relative = self._relative(source_path)
-        with open(source_path, "rb") as handle:
-            data = handle.read()
+        try:
+            with open(source_path, "rb") as handle:
+                data = handle.read()
+        except OSError as err:  # a broken link, a file gone or unreadable: as for non-text
+            failure = DumpError(relative, err.strerror or str(err))
+            logger.warning("%s (dump skipped)", failure)
+            record_dump(self.settings, dump_entry(relative, None, failure))
+            return "", {"status": "skip", "title": relative}
         try:
             digest = parse_bytes(data, relative)
         except DumpError as err:
