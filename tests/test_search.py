@@ -96,7 +96,9 @@ def test_shards_are_indexed_again_only_when_their_pages_change(tmp_path):
     bundle = out / "pagefind"
     (bundle / "pagefind-ui.js").parent.mkdir(parents=True)
     (bundle / "pagefind-ui.js").write_text("from an older layout")
-    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(tmp_path / "cache")}
+    assert search.build_index(settings)
+    assert (tmp_path / "cache" / "news_digest" / "search-pages.json").is_file()
     first = tree(bundle)
     assert "pagefind-ui.js" not in first  # stale files are removed
     assert {"pagefind.js", "pagefind-worker.js", "shards.json"} <= set(first)
@@ -107,7 +109,7 @@ def test_shards_are_indexed_again_only_when_their_pages_change(tmp_path):
     shard = bundle / "2023-04"
     stamp = {p: p.stat().st_mtime_ns for p in shard.rglob("*")}
     write_site(out, {"2023/05/02/c/index.html": page("Charlie", "2023-05-02")})
-    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    assert search.build_index(settings)
     assert {p: p.stat().st_mtime_ns for p in shard.rglob("*")} == stamp  # untouched
     second = tree(bundle)
     assert second["shards.json"] != first["shards.json"]

@@ -36,7 +36,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -115,39 +115,103 @@ def primary_page(language: str) -> str:
 # Which pages go to which shard
 
 
+#: Per page of the output: ``[size, mtime_ns, shard or "", sha256]``, kept between builds in
+#: ``CACHE_PATH/news_digest/``, so that an unchanged page (same size and mtime) is not read.
+PAGE_CACHE = ("news_digest", "search-pages.json")
+
+
+def page_shard(data: bytes) -> str:
+    """The shard of a page: the month of its ``date`` sort; "" when it is not indexed."""
+    if BODY_MARK not in data:
+        return ""
+    match = SORT_DATE.search(data)
+    if match is None:
+        return ""
+    return f"{match.group(1).decode()}-{match.group(2).decode()}"
+
+
+def html_files(output: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """(path relative to ``output`` with ``/``, stat) of every HTML file, the index skipped."""
+    stack = [(str(output), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel != BUNDLE_DIR:
+                        stack.append((entry.path, rel + "/"))
+                elif entry.name.endswith(".html"):
+                    yield rel, entry.stat()
+
+
+def scan_pages(output: Path, known: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Every HTML page's ``[size, mtime_ns, shard, sha256]``; pages whose size and mtime
+    match ``known`` are not read again."""
+    pages: dict[str, list[Any]] = {}
+    for rel, stat in html_files(output):
+        record = known.get(rel)
+        if (
+            isinstance(record, list)
+            and len(record) == 4
+            and record[:2] == [stat.st_size, stat.st_mtime_ns]
+        ):
+            pages[rel] = record
+            continue
+        data = (output / rel).read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        pages[rel] = [stat.st_size, stat.st_mtime_ns, page_shard(data), sha]
+    return pages
+
+
+def shards_of(pages: Mapping[str, list[Any]]) -> dict[str, list[str]]:
+    """Shard name -> the sorted paths of its pages."""
+    shards: dict[str, list[str]] = {}
+    for rel in sorted(pages):
+        if pages[rel][2]:
+            shards.setdefault(pages[rel][2], []).append(rel)
+    return shards
+
+
 def indexed_pages(output: Path) -> dict[str, list[str]]:
     """Shard name -> sorted paths (relative, with ``/``) of the pages Pagefind indexes.
 
     A page is indexed when it has a ``data-pagefind-body`` element; its shard is the month
     of its ``date`` sort. The index folder itself is skipped.
     """
-    shards: dict[str, list[str]] = {}
-    for dirpath, dirnames, filenames in os.walk(output):
-        if dirpath == str(output):
-            dirnames[:] = [d for d in dirnames if d != BUNDLE_DIR]
-        for name in filenames:
-            if not name.endswith(".html"):
-                continue
-            path = os.path.join(dirpath, name)
-            with open(path, "rb") as fh:
-                data = fh.read()
-            if BODY_MARK not in data:
-                continue
-            match = SORT_DATE.search(data)
-            if match is None:
-                continue
-            shard = f"{match.group(1).decode()}-{match.group(2).decode()}"
-            shards.setdefault(shard, []).append(os.path.relpath(path, output).replace(os.sep, "/"))
-    return {shard: sorted(paths) for shard, paths in shards.items()}
+    return shards_of(scan_pages(output, {}))
 
 
-def fingerprint(output: Path, paths: Iterable[str], salt: str) -> str:
-    """A digest of ``salt`` and every page's path and bytes."""
+def fingerprint(pages: Mapping[str, list[Any]], paths: Iterable[str], salt: str) -> str:
+    """A digest of ``salt`` and every page's path and bytes (their sha256)."""
     digest = hashlib.sha256(salt.encode())
     for rel in paths:
-        digest.update(rel.encode() + b"\0")
-        digest.update(hashlib.sha256((output / rel).read_bytes()).digest())
+        digest.update(f"{rel}\0{pages[rel][3]}\0".encode())
     return digest.hexdigest()[:20]
+
+
+def load_page_cache(settings: Mapping[str, Any]) -> tuple[Path | None, dict[str, Any]]:
+    cache_path = settings.get("CACHE_PATH")
+    if not cache_path or not merged_settings(settings).get("cache", True):
+        return None, {}
+    path = Path(cache_path).joinpath(*PAGE_CACHE)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return path, {}
+    return path, data if isinstance(data, dict) else {}
+
+
+def save_page_cache(path: Path | None, pages: Mapping[str, list[Any]]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(pages, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as error:
+        logger.debug("news_digest: could not save %s: %s", path, error)
 
 
 def read_manifest(bundle: Path) -> dict[str, Any]:
@@ -297,8 +361,10 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     work = bundle / WORK_DIR
     remove(work)
 
-    pages = indexed_pages(output)
-    prints = {name: fingerprint(output, paths, salt) for name, paths in pages.items()}
+    cache_file, known = load_page_cache(settings)
+    scanned = scan_pages(output, known)
+    pages = shards_of(scanned)
+    prints = {name: fingerprint(scanned, paths, salt) for name, paths in pages.items()}
     primary_print = hashlib.sha256((salt + primary_page(language)).encode()).hexdigest()[:20]
     previous = read_manifest(bundle)
     before = {s.get("id"): s.get("hash") for s in previous.get("shards", []) if isinstance(s, dict)}
@@ -335,6 +401,7 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     remove(work)
     stale = remove_stale(bundle, {*pages, *primary_names(bundle), MANIFEST})
     (bundle / MANIFEST).write_text(manifest_json(primary_print, prints), encoding="utf-8")
+    save_page_cache(cache_file, scanned)
     logger.info(
         "news_digest: search index in %s: %d shards, %d indexed again, %d stale entries removed",
         bundle,
