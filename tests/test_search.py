@@ -132,3 +132,34 @@ def test_a_month_with_no_pages_left_loses_its_shard(tmp_path):
         (out / rel).unlink()
     assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
     assert not (out / "pagefind" / "2023-04").exists()
+
+
+def test_a_shard_is_read_in_place_only_from_a_folder_of_its_own():
+    shards = {
+        "2023-04": ["2023/04/30/a/headlines/index.html", "2023/04/30/a/index.html"],
+        "2023-05": ["2023/05/01/b/index.html", "2023/05/02/c/index.html"],
+        "2023-06": ["stories/d/index.html"],
+        "2023-07": ["stories/e/index.html", "stories/f/index.html"],
+    }
+    assert search.own_folders(shards) == {
+        "2023-04": "2023/04/30/a",
+        "2023-05": "2023/05",
+        "2023-06": "stories/d",
+    }  # 2023-07's pages share "stories" with 2023-06: they are linked into a folder
+
+
+@needs_pagefind
+def test_pages_outside_dated_folders_are_indexed_from_links(tmp_path):
+    out = tmp_path / "out"
+    write_site(
+        out,
+        {
+            "stories/a/index.html": page("Alpha", "2023-04-30"),
+            "stories/b/index.html": page("Bravo", "2023-05-01"),
+        },
+    )
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    for shard in ("2023-04", "2023-05"):
+        entry = json.loads((out / "pagefind" / shard / "pagefind-entry.json").read_text())
+        assert entry["languages"]["en"]["page_count"] == 1, shard
+    assert not (out / "pagefind" / ".work").exists()

@@ -61,6 +61,8 @@ SHARED_FILES = ("pagefind.js", "pagefind-worker.js")
 BODY_MARK = b"data-pagefind-body"
 SORT_DATE = re.compile(rb'data-pagefind-sort="date:(\d{4})-(\d{2})-\d{2}"')
 WORK_DIR = ".work"
+#: Characters with a meaning in Pagefind's ``--glob``.
+GLOB_CHARS = re.compile(r"[*?\[\]{}!\\]")
 
 
 def pagefind_executable() -> str | None:
@@ -234,12 +236,20 @@ def manifest_json(primary: str, shards: Mapping[str, str]) -> str:
 # Running Pagefind
 
 
-def link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+def mirror(output: Path, site: Path, paths: Iterable[str]) -> None:
+    """Hard links (copies across file systems) to ``paths`` of ``output`` under ``site``."""
+    made: set[str] = set()
+    src_root, dst_root = str(output), str(site)
+    for rel in paths:
+        folder = os.path.dirname(rel)
+        if folder not in made:
+            os.makedirs(os.path.join(dst_root, folder), exist_ok=True)
+            made.add(folder)
+        source, target = os.path.join(src_root, rel), os.path.join(dst_root, rel)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
 
 def run_pagefind(command: list[str]) -> str | None:
@@ -253,16 +263,51 @@ def run_pagefind(command: list[str]) -> str | None:
     return None
 
 
+def own_folders(shards: Mapping[str, list[str]]) -> dict[str, str]:
+    """Shard name -> the folder (relative, with ``/``) that holds all of its pages and no page
+    of another shard, when there is one that needs no escaping in a glob.
+
+    With dated URLs (``YYYY/MM/DD/slug/``) a month's folder is its shard's own, and Pagefind
+    can read the pages in place (``--glob "YYYY/MM/**/*.html"``), walking that folder only.
+    """
+    owners: dict[str, set[str]] = {}
+    for name, paths in shards.items():
+        for rel in paths:
+            folder = os.path.dirname(rel)
+            while folder:
+                owners.setdefault(folder, set()).add(name)
+                folder = os.path.dirname(folder)
+    own = {}
+    for name, paths in shards.items():
+        folder = os.path.commonpath([os.path.dirname(rel) for rel in paths])
+        if folder and owners.get(folder) == {name} and not GLOB_CHARS.search(folder):
+            own[name] = folder.replace(os.sep, "/")
+    return own
+
+
 def index_shard(
-    executable: str, output: Path, work: Path, name: str, paths: list[str], language: str
+    executable: str,
+    output: Path,
+    work: Path,
+    name: str,
+    paths: list[str],
+    language: str,
+    folder: str | None = None,
 ) -> str | None:
-    """Index one month's ``paths`` into ``work/name/out``; the error text, or None."""
-    site = work / name / "site"
-    for rel in paths:
-        link_or_copy(output / rel, site / rel)
+    """Index one month's ``paths`` into ``work/name/out``; the error text, or None.
+
+    Pagefind reads them in place when the shard has a ``folder`` of its own, else from a
+    folder of hard links (which costs a directory per page).
+    """
     out = work / name / "out"
-    error = run_pagefind(pagefind_command(executable, str(site), str(out), language))
-    shutil.rmtree(site, ignore_errors=True)
+    if folder:
+        command = pagefind_command(executable, str(output), str(out), language)
+        error = run_pagefind([*command, "--glob", f"{folder}/**/*.html"])
+    else:
+        site = work / name / "site"
+        mirror(output, site, paths)
+        error = run_pagefind(pagefind_command(executable, str(site), str(out), language))
+        shutil.rmtree(site, ignore_errors=True)
     if error is None:
         pagefind_files.canonical_filters(out)
     return error
@@ -379,8 +424,18 @@ def build_index(settings: Mapping[str, Any]) -> bool:
 
     errors: list[str] = []
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_RUNS, os.cpu_count() or 1)) as pool:
+        folders = own_folders(pages)
         jobs = {
-            name: pool.submit(index_shard, executable, output, work, name, pages[name], language)
+            name: pool.submit(
+                index_shard,
+                executable,
+                output,
+                work,
+                name,
+                pages[name],
+                language,
+                folders.get(name),
+            )
             for name in todo
         }
         if redo_primary:
