@@ -106,10 +106,15 @@ def test_home_lists_leads_with_headline_counts_across_pages(site):
 
 
 def test_pagination_uses_folder_urls_and_marks_the_current_page(site):
+    # Pages are numbered from the oldest dump (so that a new dump does not renumber them):
+    # 7 dumps, 2 a page: the home holds the newest 3, then page 2 and page 1 (the oldest).
     pages = _home_pages(site)
-    assert [url for url, _ in pages][:3] == ["", "page/2/", "page/3/"]
+    assert [url for url, _ in pages] == ["", "page/2/", "page/1/"]
+    assert [len(soup.select("article.card")) for _, soup in pages] == [3, 2, 2]
     current = pages[1][1].select('.pagination [aria-current="page"]')
     assert [a.get_text() for a in current] == ["Page 2"]
+    first = pages[0][1].select('.pagination [aria-current="page"]')
+    assert [a.get_text() for a in first] == ["Latest"]
     assert site.path("page/2/").is_file()
 
 
@@ -130,11 +135,16 @@ def test_month_lists_its_days_and_year_its_months(site):
     assert year == {"2023/05/", "2023/06/"}
 
 
-def test_archives_list_every_dump_and_link_the_years(site):
+def test_archives_list_every_month_with_its_count_and_link_the_years(site):
     soup = site.soup("archives/")
     years = {_resolve("archives/", h) for h in _hrefs(soup.select_one(".period-nav"))}
     assert {"1970/", "2022/", "2023/"} <= years
-    assert len(soup.select(".archive li")) == 7
+    months = {
+        _resolve("archives/", li.find("a")["href"]): li.get_text(" ", strip=True)
+        for li in soup.select(".archive-periods li")
+    }
+    assert set(months) == {"1970/01/", "2022/12/", "2023/05/", "2023/06/"}
+    assert months["2023/05/"].endswith("(4)")
 
 
 # Special dumps
@@ -148,7 +158,7 @@ def test_same_title_same_day_dumps_get_distinct_urls_by_source_order(site):
     assert site.path("2023/05/11/council-approves-city-budget-2/headlines/").is_file()
 
 
-def test_leadless_dump_has_a_digest_page_reached_from_home_and_archives(site):
+def test_leadless_dump_has_a_digest_page_reached_from_home_and_its_day(site):
     day = site.output / "2023" / "05" / "12"
     pages = sorted(p.relative_to(site.output).as_posix() for p in day.rglob("index.html"))
     digest = [p for p in pages if p.endswith("/headlines/index.html")]
@@ -161,8 +171,8 @@ def test_leadless_dump_has_a_digest_page_reached_from_home_and_archives(site):
     assert digest_url == "2023/05/12/leadless/headlines/"
     home_links = {_resolve(u, h) for u, s in _home_pages(site) for h in _hrefs(s)}
     assert digest_url in home_links
-    archive_links = {_resolve("archives/", h) for h in _hrefs(site.soup("archives/"))}
-    assert digest_url in archive_links
+    day_links = {_resolve("2023/05/12/", h) for h in _hrefs(site.soup("2023/05/12/"))}
+    assert digest_url in day_links
 
 
 def test_undated_dump_gets_the_fallback_date_and_a_warning(site):

@@ -7,26 +7,44 @@
   folder ``headlines/`` below the lead's URL. A dump without a lead has no lead page: its
   article's ``url`` is its digest page and its ``save_as`` is empty, so home, archives and
   the feed link straight to the digest.
+- :func:`freeze_urls` computes each dump's ``url`` and ``save_as`` once.
+- :func:`build_period_archives` is Pelican's period grouping in linear time, and
+  :func:`take_over_page_writing` leaves the pages that grow with the dumps to
+- :class:`DigestGenerator`, which writes lead pages, digest pages, year/month/day archives,
+  the paginated home and the direct templates through :mod:`news_digest.render` (all cores,
+  only pages that changed).
 - :func:`period_children` maps each year and month archive to the archives one level down.
-- :class:`DigestGenerator` writes one digest page per dump with the ``headlines`` template.
 
 Every step is linear in the number of dumps.
 """
 
 from __future__ import annotations
 
+import calendar
 import logging
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import groupby
 from typing import Any
 
 from pelican.generators import Generator
 
+from .render import (
+    PageRenderer,
+    PageSlice,
+    card_key,
+    page_key,
+    pagers,
+    prepare_environment,
+    stable_pages,
+)
 from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
 
 DIGEST_TEMPLATE = "headlines"
+PERIOD_TEMPLATE = "period_archives"
 
 
 def _is_dump(article: Any) -> bool:
@@ -128,24 +146,213 @@ def dump_articles(generator: Any) -> list[Any]:
     ]
 
 
+def freeze_urls(articles: Iterable[Any]) -> None:
+    """Compute each dump's ``url`` and ``save_as`` once (Pelican formats them anew, with
+    ``strftime``, on every access): they become overrides, which Pelican reads first."""
+    for article in articles:
+        url, save_as = article.url, article.save_as
+        article.override_url = url
+        article.override_save_as = save_as
+
+
+def build_period_archives(
+    sorted_articles: list[Any], articles: list[Any], settings: Mapping[str, Any]
+) -> dict[str, list[dict]]:
+    """Pelican's ``ArticlesGenerator._build_period_archives`` in linear time.
+
+    Same archives, same keys; Pelican's own tests ``a in dates`` for every article and every
+    period, which is quadratic in the number of dumps.
+    """
+    archives: dict[str, list[dict]] = defaultdict(list)
+    keys = {
+        "year": lambda d: (d.year,),
+        "month": lambda d: (d.year, d.month),
+        "day": lambda d: (d.year, d.month, d.day),
+    }
+    for granularity in ("year", "month", "day"):
+        upper = granularity.upper()
+        save_as_fmt = settings[f"{upper}_ARCHIVE_SAVE_AS"]
+        url_fmt = settings[f"{upper}_ARCHIVE_URL"]
+        if not save_as_fmt:
+            continue
+        key = keys[granularity]
+        for period, group in groupby(sorted_articles, key=lambda a: key(a.date)):
+            dates = list(group)
+            members = {id(a) for a in dates}
+            d = dates[0].date
+            name = calendar.month_name[period[1]] if len(period) > 1 else None
+            archives[granularity].append(
+                {
+                    "dates": dates,
+                    "articles": [a for a in articles if id(a) in members],
+                    "save_as": save_as_fmt.format(date=d),
+                    "url": url_fmt.format(date=d),
+                    "period": (period[0], name, *period[2:]) if name else period,
+                    "period_num": period,
+                }
+            )
+    return archives
+
+
+def _written_by_news_digest(write: Any) -> None:
+    """Stands in for the ArticlesGenerator's page writers: :class:`DigestGenerator` writes
+    those pages (see :func:`take_over_page_writing`)."""
+
+
+def take_over_page_writing(generator: Any) -> None:
+    """Leave lead pages, period archives and direct templates to :class:`DigestGenerator`.
+
+    Only this generator instance changes: its ``generate_articles``,
+    ``generate_period_archives`` and ``generate_direct_templates`` write nothing, and its
+    period archives are built in linear time. Feeds and drafts stay Pelican's.
+    """
+    generator.generate_articles = _written_by_news_digest
+    generator.generate_period_archives = _written_by_news_digest
+    generator.generate_direct_templates = _written_by_news_digest
+    generator._build_period_archives = build_period_archives
+
+
+def _per_page(settings: Mapping[str, Any], template: str) -> int:
+    return settings["PAGINATED_TEMPLATES"].get(template) or settings.get("DEFAULT_PAGINATION") or 0
+
+
 class DigestGenerator(Generator):
-    """Writes each dump's "More headlines" page at ``article.digest_save_as``."""
+    """Writes every page whose number grows with the dumps (see :mod:`news_digest.render`):
+    lead pages, "More headlines" pages (``article.digest_save_as``), the year/month/day
+    archives, the home page with its pages, and the direct templates."""
 
     def generate_context(self) -> None:
         """Nothing to read: the articles come from the ArticlesGenerator's context."""
 
     def generate_output(self, writer: Any) -> None:
-        template = self.get_template(DIGEST_TEMPLATE)
-        articles = (*self.context.get("articles", ()), *self.context.get("hidden_articles", ()))
-        for article in articles:
-            if not _is_dump(article):
-                continue
-            writer.write_file(
-                article.digest_save_as,
-                template,
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                url=article.digest_url,
+        from .cache import worker_count
+        from .progress import build_progress, record
+
+        prepare_environment(self.env)
+        renderer = PageRenderer(self, writer)
+        self.add_article_pages(renderer)
+        self.add_period_archives(renderer)
+        self.add_direct_templates(renderer)
+        with build_progress(self.settings, "Writing pages", len(renderer.jobs)) as advance:
+            stats = renderer.run(worker_count(self.settings), advance)
+        record(self.settings, sum(1 for a in self._articles() if _is_dump(a)), stats)
+
+    def _articles(self) -> list[Any]:
+        return [*self.context.get("articles", ()), *self.context.get("hidden_articles", ())]
+
+    def add_article_pages(self, renderer: PageRenderer) -> None:
+        for article in self._articles():
+            key = page_key(article)
+            renderer.add(
+                article.save_as,
+                article.template,
+                key,
                 article=article,
-                page_name=article.digest_save_as.removesuffix("/index.html"),
+                category=getattr(article, "category", None),
+                url=article.url,
+                blog=True,
             )
+            if _is_dump(article):
+                renderer.add(
+                    article.digest_save_as,
+                    DIGEST_TEMPLATE,
+                    key,
+                    url=article.digest_url,
+                    article=article,
+                    page_name=article.digest_save_as.removesuffix("/index.html"),
+                )
+
+    def add_period_archives(self, renderer: PageRenderer) -> None:
+        """A year lists its months, a month its days (with counts); a day lists its dumps,
+        paginated (:func:`stable_pages`)."""
+        archives = self.context.get("period_archives", {})
+        children = self.context.get("period_children", {})
+        parents = self.context.get("period_parents", {})
+        per_page = _per_page(self.settings, PERIOD_TEMPLATE)
+        for granularity in ("year", "month", "day"):
+            for archive in archives.get(granularity, ()):
+                period_num = tuple(archive["period_num"])
+                around = (
+                    [
+                        (c["url"], c["period"], len(c["dates"]))
+                        for c in children.get(period_num, ())
+                    ],
+                    [
+                        parents[period_num[:n]]["url"]
+                        for n in range(1, len(period_num))
+                        if period_num[:n] in parents
+                    ],
+                )
+                if granularity == "day":
+                    pages = stable_pages(
+                        archive["dates"],
+                        per_page,
+                        archive["url"],
+                        archive["save_as"],
+                        self.settings,
+                    )
+                else:
+                    pages = [PageSlice(None, archive["url"], archive["save_as"], [])]
+                for page, pager in zip(pages, pagers(pages), strict=True):
+                    renderer.add(
+                        page.save_as,
+                        PERIOD_TEMPLATE,
+                        (
+                            period_num,
+                            around,
+                            page.number,
+                            [card_key(a) for a in page.object_list],
+                            pager,
+                        ),
+                        period=archive["period"],
+                        period_num=archive["period_num"],
+                        articles=archive["articles"],
+                        dates=archive["dates"],
+                        dates_page=page,
+                        pager=pager,
+                        template_name=PERIOD_TEMPLATE,
+                        blog=True,
+                        url=page.url,
+                        all_articles=self.context.get("articles", ()),
+                    )
+
+    def add_direct_templates(self, renderer: PageRenderer) -> None:
+        """Pelican's direct templates; the paginated ones (home) by :func:`stable_pages`."""
+        articles = list(self.context.get("articles", ()))
+        dates = self.context.get("dates", ())
+        archives = self.context.get("period_archives", {})
+        summary = [
+            (a["url"], a["period"], len(a["dates"]))
+            for granularity in ("year", "month")
+            for a in archives.get(granularity, ())
+        ]
+        for name in self.settings["DIRECT_TEMPLATES"]:
+            save_as = self.settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
+            url = self.settings.get(f"{name.upper()}_URL", f"{name}.html")
+            if not save_as:
+                continue
+            common = dict(
+                articles=articles,
+                dates=dates,
+                blog=True,
+                template_name=name,
+                page_name=os.path.splitext(save_as)[0],
+            )
+            if name in self.settings.get("PAGINATED_TEMPLATES", {}):
+                pages = stable_pages(
+                    articles, _per_page(self.settings, name), url, save_as, self.settings
+                )
+                for page, pager in zip(pages, pagers(pages), strict=True):
+                    renderer.add(
+                        page.save_as,
+                        name,
+                        (page.number, [card_key(a) for a in page.object_list], pager),
+                        articles_page=page,
+                        dates_page=page,
+                        pager=pager,
+                        url=page.url,
+                        **common,
+                    )
+            else:
+                # A listing of periods (archives) or of nothing that grows (404, search).
+                renderer.add(save_as, name, summary, url=url, **common)

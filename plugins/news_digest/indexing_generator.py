@@ -27,10 +27,10 @@ from feedgenerator.django.utils.encoding import iri_to_uri
 from jinja2 import pass_context
 from markupsafe import Markup
 from pelican.generators import Generator
-from pelican.paginator import Paginator
 from pelican.utils import sanitised_join
 
 from . import indexing
+from .render import stable_pages
 from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
@@ -234,9 +234,7 @@ class IndexingGenerator(Generator):
                 per_page = self.settings["PAGINATED_TEMPLATES"][name] or self.settings.get(
                     "DEFAULT_PAGINATION"
                 )
-                paginator = Paginator(save_as, url, articles, self.settings, per_page)
-                for number in range(1, paginator.num_pages + 1):
-                    page = paginator.page(number)
+                for page in stable_pages(articles, per_page, url, save_as, self.settings):
                     dates = [_lastmod(a) for a in page.object_list]
                     entries[page.url] = max(dates, default=newest)
             else:

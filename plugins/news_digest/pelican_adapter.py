@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from . import cache, progress
 from .generators import (
     DigestGenerator,
     assign_digest_urls,
     dump_articles,
+    freeze_urls,
     period_children,
     period_parents,
     resolve_url_collisions,
+    take_over_page_writing,
 )
 from .indexing_generator import (
     IndexingGenerator,
@@ -32,7 +35,10 @@ logger = logging.getLogger(__name__)
 
 
 def on_initialized(pelican: Any) -> None:
-    """Dumps that share a slug are not translations of each other; see resolve_url_collisions."""
+    """Dumps that share a slug are not translations of each other; see resolve_url_collisions.
+    Also starts the build's clock (progress bar, summary) and its parse store."""
+    progress.start(pelican.settings)
+    cache.start(pelican.settings)
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
         logger.debug(
             "news_digest: ARTICLE_TRANSLATION_ID %r replaced by None",
@@ -60,10 +66,24 @@ def on_generator_init(generator: Any) -> None:
             del readers.disabled_readers[ext]
 
 
+def on_article_generator_init(generator: Any) -> None:
+    """Parse every dump over all cores (or take it from the parse cache) before the reader
+    asks, and leave the pages that grow with the dumps to DigestGenerator."""
+    on_generator_init(generator)
+    take_over_page_writing(generator)
+    settings = generator.settings
+    extensions = merged_settings(settings)["extensions"]
+    files = generator.get_files(
+        settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"], extensions=extensions
+    )
+    cache.preparse(settings, generator.path, sorted(files))
+
+
 def on_article_generator_pretaxonomy(generator: Any) -> None:
     articles = dump_articles(generator)
     resolve_url_collisions(articles)
     assign_digest_urls(articles, generator.settings)
+    freeze_urls(articles)
 
 
 def on_article_generator_finalized(generator: Any) -> None:
@@ -77,8 +97,21 @@ def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGe
 
 
 def on_finalized(pelican: Any) -> None:
-    """Every page is written: index them for the search page."""
+    """Every page is written: index them for the search page, save the parse cache, and
+    print one line: dumps, pages, warnings, time."""
     build_index(pelican.settings)
+    cache.finish(pelican.settings)
+    clock = progress.stop(pelican.settings)
+    if clock is not None:
+        line = progress.summary(clock.dumps, clock.pages, clock.warnings, clock.elapsed())
+        _print_line(line)
+
+
+def _print_line(line: str) -> None:
+    """One unwrapped line on Pelican's console (not a log record)."""
+    from pelican.log import console
+
+    console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 def connect() -> None:
@@ -86,7 +119,7 @@ def connect() -> None:
 
     signals.initialized.connect(on_initialized)
     signals.readers_init.connect(on_readers_init)
-    signals.article_generator_init.connect(on_generator_init)
+    signals.article_generator_init.connect(on_article_generator_init)
     signals.page_generator_init.connect(on_generator_init)
     signals.article_generator_pretaxonomy.connect(on_article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(on_article_generator_finalized)

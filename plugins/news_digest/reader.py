@@ -47,6 +47,7 @@ from pelican.readers import BaseReader
 from pelican.utils import posixize_path, slugify
 
 from .build_checks import build_entry, record_dump
+from .cache import store_for
 from .model import Digest, DumpError, ItemKind
 from .parser import parse_bytes
 from .report import dump_entry
@@ -111,8 +112,14 @@ class DumpReader(BaseReader):
             logger.warning("%s (dump skipped)", failure)
             record_dump(self.settings, dump_entry(relative, None, failure))
             return "", {"status": "skip", "title": relative}
+        store = store_for(self.settings)
         try:
-            digest = parse_bytes(data, relative)
+            if store is None:
+                digest = parse_bytes(data, relative)
+            else:
+                digest = store.get(relative, data)
+                if isinstance(digest, DumpError):
+                    raise digest
         except DumpError as err:
             # The caller decides what a bad file costs: this one is left out, the build goes on.
             # A warning, not an error: `--fatal errors` (the deploy) keeps publishing the rest;

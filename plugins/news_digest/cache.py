@@ -1,0 +1,214 @@
+"""Parse every dump once per build, over all cores, and remember the result between builds.
+
+Before Pelican's reader asks for the first dump, :func:`preparse` reads the bytes of every dump
+file, looks each one up in the parse cache (``CACHE_PATH/news_digest/parse.pickle``) by
+``(path below PATH, sha1 of the bytes)``, and parses the rest in a pool of forked processes.
+The reader (:mod:`news_digest.reader`) then takes its :class:`~news_digest.model.Digest` from
+:func:`lookup` and only maps it to ``(content, metadata)``; warnings are logged by the reader
+as before, so a cached dump reports the same problems as a fresh one.
+
+The cache is keyed by the parser's own source code too (:data:`PARSER_FILES`): a changed rule
+invalidates every entry. Entries of files that are gone are dropped when the cache is saved.
+No state outlives a build: the parsed dumps are kept per settings dict and dropped by
+:func:`finish`.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import model
+from .model import Digest, DumpError
+from .parser import parse_bytes
+
+logger = logging.getLogger(__name__)
+
+#: Modules whose code decides what a dump parses to; their bytes key the cache.
+PARSER_FILES = ("parser.py", "model.py", "decoding.py")
+#: Below this many dumps to parse, forking workers costs more than it saves.
+MIN_PARALLEL_DUMPS = 64
+#: Dumps handed to a worker at a time: few round trips, even shares.
+CHUNK_SIZE = 32
+CACHE_DIR = "news_digest"
+CACHE_FILE = "parse.pickle"
+
+Parsed = Digest | DumpError
+
+
+def _register_picklers() -> None:
+    """Pickle the model's frozen slotted dataclasses as ``(class, field values)``: several
+    times faster than the default (which calls ``dataclasses.fields`` for every object), for
+    the cache file and for the workers' results alike."""
+    for value in vars(model).values():
+        if isinstance(value, type) and dataclasses.is_dataclass(value):
+            names = tuple(f.name for f in dataclasses.fields(value))
+
+            def reduce(obj: Any, cls: type = value, names: tuple = names) -> tuple:
+                return cls, tuple(getattr(obj, n) for n in names)
+
+            copyreg.pickle(value, reduce)
+
+
+_register_picklers()
+
+
+def parser_version() -> str:
+    """sha1 of the parser's source files: a changed parser never reads a stale entry."""
+    here = Path(__file__).parent
+    sha = hashlib.sha1()
+    for name in PARSER_FILES:
+        sha.update((here / name).read_bytes())
+    return sha.hexdigest()
+
+
+def worker_count(settings: Mapping[str, Any]) -> int:
+    """``NEWS_DIGEST["workers"]``, else every core this process may use."""
+    from .settings import merged_settings
+
+    wanted = merged_settings(settings).get("workers")
+    if wanted:
+        return max(1, int(wanted))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def fork_available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _parse(item: tuple[bytes, str]) -> Parsed:
+    data, source = item
+    try:
+        return parse_bytes(data, source)
+    except DumpError as err:
+        return err
+
+
+class ParseStore:
+    """The parsed dumps of one build, and the persistent cache behind them."""
+
+    def __init__(self, cache_file: Path | None) -> None:
+        self.cache_file = cache_file
+        self.version = parser_version()
+        self.saved: dict[tuple[str, str], Parsed] = {}
+        self.current: dict[tuple[str, str], Parsed] = {}
+        self.parsed = 0
+        self.hits = 0
+        if cache_file is not None and cache_file.is_file():
+            try:
+                with open(cache_file, "rb") as handle:
+                    version, entries = pickle.load(handle)
+                if version == self.version:
+                    self.saved = entries
+            except Exception as error:  # a broken cache is only a slower build
+                logger.debug("news_digest: parse cache %s not used: %s", cache_file, error)
+
+    def fill(self, items: Iterable[tuple[str, bytes]], workers: int) -> None:
+        """Parse what the cache lacks; ``items`` are ``(source, bytes)``."""
+        todo: list[tuple[tuple[str, str], bytes]] = []
+        for source, data in items:
+            key = (source, hashlib.sha1(data).hexdigest())
+            if key in self.current:
+                continue
+            cached = self.saved.get(key)
+            if cached is not None:
+                self.current[key] = cached
+                self.hits += 1
+            else:
+                todo.append((key, data))
+        if not todo:
+            return
+        payload = [(data, key[0]) for key, data in todo]
+        if workers > 1 and len(todo) >= MIN_PARALLEL_DUMPS and fork_available():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_parse, payload, chunksize=CHUNK_SIZE)
+        else:
+            results = [_parse(item) for item in payload]
+        for (key, _), result in zip(todo, results, strict=True):
+            self.current[key] = result
+        self.parsed += len(todo)
+
+    def get(self, source: str, data: bytes) -> Parsed:
+        """The parse of ``data`` read from ``source``: from this build, else parsed now."""
+        key = (source, hashlib.sha1(data).hexdigest())
+        result = self.current.get(key)
+        if result is None:
+            result = self.saved.get(key) or _parse((data, source))
+            self.current[key] = result
+        return result
+
+    def save(self) -> None:
+        """Keep this build's entries only (so a removed dump leaves no trace)."""
+        if self.cache_file is None or self.current == self.saved:
+            return
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.cache_file.with_suffix(".tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump((self.version, self.current), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.cache_file)
+
+
+# One store per running build, found by its settings dict (the reader has only that).
+_STORES: dict[int, ParseStore] = {}
+
+
+def cache_folder(settings: Mapping[str, Any]) -> Path | None:
+    """``CACHE_PATH/news_digest``, or None when ``NEWS_DIGEST["cache"]`` is off."""
+    from .settings import merged_settings
+
+    if not merged_settings(settings).get("cache", True):
+        return None
+    return Path(settings.get("CACHE_PATH") or "cache") / CACHE_DIR
+
+
+def start(settings: Mapping[str, Any]) -> ParseStore:
+    folder = cache_folder(settings)
+    store = ParseStore(folder / CACHE_FILE if folder is not None else None)
+    _STORES[id(settings)] = store
+    return store
+
+
+def store_for(settings: Mapping[str, Any]) -> ParseStore | None:
+    return _STORES.get(id(settings))
+
+
+def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) -> ParseStore:
+    """Parse every dump of ``files`` (paths below ``base_path``) before the reader asks."""
+    from pelican.utils import posixize_path
+
+    store = store_for(settings) or start(settings)
+    base_path = os.path.abspath(base_path)
+
+    def items() -> Iterable[tuple[str, bytes]]:
+        for name in files:
+            path = os.path.join(base_path, name)
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue  # the reader will say what is wrong with it
+            yield posixize_path(os.path.relpath(os.path.abspath(path), base_path)), data
+
+    store.fill(list(items()), worker_count(settings))
+    logger.debug("news_digest: %d dumps from the parse cache, %d parsed", store.hits, store.parsed)
+    return store
+
+
+def finish(settings: Mapping[str, Any]) -> None:
+    store = _STORES.pop(id(settings), None)
+    if store is not None:
+        try:
+            store.save()
+        except OSError as error:
+            logger.warning("news_digest: could not save the parse cache: %s", error)

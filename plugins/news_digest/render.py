@@ -1,0 +1,398 @@
+"""The pages whose number grows with the dumps, rendered over all cores, written only on change.
+
+:class:`PageRenderer` collects one :class:`PageJob` per output file (lead pages, "More
+headlines" pages, day/month/year archives, the home page and its pages, the direct templates)
+and renders them with the generator's own Jinja environment, in the same context and with the
+same ``SITEURL`` handling as Pelican's writer. Three things make a build fast:
+
+- **fingerprints**: each job carries a sha1 of everything its page shows (the template
+  sources, the settings, the plugin's code, the page's data). A manifest in
+  ``CACHE_PATH/news_digest/`` remembers the fingerprint of every file written; a page whose
+  fingerprint is unchanged and whose file is still there is neither rendered nor written;
+- **no rewrites**: a rendered page whose bytes equal the file on disk is not written again;
+- **all cores**: past :data:`MIN_PARALLEL_PAGES` pages, the jobs are shared among forked
+  workers, which inherit the finished context and write their own files.
+
+Nothing here reads the clock, and jobs are ordered, so two builds write the same bytes.
+:func:`stable_pages` is the pagination: fixed-size pages counted from the oldest dump, so a new
+dump changes the first page (and, once in a while, the few pages that link to a new one).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import cache_folder, fork_available
+
+logger = logging.getLogger(__name__)
+
+#: Below this many pages to render, forking workers costs more than it saves.
+MIN_PARALLEL_PAGES = 200
+#: Pages handed to a worker at a time (small enough for even shares and a live progress bar).
+CHUNK_SIZE = 64
+#: Bumped when the meaning of a fingerprint changes.
+FINGERPRINT_VERSION = "1"
+#: Links around the current page in the pagination (the newest and oldest are always there).
+PAGINATION_WINDOW = 2
+
+
+@dataclass
+class PageJob:
+    save_as: str
+    template: str
+    fingerprint: str
+    kwargs: dict[str, Any]
+
+
+@dataclass
+class RenderStats:
+    pages: int = 0
+    written: int = 0
+    unchanged: int = 0
+
+
+# Pagination
+
+
+@dataclass
+class PageSlice:
+    """One page of a paginated listing: ``number`` is None for the first (newest) page."""
+
+    number: int | None
+    url: str
+    save_as: str
+    object_list: list[Any]
+
+
+@dataclass
+class Pager:
+    """What the pagination partial shows: ``links`` are ``(label, url, is_current)``."""
+
+    links: list[tuple[str, str, bool]] = field(default_factory=list)
+    previous_url: str | None = None
+    next_url: str | None = None
+
+
+def page_location(settings: Mapping[str, Any], save_as: str, url: str, number: int) -> tuple:
+    """``(url, save_as)`` of page ``number`` (>= 1) of a listing, from the pagination rule for
+    second and later pages (``PAGINATION_PATTERNS``); the first rule is the listing itself."""
+    rule = None
+    for pattern in settings["PAGINATION_PATTERNS"]:
+        min_page = pattern[0]
+        if min_page != -1 and min_page <= max(number, 2):
+            rule = pattern
+    if rule is None:
+        raise ValueError("PAGINATION_PATTERNS has no rule for a second page")
+    name, extension = os.path.splitext(save_as)
+    folder, file_name = os.path.split(save_as)
+    values = {
+        "save_as": save_as,
+        "url": url,
+        "name": name,
+        "base_name": folder if file_name in ("index.htm", "index.html") else name,
+        "extension": extension,
+        "number": number,
+    }
+    return tuple(str(part).format(**values).removeprefix("/") for part in rule[1:3])
+
+
+def stable_pages(
+    items: Sequence[Any], per_page: int, url: str, save_as: str, settings: Mapping[str, Any]
+) -> list[PageSlice]:
+    """Pages of ``items`` (newest first): the first page at ``url``, then numbered pages.
+
+    Pages are ``per_page`` items counted from the *oldest*: page 1 holds the oldest items,
+    page 2 the next ones, and so on. The first page at ``url`` holds the newest full page
+    plus the newer items that do not fill a page yet (``per_page`` to ``2 * per_page - 1``
+    items). A new dump therefore changes the first page only, until the newest items fill a
+    page: then that page gets its number, once and for all. Returned newest first.
+    """
+    if not per_page or len(items) <= per_page:
+        return [PageSlice(None, url, save_as, list(items))]
+    oldest_first = list(reversed(items))
+    full = len(oldest_first) // per_page
+    numbered = [oldest_first[k * per_page : (k + 1) * per_page] for k in range(full - 1)]
+    first = oldest_first[(full - 1) * per_page :]
+    pages = [PageSlice(None, url, save_as, first[::-1])]
+    for number in range(len(numbered), 0, -1):
+        page_url, page_save_as = page_location(settings, save_as, url, number)
+        pages.append(PageSlice(number, page_url, page_save_as, numbered[number - 1][::-1]))
+    return pages
+
+
+def pagers(pages: Sequence[PageSlice]) -> list[Pager]:
+    """The navigation of each page of :func:`stable_pages`: Newer/Older, the first and last
+    pages and the pages within :data:`PAGINATION_WINDOW` of the current one."""
+    result = []
+    last = len(pages) - 1
+    for position in range(len(pages)):
+        if last == 0:
+            result.append(Pager())
+            continue
+        links = []
+        for other, target in enumerate(pages):
+            if other in (0, last) or abs(other - position) <= PAGINATION_WINDOW:
+                label = "Latest" if target.number is None else f"Page {target.number}"
+                links.append((label, target.url, other == position))
+        result.append(
+            Pager(
+                links=links,
+                previous_url=pages[position - 1].url if position > 0 else None,
+                next_url=pages[position + 1].url if position < last else None,
+            )
+        )
+    return result
+
+
+def prepare_environment(env: Any) -> None:
+    """Tune the Jinja environment for thousands of renders of the same templates: no
+    ``stat`` of the template file at every ``include`` (templates do not change during a
+    build), and dates formatted once per date and format, not once per link."""
+    env.auto_reload = False
+    strftime = env.filters.get("strftime")
+    if strftime is not None and not isinstance(strftime, _MemoizedFilter):
+        env.filters["strftime"] = _MemoizedFilter(strftime)
+
+
+class _MemoizedFilter:
+    """A pure two-argument filter, with its results kept (dates of one build: a few thousand)."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.results: dict[tuple, Any] = {}
+
+    def __call__(self, value: Any, *args: Any) -> Any:
+        try:
+            key = (value, type(value), getattr(value, "tzinfo", None), *args)
+            return self.results[key]
+        except KeyError:
+            result = self.results[key] = self.function(value, *args)
+            return result
+        except TypeError:  # unhashable: not memoized
+            return self.function(value, *args)
+
+
+# Fingerprints
+
+
+def _stable(value: Any) -> Any:
+    """A value made of plain data, the same in every process (no addresses)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _stable(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_stable(v) for v in value]
+        return tuple(sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
+    return type(value).__qualname__
+
+
+def fingerprint(*parts: Any) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def site_fingerprint(settings: Mapping[str, Any], template_dirs: Iterable[str], pages: Any) -> str:
+    """What every page depends on: templates, settings, the plugin's code, the site's pages."""
+    sha = hashlib.sha1(FINGERPRINT_VERSION.encode())
+    for folder in template_dirs:
+        root = Path(folder)
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                sha.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape"))
+                sha.update(path.read_bytes())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        sha.update(path.name.encode())
+        sha.update(path.read_bytes())
+    try:
+        from importlib.metadata import version
+
+        sha.update(f"pelican {version('pelican')} jinja2 {version('jinja2')}".encode())
+    except Exception:  # pragma: no cover - metadata missing
+        pass
+    sha.update(repr(_stable(dict(settings))).encode("utf-8", "surrogatepass"))
+    sha.update(repr([(p.title, p.url, p.save_as) for p in pages]).encode("utf-8", "surrogatepass"))
+    return sha.hexdigest()
+
+
+def card_key(article: Any) -> tuple:
+    """What a listing shows of a dump."""
+    return (
+        article.title,
+        article.url,
+        getattr(article, "digest_url", None),
+        article.date.isoformat(),
+        getattr(article, "has_lead", None),
+        getattr(article, "first_paragraph", None),
+        getattr(article, "headline_count", None),
+    )
+
+
+def page_key(article: Any) -> tuple:
+    """What a dump's own pages (lead, "More headlines") show of it."""
+    modified = getattr(article, "modified", None)
+    return (
+        card_key(article),
+        getattr(article, "paragraphs", None),
+        getattr(article, "credit", None),
+        getattr(article, "headlines", None),
+        getattr(article, "dump_lang", None),
+        getattr(article, "dump_source_url", None),
+        modified.isoformat() if modified else None,
+        getattr(article, "content", None) if not hasattr(article, "paragraphs") else None,
+    )
+
+
+# Rendering
+
+
+class PageRenderer:
+    """Collects the jobs of one build, then renders and writes those that changed."""
+
+    def __init__(self, generator: Any, writer: Any) -> None:
+        self.generator = generator
+        self.settings = generator.settings
+        self.context = generator.context
+        self.output_path = writer.output_path
+        self.relative_urls = bool(self.settings.get("RELATIVE_URLS"))
+        self.jobs: list[PageJob] = []
+        self.seen: set[str] = set()
+        folder = cache_folder(self.settings)
+        self.manifest_file = None
+        if folder is not None:
+            where = hashlib.sha1(os.path.abspath(self.output_path).encode()).hexdigest()[:16]
+            self.manifest_file = folder / f"pages-{where}.pickle"
+        self.site_key = site_fingerprint(
+            self.settings,
+            [
+                os.path.join(self.settings["THEME"], "templates"),
+                *self.settings.get("EXTRA_TEMPLATES_PATHS", []),
+            ],
+            self.context.get("pages", ()),
+        )
+
+    def add(self, save_as: str, template: str, data: Any, **kwargs: Any) -> None:
+        """One page: ``data`` is everything it shows beyond the site (see ``card_key``)."""
+        if not save_as:
+            return
+        if save_as in self.seen:
+            logger.error("news_digest: %s is written twice; the second page is left out", save_as)
+            return
+        self.seen.add(save_as)
+        key = fingerprint(self.site_key, save_as, template, data)
+        self.jobs.append(PageJob(save_as, template, key, kwargs))
+
+    def run(self, workers: int, progress: Callable[[int], None] | None = None) -> RenderStats:
+        manifest = self._load_manifest()
+        todo = [
+            index
+            for index, job in enumerate(self.jobs)
+            if manifest.get(job.save_as) != job.fingerprint
+            or not os.path.isfile(os.path.join(self.output_path, job.save_as))
+        ]
+        stats = RenderStats(pages=len(self.jobs), unchanged=len(self.jobs) - len(todo))
+        if progress is not None and stats.unchanged:
+            progress(stats.unchanged)
+        chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
+        global _ACTIVE
+        _ACTIVE = self
+        try:
+            if workers > 1 and len(todo) >= MIN_PARALLEL_PAGES and fork_available():
+                # Objects made so far are left alone by the workers' garbage collector, so
+                # the pages they share with this process are not copied (gc.freeze docs).
+                gc.freeze()
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    for chunk, written in zip(
+                        chunks, pool.imap(_render_chunk, chunks), strict=True
+                    ):
+                        stats.written += written
+                        stats.unchanged += len(chunk) - written
+                        if progress is not None:
+                            progress(len(chunk))
+            else:
+                for chunk in chunks:
+                    written = self.render_chunk(chunk)
+                    stats.written += written
+                    stats.unchanged += len(chunk) - written
+                    if progress is not None:
+                        progress(len(chunk))
+        finally:
+            _ACTIVE = None
+            gc.unfreeze()
+        self._save_manifest({job.save_as: job.fingerprint for job in self.jobs})
+        return stats
+
+    def render_chunk(self, indexes: Sequence[int]) -> int:
+        """Render the jobs at ``indexes``; returns how many files were (re)written."""
+        from pelican.utils import get_relative_path, path_to_url, sanitised_join
+
+        written = 0
+        templates: dict[str, Any] = {}
+        for index in indexes:
+            job = self.jobs[index]
+            template = templates.get(job.template)
+            if template is None:
+                template = templates[job.template] = self.generator.get_template(job.template)
+            local = self.context.copy()
+            local["localsiteurl"] = local.get("localsiteurl", None)
+            if self.relative_urls:
+                relative = path_to_url(get_relative_path(job.save_as))
+                local["SITEURL"] = relative
+                local["localsiteurl"] = relative
+            local["output_file"] = job.save_as
+            local.update(job.kwargs)
+            data = template.render(local).encode("utf-8")
+            path = sanitised_join(self.output_path, job.save_as)
+            try:
+                with open(path, "rb") as handle:
+                    if handle.read() == data:
+                        continue
+            except OSError:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(data)
+            written += 1
+            logger.debug('Writing "%s"', path)
+        return written
+
+    def _load_manifest(self) -> dict[str, str]:
+        if self.manifest_file is None or not self.manifest_file.is_file():
+            return {}
+        try:
+            with open(self.manifest_file, "rb") as handle:
+                manifest = pickle.load(handle)
+            return manifest if isinstance(manifest, dict) else {}
+        except Exception as error:  # a broken manifest only means rendering everything
+            logger.debug("news_digest: page manifest not used: %s", error)
+            return {}
+
+    def _save_manifest(self, manifest: dict[str, str]) -> None:
+        if self.manifest_file is None:
+            return
+        try:
+            self.manifest_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.manifest_file.with_suffix(".tmp")
+            with open(temporary, "wb") as handle:
+                pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.manifest_file)
+        except OSError as error:
+            logger.warning("news_digest: could not save the page manifest: %s", error)
+
+
+# The renderer of the running build, for forked workers (set only while run() runs).
+_ACTIVE: PageRenderer | None = None
+
+
+def _render_chunk(indexes: Sequence[int]) -> int:
+    assert _ACTIVE is not None
+    return _ACTIVE.render_chunk(indexes)

@@ -1,0 +1,78 @@
+"""Stable pagination, page fingerprints and the parse cache (news_digest.render, .cache)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import build, write_fixture_content
+from news_digest.render import pagers, stable_pages
+
+SETTINGS = {
+    "PAGINATION_PATTERNS": (
+        (1, "{url}", "{save_as}"),
+        (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+    )
+}
+
+
+def _pages(count: int, per_page: int = 3):
+    items = list(range(count, 0, -1))  # newest first: 7, 6, ..., 1
+    return stable_pages(items, per_page, "", "index.html", SETTINGS)
+
+
+def test_pages_are_counted_from_the_oldest_and_the_first_holds_the_rest():
+    pages = _pages(8)
+    assert [(p.number, p.url, p.object_list) for p in pages] == [
+        (None, "", [8, 7, 6, 5, 4]),
+        (1, "page/1/", [3, 2, 1]),
+    ]
+    assert pages[1].save_as == "page/1/index.html"
+
+
+def test_a_new_dump_changes_the_first_page_only_until_it_fills():
+    before = {p.url: p.object_list for p in _pages(10)}
+    after = {p.url: p.object_list for p in _pages(11)}
+    changed = {url for url in after if before.get(url) != after[url]}
+    assert changed == {""}
+    # 12 items: the newest full page gets its number; older pages keep theirs.
+    grown = {p.url: p.object_list for p in _pages(12)}
+    assert {url for url in grown if after.get(url) != grown[url]} == {"", "page/3/"}
+
+
+def test_few_items_make_one_page_without_navigation():
+    pages = _pages(3)
+    assert [p.number for p in pages] == [None]
+    assert pagers(pages)[0].links == []
+
+
+def test_pager_marks_the_current_page_and_links_newer_and_older():
+    pages = _pages(20)  # first page + pages 5, 4, 3, 2, 1
+    nav = pagers(pages)
+    assert nav[0].previous_url is None and nav[0].next_url == "page/5/"
+    labels = [(label, current) for label, _, current in nav[2].links]
+    assert ("Page 4", True) in labels and labels[0] == ("Latest", False)
+    assert labels[-1] == ("Page 1", False)
+    assert nav[-1].next_url is None and nav[-1].previous_url == "page/2/"
+
+
+def test_a_rebuild_writes_only_what_changed(tmp_path: Path):
+    content = tmp_path / "content"
+    write_fixture_content(content)
+    output = tmp_path / "output"
+    cache = tmp_path / "cache"
+    options = {"CACHE_PATH": str(cache), "DEFAULT_PAGINATION": 2}
+    build("pelicanconf.py", content, output, **options)
+    lead = output / "2023/05/10/harbour-bridge-closed-after-cracks-found/index.html"
+    stamp = lead.stat().st_mtime_ns
+    assert (cache / "news_digest" / "parse.pickle").is_file()
+
+    build("pelicanconf.py", content, output, **options)
+    assert lead.stat().st_mtime_ns == stamp, "an unchanged page is not written again"
+
+    shutil.copy(content / "2023-05-10-harbour.txt", content / "2023-06-03-harbour.txt")
+    site = build("pelicanconf.py", content, output, **options)
+    assert lead.stat().st_mtime_ns == stamp
+    assert site.path("2023/06/03/harbour-bridge-closed-after-cracks-found/").is_file()
+    home = site.path("").read_text(encoding="utf-8")
+    assert "2023/06/03/harbour-bridge-closed-after-cracks-found/" in home
