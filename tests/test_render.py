@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -67,8 +68,11 @@ def test_a_rebuild_writes_only_what_changed(tmp_path: Path):
     stamp = lead.stat().st_mtime_ns
     assert (cache / "news_digest" / "parse.pickle").is_file()
 
-    build("pelicanconf.py", content, output, **options)
+    again = build("pelicanconf.py", content, output, **options)
     assert lead.stat().st_mtime_ns == stamp, "an unchanged page is not written again"
+    # A dump that is not text is reported again when its parse comes from the cache.
+    broken = [m for m in again.messages(logging.WARNING) if "2023-05-13-broken.txt" in m]
+    assert len(broken) == 1 and "dump skipped" in broken[0]
 
     shutil.copy(content / "2023-05-10-harbour.txt", content / "2023-06-03-harbour.txt")
     site = build("pelicanconf.py", content, output, **options)

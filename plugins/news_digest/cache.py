@@ -4,13 +4,13 @@ Before Pelican's reader asks for the first dump, :func:`preparse` reads the byte
 file, looks each one up in the parse cache (``CACHE_PATH/news_digest/parse.pickle``) by
 ``(path below PATH, sha1 of the bytes)``, and parses the rest in a pool of forked processes.
 The reader (:mod:`news_digest.reader`) then takes its :class:`~news_digest.model.Digest` from
-:func:`lookup` and only maps it to ``(content, metadata)``; warnings are logged by the reader
-as before, so a cached dump reports the same problems as a fresh one.
+:meth:`ParseStore.get` and only maps it to ``(content, metadata)``; warnings are logged by
+the reader as before, so a cached dump reports the same problems as a fresh one.
 
 The cache is keyed by the parser's own source code too (:data:`PARSER_FILES`): a changed rule
 invalidates every entry. Entries of files that are gone are dropped when the cache is saved.
 No state outlives a build: the parsed dumps are kept per settings dict and dropped by
-:func:`finish`.
+:func:`finish`, as soon as every dump is read (before the pages are rendered).
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from .parser import parse_bytes
 
 logger = logging.getLogger(__name__)
 
-#: Modules whose code decides what a dump parses to; their bytes key the cache.
-PARSER_FILES = ("parser.py", "model.py", "decoding.py")
+#: Modules whose code decides what a dump parses to (and how it is stored); their bytes
+#: key the cache.
+PARSER_FILES = ("parser.py", "model.py", "decoding.py", "cache.py")
 #: Below this many dumps to parse, forking workers costs more than it saves.
 MIN_PARALLEL_DUMPS = 64
 #: Dumps handed to a worker at a time: few round trips, even shares.
@@ -56,6 +57,8 @@ def _register_picklers() -> None:
                 return cls, tuple(getattr(obj, n) for n in names)
 
             copyreg.pickle(value, reduce)
+    # An exception pickles its message only; DumpError is rebuilt from its three fields.
+    copyreg.pickle(DumpError, lambda err: (DumpError, (err.source, err.message, err.line)))
 
 
 _register_picklers()
@@ -95,14 +98,21 @@ def _parse(item: tuple[bytes, str]) -> Parsed:
         return err
 
 
+def _parse_pickled(item: tuple[bytes, str]) -> bytes:
+    """A worker's answer: the parse, pickled once, kept as bytes until the reader asks."""
+    return pickle.dumps(_parse(item), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class ParseStore:
     """The parsed dumps of one build, and the persistent cache behind them."""
 
     def __init__(self, cache_file: Path | None) -> None:
         self.cache_file = cache_file
         self.version = parser_version()
-        self.saved: dict[tuple[str, str], Parsed] = {}
-        self.current: dict[tuple[str, str], Parsed] = {}
+        # Entries are pickled parses: a few KB each, loaded and saved as one blob, where
+        # the parsed objects would take several times the memory and time.
+        self.saved: dict[tuple[str, str], bytes] = {}
+        self.current: dict[tuple[str, str], bytes] = {}
         self.parsed = 0
         self.hits = 0
         if cache_file is not None and cache_file.is_file():
@@ -132,9 +142,9 @@ class ParseStore:
         payload = [(data, key[0]) for key, data in todo]
         if workers > 1 and len(todo) >= MIN_PARALLEL_DUMPS and fork_available():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_parse, payload, chunksize=CHUNK_SIZE)
+                results = pool.map(_parse_pickled, payload, chunksize=CHUNK_SIZE)
         else:
-            results = [_parse(item) for item in payload]
+            results = [_parse_pickled(item) for item in payload]
         for (key, _), result in zip(todo, results, strict=True):
             self.current[key] = result
         self.parsed += len(todo)
@@ -142,11 +152,15 @@ class ParseStore:
     def get(self, source: str, data: bytes) -> Parsed:
         """The parse of ``data`` read from ``source``: from this build, else parsed now."""
         key = (source, hashlib.sha1(data).hexdigest())
-        result = self.current.get(key)
-        if result is None:
-            result = self.saved.get(key) or _parse((data, source))
-            self.current[key] = result
-        return result
+        entry = self.current.get(key)
+        if entry is None:
+            entry = self.saved.get(key) or _parse_pickled((data, source))
+            self.current[key] = entry
+        try:
+            return pickle.loads(entry)
+        except Exception:  # a damaged entry: parse again
+            self.current[key] = _parse_pickled((data, source))
+            return _parse((data, source))
 
     def save(self) -> None:
         """Keep this build's entries only (so a removed dump leaves no trace)."""

@@ -10,7 +10,7 @@
 - :func:`freeze_urls` computes each dump's ``url`` and ``save_as`` once.
 - :func:`build_period_archives` is Pelican's period grouping in linear time, and
   :func:`take_over_page_writing` leaves the pages that grow with the dumps to
-- :class:`DigestGenerator`, which writes lead pages, digest pages, year/month/day archives,
+  :class:`DigestGenerator`, which writes lead pages, digest pages, year/month/day archives,
   the paginated home and the direct templates through :mod:`news_digest.render` (all cores,
   only pages that changed).
 - :func:`period_children` maps each year and month archive to the archives one level down.

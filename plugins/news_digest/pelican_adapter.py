@@ -87,6 +87,7 @@ def on_article_generator_pretaxonomy(generator: Any) -> None:
 
 
 def on_article_generator_finalized(generator: Any) -> None:
+    cache.finish(generator.settings)  # every dump is read: save the cache, free its memory
     archives = generator.context.get("period_archives", {})
     generator.context["period_children"] = period_children(archives)
     generator.context["period_parents"] = period_parents(archives)
