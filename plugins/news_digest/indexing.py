@@ -151,18 +151,6 @@ def news_article_ld(
     return data
 
 
-def headline_list_ld(*, name: str, titles: Sequence[str], url: str | None = None) -> dict[str, Any]:
-    """A schema.org ``ItemList`` of a digest page's headlines, in page order."""
-    data: dict[str, Any] = {"@context": SCHEMA_CONTEXT, "@type": "ItemList", "name": name}
-    if url:
-        data["url"] = url
-    data["numberOfItems"] = len(titles)
-    data["itemListElement"] = [
-        {"@type": "ListItem", "position": i, "name": title} for i, title in enumerate(titles, 1)
-    ]
-    return data
-
-
 # Sitemaps
 
 

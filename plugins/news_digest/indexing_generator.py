@@ -2,8 +2,10 @@
 
 - :class:`TemplateHelpers` is installed into every generator's Jinja environment
   (``generator_init``): ``canonical_url()``, the ``isoformat`` filter, and the
-  ``news_article_ld`` / ``headlines_ld`` filters that give a lead page's ``NewsArticle``
-  and a digest page's ``ItemList`` as JSON ready for ``<script type="application/ld+json">``.
+  ``news_article_ld`` filter that gives a lead page's ``NewsArticle`` as JSON ready for
+  ``<script type="application/ld+json">``. A digest page has no JSON-LD: an ``ItemList``
+  of its headlines was the titles a second time (a quarter of the page) for an optional
+  extra of search engines.
 - :func:`restore_feed_titles` puts the plain-text titles of dumps back into Pelican's Atom
   feed, whose writer strips anything that looks like a tag from a title.
 - :class:`IndexingGenerator` writes ``sitemap.xml``, the Google News sitemap, ``robots.txt``
@@ -81,7 +83,6 @@ class TemplateHelpers:
         env.globals["json_feed_path"] = json_feed_path(self.settings, self.options)
         env.filters["isoformat"] = self.isoformat
         env.filters["news_article_ld"] = self.news_article_ld
-        env.filters["headlines_ld"] = self.headlines_ld
 
     def absolute(self, url: str) -> str | None:
         return indexing.absolute_url(self.base, url) if self.base else None
@@ -121,15 +122,6 @@ class TemplateHelpers:
             language=self._language(article),
             source_url=getattr(article, "dump_source_url", None),
             logo_url=logo or None,
-        )
-        return Markup(indexing.script_json(data))
-
-    def headlines_ld(self, article: Any) -> Markup:
-        """A digest page's headlines as an ``ItemList``, as script-safe JSON."""
-        data = indexing.headline_list_ld(
-            name=f"More headlines: {article.title}",
-            titles=[h["title"] for h in article.headlines],
-            url=self.absolute(article.digest_url),
         )
         return Markup(indexing.script_json(data))
 
