@@ -146,7 +146,7 @@ def test_every_page_has_an_absolute_canonical_link_and_sharing_tags(published):
         assert _meta(soup, "og:description"), path
         assert _meta(soup, "og:site_name") == "News Digest", path
         assert _meta(soup, "twitter:card") == "summary", path
-        assert _meta(soup, "twitter:title") == _meta(soup, "og:title"), path
+        assert _meta(soup, "twitter:title") is None, path  # Twitter reads og:title
         is_lead = bool(LEAD_PATH_RE.match(path))
         assert _meta(soup, "og:type") == ("article" if is_lead else "website"), path
         published_time = _meta(soup, "article:published_time")
@@ -160,6 +160,35 @@ def test_lead_sharing_tags_use_the_title_and_first_paragraph(published):
     assert _meta(soup, "og:title") == "Harbour bridge closed after cracks found"
     assert _meta(soup, "og:description").startswith("Engineers closed the Port Alden harbour")
     assert _meta(soup, "article:published_time") == "2023-05-10T00:00:00+00:00"
+
+
+def test_lead_descriptions_are_one_short_excerpt_of_the_first_paragraph(published):
+    for url in _pages(published, LEAD_PATH_RE):
+        soup = published.soup(url)
+        first = " ".join(soup.select_one(".lead__body p").get_text().split())
+        description = _meta(soup, "description")
+        assert description == _meta(soup, "og:description") == _json_ld(soup)["description"]
+        assert len(description) <= indexing.DESCRIPTION_MAX_CHARS, url
+        if description.endswith("\u2026"):
+            assert first.startswith(description[:-1].rstrip()), url
+            assert len(first) > indexing.DESCRIPTION_MAX_CHARS, url
+        else:
+            assert description == first, url
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Short  text\n here.", "Short text here."),
+        ("a" * 160, "a" * 160),
+        ("word " * 40, "word " * 31 + "word\u2026"),
+        ("Cut here, " + "x" * 150 + " tail", "Cut here\u2026"),
+        ("y" * 200, "y" * 159 + "\u2026"),
+    ],
+)
+def test_excerpt_cuts_at_a_word_boundary_with_an_ellipsis(text, expected):
+    assert indexing.excerpt(text) == expected
+    assert len(indexing.excerpt(text)) <= indexing.DESCRIPTION_MAX_CHARS
 
 
 def test_feeds_are_linked_from_the_head(published):

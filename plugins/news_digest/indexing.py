@@ -52,6 +52,12 @@ SCRIPT_ESCAPES = {
 }
 SCRIPT_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
 
+#: Characters of a page's description (``<meta name="description">``, ``og:description``,
+#: the JSON-LD ``description``), ellipsis included: search engines show about this many,
+#: and the whole first paragraph would be written three more times on every lead page.
+DESCRIPTION_MAX_CHARS = 160
+ELLIPSIS = "\u2026"
+
 
 # Shared helpers
 
@@ -95,6 +101,21 @@ def script_json(data: Any) -> str:
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return SCRIPT_ESCAPE_RE.sub(lambda m: SCRIPT_ESCAPES[m.group()], text)
+
+
+def excerpt(text: str, limit: int = DESCRIPTION_MAX_CHARS) -> str:
+    """``text`` with its white space collapsed, cut to at most ``limit`` characters.
+
+    A longer text is cut at the last word boundary that leaves room for an ellipsis, with
+    the punctuation before the cut dropped; a first word longer than that is cut inside.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - len(ELLIPSIS) + 1]
+    cut = head.rfind(" ")
+    head = head[:cut] if cut > 0 else head[:-1]
+    return head.rstrip(" ,;:.-\u2013\u2014") + ELLIPSIS
 
 
 def xml_safe(text: str) -> str:

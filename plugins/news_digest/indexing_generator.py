@@ -1,7 +1,7 @@
 """The Pelican side of :mod:`news_digest.indexing`: template helpers and the index files.
 
 - :class:`TemplateHelpers` is installed into every generator's Jinja environment
-  (``generator_init``): ``canonical_url()``, the ``isoformat`` filter, and the
+  (``generator_init``): ``canonical_url()``, the ``isoformat`` and ``excerpt`` filters, and the
   ``news_article_ld`` filter that gives a lead page's ``NewsArticle`` as JSON ready for
   ``<script type="application/ld+json">``. A digest page has no JSON-LD: an ``ItemList``
   of its headlines was the titles a second time (a quarter of the page) for an optional
@@ -82,6 +82,7 @@ class TemplateHelpers:
         env.globals["canonical_url"] = self.canonical_url
         env.globals["json_feed_path"] = json_feed_path(self.settings, self.options)
         env.filters["isoformat"] = self.isoformat
+        env.filters["excerpt"] = indexing.excerpt
         env.filters["news_article_ld"] = self.news_article_ld
 
     def absolute(self, url: str) -> str | None:
@@ -112,7 +113,7 @@ class TemplateHelpers:
             logo = self.absolute(logo)
         data = indexing.news_article_ld(
             headline=article.title,
-            description=getattr(article, "first_paragraph", ""),
+            description=indexing.excerpt(getattr(article, "first_paragraph", "")),
             date_published=self.isoformat(article.date),
             date_modified=self.isoformat(_lastmod(article)),
             site_name=self.settings.get("SITENAME", ""),
