@@ -66,7 +66,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 def report(site: Site) -> dict:
-    return json.loads((site.output / "parse-report.json").read_text(encoding="utf-8"))
+    """The build's parse report: in CACHE_PATH (these builds: next to the output), not in
+    the published output."""
+    assert not (site.output / "parse-report.json").exists()
+    path = site.output.parent / "cache" / "parse-report.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def entry(site: Site, name: str) -> dict:
@@ -270,7 +274,7 @@ def test_big_dumps_build_and_are_reported(tmp_path: Path) -> None:
     """10 MB, a 1 MB line and 100,000 headlines in one build (about ten seconds)."""
     content = tmp_path / "content"
     write_content(content, [case for case in CASES if case.big])
-    site = build("pelicanconf.py", content, tmp_path / "output")
+    site = build("pelicanconf.py", content, tmp_path / "output", CACHE_PATH=str(tmp_path / "cache"))
     assert site.messages(logging.WARNING) == []
     by_source = {e["source"]: e for e in report(site)["dumps"]}
     assert by_source["2023-05-10-many.txt"]["headlines"] == 100_002
@@ -372,7 +376,7 @@ def test_a_dump_that_cannot_be_opened_is_one_warning(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_content(content, [])
     (content / "2023-05-10-broken-link.txt").symlink_to(tmp_path / "gone.txt")
-    site = build("pelicanconf.py", content, tmp_path / "output")
+    site = build("pelicanconf.py", content, tmp_path / "output", CACHE_PATH=str(tmp_path / "cache"))
     warnings = site.messages(logging.WARNING)
     assert "2023-05-10-broken-link.txt: No such file or directory (dump skipped)" in warnings
     assert site.messages(logging.ERROR) == []

@@ -5,9 +5,11 @@ handler notes every other warning and error. Articles of the same date are order
 path (:func:`newest_first`), not in the order Pelican happened to find them. When the build
 has finished (``finalized``):
 
-- the report (:mod:`news_digest.report`) is written to ``OUTPUT_PATH/<NEWS_DIGEST_REPORT>``
-  (default ``parse-report.json``; an empty value writes none). It holds nothing that depends
-  on the checkout folder or, but for a warning about a date in the future, on the clock;
+- the report (:mod:`news_digest.report`) is written to ``CACHE_PATH/<NEWS_DIGEST_REPORT>``
+  (default ``parse-report.json``, so ``cache/parse-report.json``; an absolute path is used
+  as it is; an empty value writes none). It is for the site's owner, not its readers, so it
+  is not published with the site. It holds nothing that depends on the checkout folder or,
+  but for a warning about a date in the future, on the clock;
 - one summary line is printed, then the dumps' problems as ``file:line: kind: reason``
   (at most ``LISTED_PROBLEMS`` of them; the report has all);
 - with ``NEWS_DIGEST_STRICT = True`` (``make html STRICT=1``) a build that met any warning or
@@ -116,9 +118,9 @@ def on_finalized(pelican: Any) -> None:
         return
     logging.getLogger().removeHandler(recorder)
     report = build_report(recorder.entries.values())
-    name = settings.get(REPORT_SETTING, DEFAULT_REPORT_NAME)
-    if name:
-        write_report(report, os.path.join(settings["OUTPUT_PATH"], name))
+    path = report_path(settings)
+    if path:
+        write_report(report, path)
     _print_summary(summary_line(report))
     found = list(problems(report))
     strict = settings.get(STRICT_SETTING)
@@ -130,7 +132,7 @@ def on_finalized(pelican: Any) -> None:
     for line in shown:
         _print_summary(line)
     if len(shown) < len(found):
-        _print_summary(f"... and {len(found) - len(shown)} more in {name or 'the report'}")
+        _print_summary(f"... and {len(found) - len(shown)} more in {path or 'the report'}")
     if strict and found:
         # CRITICAL is the one level that Pelican's --fatal option never turns into an
         # exception (and a traceback), so the build ends on this line and status 1.
@@ -146,6 +148,15 @@ def _print_summary(line: str) -> None:
         console.print(line, soft_wrap=True, markup=False, highlight=False)
     except ImportError:  # pragma: no cover - Pelican always has it
         print(line)
+
+
+def report_path(settings: Any) -> str | None:
+    """Where the build writes its parse report: ``NEWS_DIGEST_REPORT`` below ``CACHE_PATH``
+    (Pelican's default ``cache``), or None when the setting is empty."""
+    name = settings.get(REPORT_SETTING, DEFAULT_REPORT_NAME)
+    if not name:
+        return None
+    return os.path.join(settings.get("CACHE_PATH") or "cache", name)
 
 
 def write_report(report: dict, path: str) -> None:
