@@ -185,7 +185,7 @@ def test_click_through_home_lead_digest_archives_and_pages(visit, served, width)
     page.locator(".lead__more").get_by_role("link", name="More headlines").click()
     expect(page).to_have_url(lead_url + "headlines/")
     expect(page.locator("main h1")).to_have_text("More headlines")
-    assert page.locator(".digest__news .headline").count() > 0
+    assert page.locator(".digest__news .headlines > li").count() > 0
 
     page.go_back()
     expect(page).to_have_url(lead_url)
@@ -390,7 +390,7 @@ def test_print_shows_the_article_alone(visit, root_site):
     page = v.page
     v.goto(PAGES["lead"])
     page.emulate_media(media="print")
-    for selector in (".site-nav", ".theme-toggle", ".site-footer", ".skip-link"):
+    for selector in (".site-nav", "#theme-toggle", "body > footer", ".skip-link"):
         assert page.locator(selector).evaluate("el => getComputedStyle(el).display") == "none"
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") in (
         "rgb(255, 255, 255)",
