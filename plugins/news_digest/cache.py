@@ -10,7 +10,8 @@ the reader as before, so a cached dump reports the same problems as a fresh one.
 The cache is keyed by the parser's own source code too (:data:`PARSER_FILES`): a changed rule
 invalidates every entry. Entries of files that are gone are dropped when the cache is saved.
 No state outlives a build: the parsed dumps are kept per settings dict and dropped by
-:func:`finish`, as soon as every dump is read (before the pages are rendered).
+:func:`finish`, as soon as every dump is read (before the pages are rendered); the cache
+file is written as soon as every dump is parsed, and each entry is let go once read.
 """
 
 from __future__ import annotations
@@ -152,19 +153,19 @@ class ParseStore:
     def get(self, source: str, data: bytes) -> Parsed:
         """The parse of ``data`` read from ``source``: from this build, else parsed now."""
         key = (source, hashlib.sha1(data).hexdigest())
-        entry = self.current.get(key)
+        # Taken out: the cache file is already written (preparse), and each dump is read
+        # once, so memory is freed while Pelican builds its articles.
+        entry = self.current.pop(key, None) or self.saved.pop(key, None)
         if entry is None:
-            entry = self.saved.get(key) or _parse_pickled((data, source))
-            self.current[key] = entry
+            return _parse((data, source))
         try:
             return pickle.loads(entry)
         except Exception:  # a damaged entry: parse again
-            self.current[key] = _parse_pickled((data, source))
             return _parse((data, source))
 
     def save(self) -> None:
         """Keep this build's entries only (so a removed dump leaves no trace)."""
-        if self.cache_file is None or self.current == self.saved:
+        if self.cache_file is None or (self.parsed == 0 and len(self.current) == len(self.saved)):
             return
         self.cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.cache_file.with_suffix(".tmp")
@@ -216,13 +217,14 @@ def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) 
 
     store.fill(list(items()), worker_count(settings))
     logger.debug("news_digest: %d dumps from the parse cache, %d parsed", store.hits, store.parsed)
+    try:
+        store.save()
+    except OSError as error:
+        logger.warning("news_digest: could not save the parse cache: %s", error)
+    store.saved = {}  # entries of dumps that are gone
     return store
 
 
 def finish(settings: Mapping[str, Any]) -> None:
-    store = _STORES.pop(id(settings), None)
-    if store is not None:
-        try:
-            store.save()
-        except OSError as error:
-            logger.warning("news_digest: could not save the parse cache: %s", error)
+    """Forget the build's parses (the cache file was written by :func:`preparse`)."""
+    _STORES.pop(id(settings), None)

@@ -6,8 +6,7 @@
 - :func:`assign_digest_urls` puts ``digest_url`` / ``digest_save_as`` on every article: the
   folder ``headlines/`` below the lead's URL. A dump without a lead has no lead page: its
   article's ``url`` is its digest page and its ``save_as`` is empty, so home, archives and
-  the feed link straight to the digest.
-- :func:`freeze_urls` computes each dump's ``url`` and ``save_as`` once.
+  the feed link straight to the digest. Every article's URL is formatted once, here.
 - :func:`build_period_archives` is Pelican's period grouping in linear time, and
   :func:`take_over_page_writing` leaves the pages that grow with the dumps to
   :class:`DigestGenerator`, which writes lead pages, digest pages, year/month/day archives,
@@ -97,7 +96,9 @@ def resolve_url_collisions(articles: Iterable[Any]) -> list[tuple[str, str]]:
 
 
 def assign_digest_urls(articles: Iterable[Any], settings: Mapping[str, Any]) -> None:
-    """Set ``digest_url`` and ``digest_save_as``; point lead-less articles at their digest."""
+    """Set ``digest_url`` and ``digest_save_as``; point lead-less articles at their digest.
+
+    Every article's ``url`` and ``save_as`` become overrides, computed here once."""
     dirname = merged_settings(settings)["digest_dirname"].strip("/")
     for article in articles:
         url = _base(article, "url")
@@ -106,9 +107,10 @@ def assign_digest_urls(articles: Iterable[Any], settings: Mapping[str, Any]) -> 
         article.digest_url = f"{url}{dirname}/" if url.endswith("/") else f"{url}/{dirname}/"
         article.digest_save_as = f"{folder.rstrip('/')}/{dirname}/index.html".lstrip("/")
         if article.has_lead:
-            for key in ("override_url", "override_save_as"):
-                if hasattr(article, key):
-                    delattr(article, key)
+            # Pelican formats URLs anew (with strftime) on every access; an override is
+            # read first, so each one is formatted once.
+            article.override_url = url
+            article.override_save_as = save_as
         else:
             article.override_url = article.digest_url
             article.override_save_as = ""
@@ -146,15 +148,6 @@ def dump_articles(generator: Any) -> list[Any]:
     ]
 
 
-def freeze_urls(articles: Iterable[Any]) -> None:
-    """Compute each dump's ``url`` and ``save_as`` once (Pelican formats them anew, with
-    ``strftime``, on every access): they become overrides, which Pelican reads first."""
-    for article in articles:
-        url, save_as = article.url, article.save_as
-        article.override_url = url
-        article.override_save_as = save_as
-
-
 def build_period_archives(
     sorted_articles: list[Any], articles: list[Any], settings: Mapping[str, Any]
 ) -> dict[str, list[dict]]:
@@ -176,15 +169,17 @@ def build_period_archives(
         if not save_as_fmt:
             continue
         key = keys[granularity]
+        in_order: dict[tuple, list[Any]] = defaultdict(list)
+        for article in articles:
+            in_order[key(article.date)].append(article)
         for period, group in groupby(sorted_articles, key=lambda a: key(a.date)):
             dates = list(group)
-            members = {id(a) for a in dates}
             d = dates[0].date
             name = calendar.month_name[period[1]] if len(period) > 1 else None
             archives[granularity].append(
                 {
                     "dates": dates,
-                    "articles": [a for a in articles if id(a) in members],
+                    "articles": in_order.get(period, []),
                     "save_as": save_as_fmt.format(date=d),
                     "url": url_fmt.format(date=d),
                     "period": (period[0], name, *period[2:]) if name else period,
@@ -210,6 +205,15 @@ def take_over_page_writing(generator: Any) -> None:
     generator.generate_period_archives = _written_by_news_digest
     generator.generate_direct_templates = _written_by_news_digest
     generator._build_period_archives = build_period_archives
+    # Pages that are turned off (empty SAVE_AS) are still grouped by Pelican, in quadratic
+    # time, before the writer drops them: skip the grouping too.
+    for kind, method in (
+        ("TAG", "generate_tags"),
+        ("CATEGORY", "generate_categories"),
+        ("AUTHOR", "generate_authors"),
+    ):
+        if not generator.settings.get(f"{kind}_SAVE_AS"):
+            setattr(generator, method, _written_by_news_digest)
 
 
 def _per_page(settings: Mapping[str, Any], template: str) -> int:

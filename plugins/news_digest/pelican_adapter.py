@@ -15,7 +15,6 @@ from .generators import (
     DigestGenerator,
     assign_digest_urls,
     dump_articles,
-    freeze_urls,
     period_children,
     period_parents,
     resolve_url_collisions,
@@ -83,7 +82,6 @@ def on_article_generator_pretaxonomy(generator: Any) -> None:
     articles = dump_articles(generator)
     resolve_url_collisions(articles)
     assign_digest_urls(articles, generator.settings)
-    freeze_urls(articles)
 
 
 def on_article_generator_finalized(generator: Any) -> None:

@@ -44,7 +44,7 @@ from html import escape
 from typing import Any
 
 from pelican.readers import BaseReader
-from pelican.utils import posixize_path, slugify
+from pelican.utils import SafeDatetime, posixize_path, slugify
 
 from .build_checks import build_entry, record_dump
 from .cache import store_for
@@ -57,6 +57,9 @@ logger = logging.getLogger(__name__)
 
 #: A date that starts a file name (``2023-05-10-``, ``20230510_``), left out of slugs.
 LEADING_DATE_RE = re.compile(r"^\d{4}-?\d{2}-?\d{2}[-_ .]*")
+
+#: ``2023-05-10`` or ``2023-05-10 08:30[:00]``: read without dateutil (see ``_parse_date``).
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?$")
 
 #: A date spelled by the folders of the dump's path: ``2023/05/10/`` or ``2023-05-10/``.
 FOLDER_DATE_RE = re.compile(r"(?:^|/)(\d{4})(?:/|-)(\d{2})(?:/|-)(\d{2})/")
@@ -165,7 +168,7 @@ class DumpReader(BaseReader):
 
         metadata: dict[str, Any] = {
             "title": title,
-            "date": self.process_metadata("date", date),
+            "date": self._parse_date(date),
             "slug": self._slug(digest, title, stem),
             "has_lead": lead is not None,
             "paragraphs": paragraphs,
@@ -184,6 +187,16 @@ class DumpReader(BaseReader):
         if paragraphs:
             metadata["summary"] = paragraphs_html(paragraphs[:1])
         return paragraphs_html(paragraphs), metadata
+
+    def _parse_date(self, date: str) -> Any:
+        """Pelican's date processing, without dateutil for the usual ISO forms (the same
+        value: a naive date that Pelican then puts in ``TIMEZONE``)."""
+        if ISO_DATE_RE.match(date):
+            try:
+                return SafeDatetime.fromisoformat(date)
+            except ValueError:
+                pass
+        return self.process_metadata("date", date)
 
     def _relative(self, source_path: str) -> str:
         base = self.settings.get("PATH") or os.getcwd()
