@@ -99,6 +99,16 @@ def _parse(item: tuple[bytes, str]) -> Parsed:
         return err
 
 
+def _parse_file(item: tuple[str, str]) -> bytes | None:
+    path, source = item
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return _parse_pickled((data, source))
+
+
 def _parse_pickled(item: tuple[bytes, str]) -> bytes:
     """A worker's answer: the parse, pickled once, kept as bytes until the reader asks."""
     return pickle.dumps(_parse(item), protocol=pickle.HIGHEST_PROTOCOL)
@@ -125,11 +135,19 @@ class ParseStore:
             except Exception as error:  # a broken cache is only a slower build
                 logger.debug("news_digest: parse cache %s not used: %s", cache_file, error)
 
-    def fill(self, items: Iterable[tuple[str, bytes]], workers: int) -> None:
-        """Parse what the cache lacks; ``items`` are ``(source, bytes)``."""
-        todo: list[tuple[tuple[str, str], bytes]] = []
-        for source, data in items:
-            key = (source, hashlib.sha1(data).hexdigest())
+    def fill(self, files: Iterable[tuple[str, str]], workers: int) -> None:
+        """Parse what the cache lacks; ``files`` are ``(source, path)``.
+
+        Only the hash of a file is kept here: a worker reads the file again to parse it, so
+        the bytes of every dump are never in memory at once."""
+        todo: list[tuple[tuple[str, str], str]] = []
+        for source, path in files:
+            try:
+                with open(path, "rb") as handle:
+                    digest = hashlib.sha1(handle.read()).hexdigest()
+            except OSError:
+                continue  # the reader will say what is wrong with it
+            key = (source, digest)
             if key in self.current:
                 continue
             cached = self.saved.get(key)
@@ -137,17 +155,18 @@ class ParseStore:
                 self.current[key] = cached
                 self.hits += 1
             else:
-                todo.append((key, data))
+                todo.append((key, path))
         if not todo:
             return
-        payload = [(data, key[0]) for key, data in todo]
+        payload = [(path, key[0]) for key, path in todo]
         if workers > 1 and len(todo) >= MIN_PARALLEL_DUMPS and fork_available():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_parse_pickled, payload, chunksize=CHUNK_SIZE)
+                results = pool.map(_parse_file, payload, chunksize=CHUNK_SIZE)
         else:
-            results = [_parse_pickled(item) for item in payload]
+            results = [_parse_file(item) for item in payload]
         for (key, _), result in zip(todo, results, strict=True):
-            self.current[key] = result
+            if result is not None:
+                self.current[key] = result
         self.parsed += len(todo)
 
     def get(self, source: str, data: bytes) -> Parsed:
@@ -205,17 +224,12 @@ def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) 
     store = store_for(settings) or start(settings)
     base_path = os.path.abspath(base_path)
 
-    def items() -> Iterable[tuple[str, bytes]]:
+    def items() -> Iterable[tuple[str, str]]:
         for name in files:
             path = os.path.join(base_path, name)
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                continue  # the reader will say what is wrong with it
-            yield posixize_path(os.path.relpath(os.path.abspath(path), base_path)), data
+            yield posixize_path(os.path.relpath(os.path.abspath(path), base_path)), path
 
-    store.fill(list(items()), worker_count(settings))
+    store.fill(items(), worker_count(settings))
     logger.debug("news_digest: %d dumps from the parse cache, %d parsed", store.hits, store.parsed)
     try:
         store.save()

@@ -116,6 +116,29 @@ def assign_digest_urls(articles: Iterable[Any], settings: Mapping[str, Any]) -> 
             article.override_save_as = ""
 
 
+def fill_feed_content(articles: list[Any], settings: Mapping[str, Any]) -> None:
+    """Give the newest dumps, those the Atom and JSON feeds show, their ``content`` (the lead
+    paragraphs as HTML); the reader leaves it empty. All of them when a feed is uncapped."""
+    from .reader import paragraphs_html
+
+    options = merged_settings(settings)
+    caps = [settings.get("FEED_MAX_ITEMS"), options["json_feed_max_items"]]
+    if options["json_feed_max_items"] is None:
+        caps[1] = caps[0]
+    if any(cap is None for cap in caps):
+        chosen = list(articles)
+    else:
+        limit = max(int(cap) for cap in caps)
+        by_order = articles[:limit]
+        by_date = sorted(
+            articles, key=lambda a: (-a.date.timestamp(), a.relative_source_path or "")
+        )[:limit]
+        chosen = [*by_order, *by_date]
+    for article in chosen:
+        if _is_dump(article) and not article._content and article.paragraphs:
+            article._content = paragraphs_html(article.paragraphs)
+
+
 def period_children(period_archives: Mapping[str, list[dict]]) -> dict[tuple, list[dict]]:
     """``{(year,): [month archives], (year, month): [day archives]}``, in archive order."""
     children: dict[tuple, list[dict]] = defaultdict(list)

@@ -15,6 +15,7 @@ from .generators import (
     DigestGenerator,
     assign_digest_urls,
     dump_articles,
+    fill_feed_content,
     period_children,
     period_parents,
     resolve_url_collisions,
@@ -82,6 +83,7 @@ def on_article_generator_pretaxonomy(generator: Any) -> None:
     articles = dump_articles(generator)
     resolve_url_collisions(articles)
     assign_digest_urls(articles, generator.settings)
+    fill_feed_content(generator.articles, generator.settings)
 
 
 def on_article_generator_finalized(generator: Any) -> None:

@@ -31,7 +31,9 @@ Metadata keys set on every dump article (templates read only these):
     and ``Source`` (or ``None``).
 
 Set later, after all dumps are read: ``digest_url``, ``digest_save_as`` (and ``slug`` may get
-a ``-2`` suffix, see :func:`news_digest.generators.resolve_url_collisions`).
+a ``-2`` suffix, see :func:`news_digest.generators.resolve_url_collisions`), and the
+article's ``content`` (the paragraphs as HTML) for the newest dumps, those the feeds show
+(:func:`news_digest.generators.fill_feed_content`); it is empty for the others.
 """
 
 from __future__ import annotations
@@ -186,7 +188,10 @@ class DumpReader(BaseReader):
         }
         if paragraphs:
             metadata["summary"] = paragraphs_html(paragraphs[:1])
-        return paragraphs_html(paragraphs), metadata
+        # The content (the paragraphs as HTML) is made only for the dumps the feeds show,
+        # once every dump is read (news_digest.generators.fill_feed_content): the templates
+        # read ``paragraphs``, and 10,000 copies of every lead as HTML cost ~40 MB.
+        return "", metadata
 
     def _parse_date(self, date: str) -> Any:
         """Pelican's date processing, without dateutil for the usual ISO forms (the same
