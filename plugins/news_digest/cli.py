@@ -17,7 +17,7 @@ import sys
 from collections import Counter
 
 from .model import Digest, DumpError
-from .parser import parse_bytes
+from .parser import parse_file
 from .report import (
     build_report,
     dump_entry,
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def parse(file: str, as_json: bool) -> int:
     try:
-        digest = _parse_as(file, readable_path(file))
+        digest = parse_file(file, readable_path(file))
     except DumpError as err:
         print(err, file=sys.stderr)
         return EXIT_UNREADABLE
@@ -104,7 +104,7 @@ def check(targets: list[str], as_json: bool) -> int:
         for path, source in paths:
             source = source.replace(os.sep, "/")
             try:
-                digest = _parse_as(path, source)
+                digest = parse_file(path, source)
                 entry = dump_entry(source, digest)
                 date = digest.metadata.date or _folder_date(entry, source)
                 entries.append(with_future_date_warning(entry, date))
@@ -135,16 +135,6 @@ def _folder_date(entry: dict, source: str) -> str | None:
         ]
         entry["status"] = "warning" if entry["warnings"] else "ok"
     return date
-
-
-def _parse_as(path: str, source: str) -> Digest:
-    """Parse the dump at ``path``, naming it ``source`` in messages."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as err:
-        raise DumpError(source, err.strerror or str(err)) from None
-    return parse_bytes(data, source)
 
 
 def _entry_line(entry: dict) -> str:

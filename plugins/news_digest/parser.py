@@ -198,9 +198,9 @@ class _Log:
 # --------------------------------------------------------------------------- entry points
 
 
-def parse_file(path: str | os.PathLike[str]) -> Digest:
-    """Parse the dump at ``path``; ``Digest.source`` is the path as given."""
-    source = os.fspath(path)
+def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Digest:
+    """Parse the dump at ``path``; ``Digest.source`` is ``source``, else the path as given."""
+    source = os.fspath(path) if source is None else source
     try:
         with open(path, "rb") as handle:
             data = handle.read()
