@@ -51,6 +51,9 @@ class PageJob:
     template: str
     fingerprint: str
     kwargs: dict[str, Any]
+    #: Whether the file was there before this build (set by ``PageRenderer.run``): a new
+    #: file needs no comparison, and creating files and folders is slow on some disks.
+    exists: bool = True
 
 
 @dataclass
@@ -294,12 +297,11 @@ class PageRenderer:
 
     def run(self, workers: int, progress: Callable[[int], None] | None = None) -> RenderStats:
         manifest = self._load_manifest()
-        todo = [
-            index
-            for index, job in enumerate(self.jobs)
-            if manifest.get(job.save_as) != job.fingerprint
-            or not os.path.isfile(os.path.join(self.output_path, job.save_as))
-        ]
+        todo = []
+        for index, job in enumerate(self.jobs):
+            job.exists = os.path.isfile(os.path.join(self.output_path, job.save_as))
+            if not job.exists or manifest.get(job.save_as) != job.fingerprint:
+                todo.append(index)
         stats = RenderStats(pages=len(self.jobs), unchanged=len(self.jobs) - len(todo))
         if progress is not None and stats.unchanged:
             progress(stats.unchanged)
@@ -338,6 +340,7 @@ class PageRenderer:
 
         written = 0
         templates: dict[str, Any] = {}
+        folders: set[str] = set()
         for index in indexes:
             job = self.jobs[index]
             template = templates.get(job.template)
@@ -353,12 +356,17 @@ class PageRenderer:
             local.update(job.kwargs)
             data = template.render(local).encode("utf-8")
             path = sanitised_join(self.output_path, job.save_as)
-            try:
-                with open(path, "rb") as handle:
-                    if handle.read() == data:
-                        continue
-            except OSError:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
+            if job.exists:
+                try:
+                    with open(path, "rb") as handle:
+                        if handle.read() == data:
+                            continue
+                except OSError:
+                    pass
+            folder = os.path.dirname(path)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
             with open(path, "wb") as handle:
                 handle.write(data)
             written += 1
