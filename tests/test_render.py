@@ -80,3 +80,13 @@ def test_a_rebuild_writes_only_what_changed(tmp_path: Path):
     assert site.path("2023/06/03/harbour-bridge-closed-after-cracks-found/").is_file()
     home = site.path("").read_text(encoding="utf-8")
     assert "2023/06/03/harbour-bridge-closed-after-cracks-found/" in home
+
+
+def test_summary_line_counts_dumps_pages_and_warnings():
+    from news_digest.progress import summary
+    from news_digest.render import RenderStats
+
+    line = summary(10000, RenderStats(pages=22362, written=7, unchanged=22355), 1, 1.94)
+    assert line == (
+        "Built 10000 dumps, 22362 pages (7 written, 22355 unchanged), 1 warning in 1.9 s"
+    )
