@@ -106,3 +106,23 @@ def test_period_children():
     children = period_children(archives)
     assert [m["period_num"] for m in children[(2023,)]] == [(2023, 5), (2023, 4)]
     assert [d["period_num"] for d in children[(2023, 5)]] == [(2023, 5, 2), (2023, 5, 1)]
+
+
+def test_markdown_outside_the_page_folders_is_skipped_with_a_warning(tmp_path, caplog):
+    from news_digest.markdown_reader import MarkdownItReader
+    from pelican.settings import DEFAULT_CONFIG
+
+    (tmp_path / "pages").mkdir()
+    page = tmp_path / "pages" / "about.md"
+    stray = tmp_path / "stray.md"
+    for path in (page, stray):
+        path.write_text("Title: T\n\nHello *world*.\n", encoding="utf-8")
+    reader = MarkdownItReader({**DEFAULT_CONFIG, "PATH": str(tmp_path), "PAGE_PATHS": ["pages"]})
+
+    html, metadata = reader.read(str(page))
+    assert "<em>world</em>" in html and "status" not in metadata
+
+    with caplog.at_level("WARNING"):
+        html, metadata = reader.read(str(stray))
+    assert (html, metadata["status"]) == ("", "skip")
+    assert any("stray.md" in r.getMessage() and "skipped" in r.getMessage() for r in caplog.records)

@@ -7,11 +7,15 @@ blank line. Raw HTML in the Markdown is not passed through (``html`` is off).
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from typing import Any
 
 from markdown_it import MarkdownIt
 from pelican.readers import BaseReader
+
+logger = logging.getLogger(__name__)
 
 #: ``Key: value`` at the top of a Markdown file (Pelican's metadata syntax).
 META_LINE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
@@ -42,9 +46,26 @@ class MarkdownItReader(BaseReader):
     file_extensions = ["md", "markdown", "mkd", "mdown"]
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        if not self._is_page(source_path):
+            # The theme's article pages are made for dumps; a Markdown file elsewhere in the
+            # content folder would break them, so it is left out with a warning.
+            logger.warning(
+                "%s: Markdown is read as a page only (put it in %s); skipped",
+                source_path,
+                " or ".join(self.settings.get("PAGE_PATHS") or ["pages"]),
+            )
+            return "", {"status": "skip", "title": os.path.basename(source_path)}
         with open(source_path, encoding="utf-8") as handle:
             raw, body = split_front_matter(handle.read())
         renderer = MarkdownIt("commonmark", {"html": False})
         html = renderer.render(body)
         metadata = {key: self.process_metadata(key, value) for key, value in raw.items()}
         return html, metadata
+
+    def _is_page(self, source_path: str) -> bool:
+        root = os.path.abspath(self.settings.get("PATH") or ".")
+        relative = os.path.relpath(os.path.abspath(source_path), root).replace(os.sep, "/")
+        return any(
+            relative == folder or relative.startswith(folder.rstrip("/") + "/")
+            for folder in self.settings.get("PAGE_PATHS") or ["pages"]
+        )
