@@ -16,7 +16,9 @@ from news_digest.parser import parse_bytes
 # Seconds one megabyte-sized case may take to parse on this project's 2-core machines
 # (measured: about 1.5 s for 10 MB or 100,000 headlines); a regression to quadratic time
 # takes minutes.
-BIG_PARSE_SECONDS = 8.0
+# A guard against hangs (backtracking, quadratic loops), not a speed target: speed is
+# measured by `make bench`. The big inputs parse in about a second; a hang takes minutes.
+BIG_PARSE_SECONDS = 30.0
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WINDOWS_RESERVED = re.compile(r"(?:con|prn|aux|nul|com\d|lpt\d)", re.IGNORECASE)
@@ -247,7 +249,8 @@ PATHOLOGICAL = {
 def test_pathological_lines_parse_in_linear_time(key: str) -> None:
     started = time.perf_counter()
     parse_bytes(PATHOLOGICAL[key].encode(), "slow.txt")
-    assert time.perf_counter() - started < 1.0
+    # A hang guard, not a speed target: milliseconds when linear, minutes when not.
+    assert time.perf_counter() - started < 5.0
 
 
 def test_summary_marker_cut_keeps_the_sentence_stop() -> None:
