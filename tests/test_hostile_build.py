@@ -287,27 +287,31 @@ def test_big_dumps_build_and_are_reported(tmp_path: Path) -> None:
 # --------------------------------------------------------------------- strict mode
 
 
-def test_strict_build_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    write_content(content, [BY_KEY["png"], BY_KEY["impossible-date"], BY_KEY["markup"]])
-    result = subprocess.run(
+def run_pelican(content: Path, output: Path, *options: str) -> subprocess.CompletedProcess:
+    """Build ``content`` with the repository's settings in a child process, as `make` does."""
+    return subprocess.run(
         [
             str(Path(sys.executable).with_name("pelican")),
             str(content),
             "-o",
-            str(tmp_path / "out"),
+            str(output),
             "-s",
             str(REPO_ROOT / "pelicanconf.py"),
-            "--fatal",
-            "errors",
-            "-e",
-            "NEWS_DIGEST_STRICT=true",
+            *options,
         ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         env={**os.environ, "COLUMNS": "200"},
         timeout=300,
+    )
+
+
+def test_strict_build_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_content(content, [BY_KEY["png"], BY_KEY["impossible-date"], BY_KEY["markup"]])
+    result = run_pelican(
+        content, tmp_path / "out", "--fatal", "errors", "-e", "NEWS_DIGEST_STRICT=true"
     )
     out = result.stdout + result.stderr
     assert result.returncode == 1, out
@@ -320,21 +324,7 @@ def test_strict_build_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
 def test_build_of_the_corpus_exits_0_and_lists_the_problems(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_content(content)
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("pelican")),
-            str(content),
-            "-o",
-            str(tmp_path / "out"),
-            "-s",
-            str(REPO_ROOT / "pelicanconf.py"),
-        ],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=300,
-    )
+    result = run_pelican(content, tmp_path / "out")
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
     assert "Traceback" not in out
@@ -351,23 +341,7 @@ def test_build_of_the_corpus_exits_0_and_lists_the_problems(tmp_path: Path) -> N
 def test_strict_build_of_good_dumps_passes_and_prints_the_summary(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_content(content, [])
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("pelican")),
-            str(content),
-            "-o",
-            str(tmp_path / "out"),
-            "-s",
-            str(REPO_ROOT / "pelicanconf.py"),
-            "-e",
-            "NEWS_DIGEST_STRICT=true",
-        ],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=300,
-    )
+    result = run_pelican(content, tmp_path / "out", "-e", "NEWS_DIGEST_STRICT=true")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 dumps read: 2 clean, 0 with warnings, 0 not readable" in result.stdout
 
