@@ -263,3 +263,16 @@ def test_summary_marker_cut_keeps_the_sentence_stop() -> None:
     ]:
         digest = parse_bytes((text + line + "\n").encode(), "m.txt")
         assert digest.headlines[0].summary == summary, line
+
+
+def test_every_parser_warning_says_what_it_is_about() -> None:
+    # Callers (the site's date rules, the report) act on the kind, never on the wording.
+    kinds = set()
+    for case in CASES:
+        if case.outcome != "error" and not case.big:
+            for warning in parse_bytes(data_of(case), case.name).warnings:
+                assert warning.kind is not None, (case.key, warning.message)
+                kinds.add(warning.kind.value)
+    undated = parse_bytes(b"Title\nPara.\n", "undated.txt").warnings
+    kinds.update(w.kind.value for w in undated)
+    assert {"empty", "encoding", "header-date", "no-date"} <= kinds

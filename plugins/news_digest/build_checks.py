@@ -25,7 +25,15 @@ import os
 from typing import Any
 
 from .model import Digest
-from .report import build_report, dump_entry, future_date_message, problems, summary_line
+from .report import (
+    build_report,
+    drop_missing_date,
+    dump_entry,
+    future_date_message,
+    problems,
+    summary_line,
+    with_future_date_warning,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,19 +83,16 @@ def build_entry(source: str, digest: Digest, date_source: str, date: str) -> dic
     """The parser's entry, with the build's own date rules: its fallback in place of "no
     date" warnings, and a warning for a date in the future (logged here too)."""
     entry = dump_entry(source, digest)
-    warnings = entry["warnings"]
     if not digest.metadata.date:
-        warnings = [w for w in warnings if not w["message"].lower().startswith("no date")]
-        if date_source == "fallback":
-            message = f"no date in header, file name or folder; using {date}"
-            warnings.append({"line": None, "message": message})
+        drop_missing_date(entry)
+    if date_source == "fallback":
+        message = f"no date in header, file name or folder; using {date}"
+        entry["warnings"].append({"line": None, "message": message, "kind": "fallback-date"})
+        entry["status"] = "warning"
     future = future_date_message(date)
     if future:
-        warnings.append({"line": None, "message": future})
         logger.warning("%s: %s", entry["source"], future)
-    entry["warnings"] = warnings
-    entry["status"] = "warning" if warnings else "ok"
-    return entry
+    return with_future_date_warning(entry, date)
 
 
 def newest_first(content: Any) -> tuple[float, str]:

@@ -20,6 +20,7 @@ from .model import Digest, DumpError
 from .parser import parse_file
 from .report import (
     build_report,
+    drop_missing_date,
     dump_entry,
     find_dumps,
     problems,
@@ -130,10 +131,7 @@ def _folder_date(entry: dict, source: str) -> str | None:
 
     date = date_from_folder(source)
     if date:
-        entry["warnings"] = [
-            w for w in entry["warnings"] if not w["message"].lower().startswith("no date")
-        ]
-        entry["status"] = "warning" if entry["warnings"] else "ok"
+        drop_missing_date(entry)
     return date
 
 

@@ -28,6 +28,17 @@ class DropReason(Enum):
     OTHER = "other"
 
 
+class WarningKind(Enum):
+    """What a parse warning is about, so that callers need not match its wording."""
+
+    ENCODING = "encoding"  # not UTF-8: decoded by detection
+    EMPTY = "empty"  # no text at all
+    HEADER_DATE = "header-date"  # a header Date or Modified that is not a real date
+    NO_DATE = "no-date"  # no date in the header or the file name
+    NO_LEAD = "no-lead"  # the dump starts with the list or the credit
+    CREDIT = "credit"  # a credit without a name, or a second credit
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str
@@ -69,6 +80,7 @@ class Dropped:
 class ParseWarning:
     message: str
     line: int | None = None
+    kind: WarningKind | None = None  # not in the JSON, whose shape the schema fixes
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line else self.message

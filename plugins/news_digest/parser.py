@@ -38,6 +38,7 @@ from .model import (
     Metadata,
     Paragraph,
     ParseWarning,
+    WarningKind,
 )
 
 __all__ = ["parse_bytes", "parse_file", "parse_text"]
@@ -141,6 +142,7 @@ FILE_NAME_DATE = re.compile(
     r"(?<![0-9A-Za-z])(?P<y>(?:19|20)\d{2})(?P<sep>[-_.]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?!\d)"
 )
 SLUG_MAX_LENGTH = 80
+NO_LEAD_LIST = "no lead story: the dump starts with the headline list"
 # Longest header date handed to dateutil, in characters: "Wednesday, 13 September 2023
 # 08:30:00 +01:00 (British Summer Time)" is 70; dateutil takes quadratic time on long input
 # (30 s for a million digits).
@@ -191,8 +193,8 @@ class _Log:
     def drop(self, line: int, text: str, reason: DropReason) -> None:
         self.dropped.append(Dropped(line, text, reason))
 
-    def warn(self, message: str, line: int | None = None) -> None:
-        self.warnings.append(ParseWarning(message, line))
+    def warn(self, kind: WarningKind, message: str, line: int | None = None) -> None:
+        self.warnings.append(ParseWarning(message, line, kind))
 
 
 # --------------------------------------------------------------------------- entry points
@@ -214,7 +216,11 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Digest:
     decoded = decode_bytes(data, source)
     warnings = []
     if decoded.detected:
-        warnings.append(ParseWarning(f"not valid UTF-8: decoded as {decoded.encoding}"))
+        warnings.append(
+            ParseWarning(
+                f"not valid UTF-8: decoded as {decoded.encoding}", None, WarningKind.ENCODING
+            )
+        )
     return parse_text(decoded.text, source, decoded.encoding, warnings)
 
 
@@ -228,7 +234,7 @@ def parse_text(
     log = _Log(warnings=list(warnings or ()))
     numbered = read_lines(text, log)
     if not numbered:
-        log.warn("empty dump: no text")
+        log.warn(WarningKind.EMPTY, "empty dump: no text")
     header, metadata_lines, body_start = read_metadata_header(numbered, log)
     body = classify_lines(strip_furniture(numbered[body_start:], log))
     body = consume_repeated_title(body, header.get("title"), metadata_lines)
@@ -238,7 +244,7 @@ def parse_text(
     file_date = date_from_file_name(source)
     header_date = header.get("date")
     if header_date is None and file_date is None:
-        log.warn("no date in the header or the file name")
+        log.warn(WarningKind.NO_DATE, "no date in the header or the file name")
     metadata = Metadata(
         title=header.get("title"),
         date=header_date or file_date,
@@ -313,7 +319,11 @@ def read_metadata_header(lines: list[tuple[int, str]], log: _Log) -> tuple[dict,
         elif key in ("date", "modified"):
             parsed = date_from_header(value)
             if parsed is None:
-                log.warn(f"{match['key']}: '{value}' is not a valid date; ignored", number)
+                log.warn(
+                    WarningKind.HEADER_DATE,
+                    f"{match['key']}: '{value}' is not a valid date; ignored",
+                    number,
+                )
             else:
                 values[key] = parsed
         elif value:
@@ -496,10 +506,14 @@ def split_lead(
         title, title_line, start = header_title, None, 0
     elif not body or body[0].kind in (LineKind.BULLET, LineKind.SEPARATOR, LineKind.SUMMARY):
         if body:
-            log.warn("no lead story: the dump starts with the headline list", body[0].number)
+            log.warn(WarningKind.NO_LEAD, NO_LEAD_LIST, body[0].number)
         return None, body
     elif body[0].kind is LineKind.CREDIT:
-        log.warn("no lead story: the dump starts with the editor credit", body[0].number)
+        log.warn(
+            WarningKind.NO_LEAD,
+            "no lead story: the dump starts with the editor credit",
+            body[0].number,
+        )
         return None, _credit_as_item(body[0], log) + body[1:]
     else:
         title, title_line, start = body[0].text, body[0].number, 1
@@ -514,12 +528,12 @@ def split_lead(
         if line.after:
             section = [classify_line(Line(line.number, line.after))] + section
         if not line.content:
-            log.warn("editor credit without a name", line.number)
+            log.warn(WarningKind.CREDIT, "editor credit without a name", line.number)
     else:
         end = find_list_start(body, start)
         section = body[end:]
         if end == start and section and header_title is None:
-            log.warn("no lead story: the dump starts with the headline list", body[0].number)
+            log.warn(WarningKind.NO_LEAD, NO_LEAD_LIST, body[0].number)
             return None, body
     paragraphs = [Paragraph(line.text, line.number) for line in body[start:end]]
     if credit_at is not None and body[credit_at].before:
@@ -583,7 +597,9 @@ def read_headline_items(section: list[Line], log: _Log) -> tuple[Headline, ...]:
             open_item = None
         elif kind is LineKind.CREDIT:
             log.drop(line.number, line.text, DropReason.OTHER)
-            log.warn("a second editor credit, inside the headline list", line.number)
+            log.warn(
+                WarningKind.CREDIT, "a second editor credit, inside the headline list", line.number
+            )
             open_item = None
         else:
             open_item = _Item(line.content, [line.number], [line.number])

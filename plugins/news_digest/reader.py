@@ -50,7 +50,7 @@ from pelican.utils import SafeDatetime, posixize_path, slugify
 
 from .build_checks import build_entry, record_dump
 from .cache import store_for
-from .model import Digest, DumpError, ItemKind
+from .model import Digest, DumpError, ItemKind, WarningKind
 from .parser import parse_bytes
 from .report import dump_entry
 from .settings import merged_settings
@@ -77,11 +77,6 @@ def date_from_folder(relative_path: str) -> str | None:
         except ValueError:
             continue
     return None
-
-
-def is_missing_date_warning(message: str) -> bool:
-    """The parser's "no date in the header or the file name" warning."""
-    return message.lower().startswith("no date")
 
 
 def paragraphs_html(paragraphs: tuple[str, ...]) -> str:
@@ -142,7 +137,7 @@ class DumpReader(BaseReader):
             return "", {"status": "skip", "title": relative}
 
         for warning in digest.warnings:
-            if not digest.metadata.date and is_missing_date_warning(warning.message):
+            if warning.kind is WarningKind.NO_DATE:
                 continue  # the site's own date rule below says what it did instead
             logger.warning(
                 "%s:%s: %s",

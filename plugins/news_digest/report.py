@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .model import Digest, DropReason, DumpError
+from .model import Digest, DropReason, DumpError, WarningKind
 
 REPORT_VERSION = 1
 # A dump dated up to this many days after the day of the check (UTC) is not "in the future":
@@ -58,8 +58,18 @@ def dump_entry(source: str, digest: Digest | None, error: DumpError | None = Non
         "dropped": {
             reason.value: reasons[reason.value] for reason in DropReason if reasons[reason.value]
         },
-        "warnings": [{"line": w.line, "message": w.message} for w in digest.warnings],
+        "warnings": [
+            {"line": w.line, "message": w.message, "kind": w.kind.value if w.kind else None}
+            for w in digest.warnings
+        ],
     }
+
+
+def drop_missing_date(entry: dict) -> None:
+    """Take the parser's "no date" warning out of ``entry``: the site found a date of its
+    own (folder path, or its fallback, which says so in a warning of its own)."""
+    entry["warnings"] = [w for w in entry["warnings"] if w.get("kind") != WarningKind.NO_DATE.value]
+    entry["status"] = "warning" if entry["warnings"] else "ok"
 
 
 def build_day() -> dt.date:
@@ -89,7 +99,7 @@ def with_future_date_warning(entry: dict, date: str | None) -> dict:
     """``entry`` with a warning added when ``date`` is in the future."""
     message = future_date_message(date) if date else None
     if message:
-        entry["warnings"].append({"line": None, "message": message})
+        entry["warnings"].append({"line": None, "message": message, "kind": "future-date"})
         entry["status"] = "warning"
     return entry
 
