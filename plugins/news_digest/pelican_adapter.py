@@ -29,14 +29,16 @@ from .indexing_generator import (
 from .markdown_reader import MarkdownItReader
 from .reader import DumpReader
 from .search import build_index
-from .settings import merged_settings
+from .settings import SETTINGS_KEY, merged_settings
 
 logger = logging.getLogger(__name__)
 
 
 def on_initialized(pelican: Any) -> None:
     """Dumps that share a slug are not translations of each other; see resolve_url_collisions.
-    Also starts the build's clock (progress bar, summary) and its parse store."""
+    Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use),
+    starts the build's clock (progress bar, summary) and its parse store."""
+    pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
     progress.start(pelican.settings)
     cache.start(pelican.settings)
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
