@@ -35,6 +35,17 @@ def assert_no_traceback(proc: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in proc.stdout
 
 
+def assert_one_error_line(proc: subprocess.CompletedProcess, path: str) -> None:
+    """Exit 1, nothing on stdout, one line ``PATH: reason`` on stderr, no traceback."""
+    assert proc.returncode == 1
+    assert_no_traceback(proc)
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith(path + ":")
+    assert lines[0][len(path) + 1 :].strip()
+
+
 def test_json_output() -> None:
     path = FIXTURES / "01_utf8.txt"
     proc = run("parse", str(path), "--json")
@@ -88,14 +99,7 @@ def test_readable_summary_without_lead() -> None:
 @pytest.mark.parametrize("as_json", [False, True])
 def test_binary_file_exit_1_with_one_line(name: str, as_json: bool) -> None:
     path = str(FIXTURES / name)
-    proc = run("parse", path, *(["--json"] if as_json else []))
-    assert proc.returncode == 1
-    assert_no_traceback(proc)
-    assert proc.stdout == ""
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith(path + ":")
-    assert lines[0][len(path) + 1 :].strip()
+    assert_one_error_line(run("parse", path, *(["--json"] if as_json else [])), path)
 
 
 def test_relative_path_named_as_given(tmp_path: Path) -> None:
@@ -111,23 +115,12 @@ def test_relative_path_named_as_given(tmp_path: Path) -> None:
 
 def test_missing_file_exit_1_with_one_line(tmp_path: Path) -> None:
     path = str(tmp_path / "no-such-dump.txt")
-    proc = run("parse", path, "--json")
-    assert proc.returncode == 1
-    assert_no_traceback(proc)
-    assert proc.stdout == ""
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith(path + ":")
+    assert_one_error_line(run("parse", path, "--json"), path)
 
 
 def test_directory_exit_1_with_one_line(tmp_path: Path) -> None:
     # Reading: a path that is not a readable file is "unreadable as text", like a missing file.
-    proc = run("parse", str(tmp_path))
-    assert proc.returncode == 1
-    assert_no_traceback(proc)
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith(str(tmp_path) + ":")
+    assert_one_error_line(run("parse", str(tmp_path)), str(tmp_path))
 
 
 @pytest.mark.parametrize(
