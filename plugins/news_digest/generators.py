@@ -39,6 +39,7 @@ from .render import (
     stable_pages,
 )
 from .settings import merged_settings
+from .urls import expand, will_stay_published
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,20 @@ def _is_dump(article: Any) -> bool:
 
 def _base(article: Any, key: str) -> str:
     """The article's ``url`` or ``save_as`` from the URL settings, ignoring any override."""
-    return article._expand_settings(key)
+    return expand(article, key)
+
+
+def preset_urls(article: Any) -> None:
+    """On a new dump article (``content_object_init``): its ``url`` and ``save_as`` as
+    overrides, formatted once, so that Pelican's check of the ``save_as`` does not format
+    them again. Left to Pelican when the article may still turn into a draft or has an
+    override of its own; :func:`assign_digest_urls` sets the final ones."""
+    if not _is_dump(article) or hasattr(article, "override_url"):
+        return
+    if hasattr(article, "override_save_as") or not will_stay_published(article):
+        return
+    article.override_url = expand(article, "url")
+    article.override_save_as = expand(article, "save_as")
 
 
 def resolve_url_collisions(articles: Iterable[Any]) -> list[tuple[str, str]]:

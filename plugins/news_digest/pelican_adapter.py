@@ -18,6 +18,7 @@ from .generators import (
     fill_feed_content,
     period_children,
     period_parents,
+    preset_urls,
     resolve_url_collisions,
     take_over_page_writing,
 )
@@ -124,6 +125,7 @@ def connect() -> None:
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_init.connect(on_article_generator_init)
     signals.page_generator_init.connect(on_generator_init)
+    signals.content_object_init.connect(preset_urls)
     signals.article_generator_pretaxonomy.connect(on_article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     signals.get_generators.connect(get_generators)
