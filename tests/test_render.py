@@ -90,3 +90,54 @@ def test_summary_line_counts_dumps_pages_and_warnings():
     assert line == (
         "Built 10000 dumps, 22362 pages (7 written, 22355 unchanged), 1 warning in 1.9 s"
     )
+
+
+def test_an_edited_dump_rewrites_its_pages(tmp_path: Path):
+    content = tmp_path / "content"
+    write_fixture_content(content)
+    output = tmp_path / "output"
+    options = {"CACHE_PATH": str(tmp_path / "cache")}
+    build("pelicanconf.py", content, output, **options)
+    dump = content / "2023-05-10-harbour.txt"
+    digest = output / "2023/05/10/harbour-bridge-closed-after-cracks-found/headlines/index.html"
+    text = dump.read_text(encoding="utf-8")
+    old = "Museum returns bronzes to Benin"
+    assert old in text and old in digest.read_text(encoding="utf-8")
+    dump.write_text(text.replace(old, "Museum keeps its bronzes"), encoding="utf-8")
+
+    build("pelicanconf.py", content, output, **options)
+    page = digest.read_text(encoding="utf-8")
+    assert "Museum keeps its bronzes" in page and old not in page
+
+
+def test_parse_cache_trusts_an_unchanged_stat_but_not_a_recent_one(tmp_path: Path):
+    import os
+
+    from news_digest.cache import RACY_NS, ParseStore
+
+    dump = tmp_path / "a.txt"
+    dump.write_bytes(b"Title one\n\nA paragraph of the lead story that is long enough.\n")
+    old = dump.stat().st_mtime_ns - 2 * RACY_NS
+    os.utime(dump, ns=(old, old))
+    cache_file = tmp_path / "parse.pickle"
+    first = ParseStore(cache_file)
+    first.fill([("a.txt", str(dump))], workers=1)
+    first.save()
+    assert "a.txt" in first.stats
+
+    # Same size and mtime, other bytes: taken for the same file, as make and git would.
+    dump.write_bytes(dump.read_bytes().replace(b"one", b"two"))
+    os.utime(dump, ns=(old, old))
+    second = ParseStore(cache_file)
+    second.fill([("a.txt", str(dump))], workers=1)
+    assert second.keys["a.txt"] == first.keys["a.txt"]
+
+    # A file changed moments before the build is hashed, and hashed again next time.
+    dump.write_bytes(dump.read_bytes())
+    third = ParseStore(cache_file)
+    third.fill([("a.txt", str(dump))], workers=1)
+    assert third.keys["a.txt"] != first.keys["a.txt"]
+    assert "a.txt" not in third.stats
+    key = third.keys["a.txt"]
+    sha, digest = third.take("a.txt")
+    assert sha == key[1] and digest.lead.title == "Title two"

@@ -23,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ PARSER_FILES = ("parser.py", "model.py", "decoding.py", "cache.py")
 MIN_PARALLEL_DUMPS = 64
 #: Dumps handed to a worker at a time: few round trips, even shares.
 CHUNK_SIZE = 32
+#: A file modified less than this before the build started is not trusted by its stat.
+RACY_NS = 2_000_000_000
 CACHE_DIR = "news_digest"
 CACHE_FILE = "parse.pickle"
 
@@ -124,16 +127,42 @@ class ParseStore:
         # the parsed objects would take several times the memory and time.
         self.saved: dict[tuple[str, str], bytes] = {}
         self.current: dict[tuple[str, str], bytes] = {}
+        # ``source -> (size, mtime_ns, inode, sha1)``: a file whose size, mtime and inode
+        # are those of the last build is not read again to be hashed (as git and make do).
+        self.saved_stats: dict[str, tuple[int, int, int, str]] = {}
+        self.stats: dict[str, tuple[int, int, int, str]] = {}
+        #: ``source -> key`` of every dump found by :meth:`fill`, for :meth:`take`.
+        self.keys: dict[str, tuple[str, str]] = {}
+        # Files changed in the last moments before this build are hashed again next time: a
+        # file written twice within the clock's granularity keeps its mtime ("racy git").
+        self.started_ns = time.time_ns()
         self.parsed = 0
         self.hits = 0
         if cache_file is not None and cache_file.is_file():
             try:
                 with open(cache_file, "rb") as handle:
-                    version, entries = pickle.load(handle)
+                    version, entries, stats = pickle.load(handle)
                 if version == self.version:
                     self.saved = entries
+                    self.saved_stats = stats
             except Exception as error:  # a broken cache is only a slower build
                 logger.debug("news_digest: parse cache %s not used: %s", cache_file, error)
+
+    def _hash(self, source: str, path: str) -> str | None:
+        """sha1 of the file's bytes, taken from the last build when its stat is unchanged."""
+        try:
+            stat = os.stat(path)
+            seen = self.saved_stats.get(source)
+            if seen is not None and seen[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
+                digest = seen[3]
+            else:
+                with open(path, "rb") as handle:
+                    digest = hashlib.sha1(handle.read()).hexdigest()
+        except OSError:
+            return None  # the reader will say what is wrong with it
+        if stat.st_mtime_ns < self.started_ns - RACY_NS:
+            self.stats[source] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+        return digest
 
     def fill(self, files: Iterable[tuple[str, str]], workers: int) -> None:
         """Parse what the cache lacks; ``files`` are ``(source, path)``.
@@ -142,12 +171,11 @@ class ParseStore:
         the bytes of every dump are never in memory at once."""
         todo: list[tuple[tuple[str, str], str]] = []
         for source, path in files:
-            try:
-                with open(path, "rb") as handle:
-                    digest = hashlib.sha1(handle.read()).hexdigest()
-            except OSError:
-                continue  # the reader will say what is wrong with it
+            digest = self._hash(source, path)
+            if digest is None:
+                continue
             key = (source, digest)
+            self.keys[source] = key
             if key in self.current:
                 continue
             cached = self.saved.get(key)
@@ -169,6 +197,20 @@ class ParseStore:
                 self.current[key] = result
         self.parsed += len(todo)
 
+    def take(self, source: str) -> tuple[str, Parsed] | None:
+        """``(sha1 of the bytes, parse)`` of a dump that :meth:`fill` found, without reading
+        the file again; None for a file it could not read (the reader reads it itself)."""
+        key = self.keys.pop(source, None)
+        if key is None:
+            return None
+        entry = self.current.pop(key, None)
+        if entry is not None:
+            try:
+                return key[1], pickle.loads(entry)
+            except Exception:  # a damaged entry: parse again
+                pass
+        return None
+
     def get(self, source: str, data: bytes) -> Parsed:
         """The parse of ``data`` read from ``source``: from this build, else parsed now."""
         key = (source, hashlib.sha1(data).hexdigest())
@@ -184,12 +226,15 @@ class ParseStore:
 
     def save(self) -> None:
         """Keep this build's entries only (so a removed dump leaves no trace)."""
-        if self.cache_file is None or (self.parsed == 0 and len(self.current) == len(self.saved)):
+        unchanged = self.parsed == 0 and len(self.current) == len(self.saved)
+        if self.cache_file is None or (unchanged and self.stats == self.saved_stats):
             return
         self.cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.cache_file.with_suffix(".tmp")
         with open(temporary, "wb") as handle:
-            pickle.dump((self.version, self.current), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                (self.version, self.current, self.stats), handle, protocol=pickle.HIGHEST_PROTOCOL
+            )
         os.replace(temporary, self.cache_file)
 
 
@@ -236,6 +281,7 @@ def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) 
     except OSError as error:
         logger.warning("news_digest: could not save the parse cache: %s", error)
     store.saved = {}  # entries of dumps that are gone
+    store.saved_stats = {}
     return store
 
 

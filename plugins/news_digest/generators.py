@@ -65,8 +65,12 @@ def preset_urls(article: Any) -> None:
         return
     if hasattr(article, "override_save_as") or not will_stay_published(article):
         return
-    article.override_url = expand(article, "url")
-    article.override_save_as = expand(article, "save_as")
+    try:
+        url, save_as = expand(article, "url"), expand(article, "save_as")
+    except Exception:  # noqa: BLE001 - a broken URL pattern: Pelican says so, where it would
+        return
+    article.override_url = url
+    article.override_save_as = save_as
 
 
 def resolve_url_collisions(articles: Iterable[Any]) -> list[tuple[str, str]]:

@@ -29,6 +29,9 @@ Metadata keys set on every dump article (templates read only these):
 ``dump_source``, ``dump_encoding``, ``dump_lang``, ``dump_source_url``
     Path of the dump below ``PATH``, the encoding it was decoded with, the header's ``Lang``
     and ``Source`` (or ``None``).
+``dump_sha1``
+    sha1 of the dump's bytes: with the code and the settings, it decides everything the
+    dump's own pages show (see :func:`news_digest.render.page_key`).
 
 Set later, after all dumps are read: ``digest_url``, ``digest_save_as`` (and ``slug`` may get
 a ``-2`` suffix, see :func:`news_digest.generators.resolve_url_collisions`), and the
@@ -39,6 +42,7 @@ article's ``content`` (the paragraphs as HTML) for the newest dumps, those the f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
@@ -104,22 +108,19 @@ class DumpReader(BaseReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         options = merged_settings(self.settings)
         relative = self._relative(source_path)
-        try:
-            with open(source_path, "rb") as handle:
-                data = handle.read()
-        except OSError as err:  # a broken link, a file gone or unreadable: as for non-text
-            failure = DumpError(relative, err.strerror or str(err))
-            logger.warning("%s (dump skipped)", failure)
-            record_dump(self.settings, dump_entry(relative, None, failure))
-            return "", {"status": "skip", "title": relative}
         store = store_for(self.settings)
+        taken = store.take(relative) if store is not None else None
         try:
-            if store is None:
-                digest = parse_bytes(data, relative)
+            if taken is not None:
+                sha, digest = taken
             else:
-                digest = store.get(relative, data)
-                if isinstance(digest, DumpError):
-                    raise digest
+                data = self._read_bytes(source_path, relative)
+                if data is None:
+                    return "", {"status": "skip", "title": relative}
+                sha = hashlib.sha1(data).hexdigest()
+                digest = parse_bytes(data, relative) if store is None else store.get(relative, data)
+            if isinstance(digest, DumpError):
+                raise digest
         except DumpError as err:
             # The caller decides what a bad file costs: this one is left out, the build goes on.
             # A warning, not an error: `--fatal errors` (the deploy) keeps publishing the rest;
@@ -180,6 +181,7 @@ class DumpReader(BaseReader):
             "dump_encoding": digest.encoding,
             "dump_lang": digest.metadata.lang,
             "dump_source_url": digest.metadata.source,
+            "dump_sha1": sha,
         }
         if paragraphs:
             metadata["summary"] = paragraphs_html(paragraphs[:1])
@@ -187,6 +189,16 @@ class DumpReader(BaseReader):
         # once every dump is read (news_digest.generators.fill_feed_content): the templates
         # read ``paragraphs``, and 10,000 copies of every lead as HTML cost ~40 MB.
         return "", metadata
+
+    def _read_bytes(self, source_path: str, relative: str) -> bytes | None:
+        try:
+            with open(source_path, "rb") as handle:
+                return handle.read()
+        except OSError as err:  # a broken link, a file gone or unreadable: as for non-text
+            failure = DumpError(relative, err.strerror or str(err))
+            logger.warning("%s (dump skipped)", failure)
+            record_dump(self.settings, dump_entry(relative, None, failure))
+            return None
 
     def _parse_date(self, date: str) -> Any:
         """Pelican's date processing, without dateutil for the usual ISO forms (the same
@@ -199,8 +211,11 @@ class DumpReader(BaseReader):
         return self.process_metadata("date", date)
 
     def _relative(self, source_path: str) -> str:
-        base = self.settings.get("PATH") or os.getcwd()
-        relative = os.path.relpath(os.path.abspath(source_path), os.path.abspath(base))
+        base = os.path.abspath(self.settings.get("PATH") or os.getcwd())
+        # Pelican passes absolute, normalised paths: the relpath below, without its cost.
+        if source_path.startswith(base + os.sep) and source_path == os.path.normpath(source_path):
+            return posixize_path(source_path[len(base) + 1 :])
+        relative = os.path.relpath(os.path.abspath(source_path), base)
         if relative.startswith(".."):
             relative = os.path.basename(source_path)
         return posixize_path(relative)

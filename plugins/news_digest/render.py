@@ -242,15 +242,26 @@ def card_key(article: Any) -> tuple:
 
 
 def page_key(article: Any) -> tuple:
-    """What a dump's own pages (lead, "More headlines") show of it."""
+    """What a dump's own pages (lead, "More headlines") show of it.
+
+    For a dump, the sha1 of its bytes stands for its paragraphs, credit and headlines: the
+    same bytes read by the same code (in the site fingerprint) give the same pages, and the
+    hash is cheaper than the text of every page."""
     modified = getattr(article, "modified", None)
+    sha = getattr(article, "dump_sha1", None)
+    if sha is not None:
+        body: tuple = (sha,)
+    else:
+        body = (
+            getattr(article, "paragraphs", None),
+            getattr(article, "credit", None),
+            getattr(article, "headlines", None),
+            getattr(article, "dump_lang", None),
+            getattr(article, "dump_source_url", None),
+        )
     return (
         card_key(article),
-        getattr(article, "paragraphs", None),
-        getattr(article, "credit", None),
-        getattr(article, "headlines", None),
-        getattr(article, "dump_lang", None),
-        getattr(article, "dump_source_url", None),
+        *body,
         modified.isoformat() if modified else None,
         getattr(article, "content", None) if not hasattr(article, "paragraphs") else None,
     )
