@@ -390,7 +390,7 @@ def test_print_shows_the_article_alone(visit, root_site):
     page = v.page
     v.goto(PAGES["lead"])
     page.emulate_media(media="print")
-    for selector in (".site-nav", "#theme-toggle", "body > footer", ".skip-link"):
+    for selector in ("body > header > nav", "#theme-toggle", "body > footer", "body > a"):
         assert page.locator(selector).evaluate("el => getComputedStyle(el).display") == "none"
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") in (
         "rgb(255, 255, 255)",
