@@ -99,7 +99,7 @@ def test_home_lists_leads_with_headline_counts_across_pages(site):
     for url, soup in _home_pages(site):
         for card in soup.select("article.card"):
             link = card.find(["h2"]).find("a")
-            cards[_resolve(url, link["href"])] = card.select_one(".card__meta").get_text(" ")
+            cards[_resolve(url, link["href"])] = card.select_one(".muted").get_text(" ")
     assert re.search(r"\b5 headlines\b", cards[LEAD_URL])  # 3 news + 2 reference items
     assert re.search(r"\b1 headline\b", cards["2023/06/01/zoo-welcomes-twin-red-pandas/"])
     assert len(cards) == 7  # every dump but the binary one
