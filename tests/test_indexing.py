@@ -165,7 +165,7 @@ def test_lead_sharing_tags_use_the_title_and_first_paragraph(published):
 def test_lead_descriptions_are_one_short_excerpt_of_the_first_paragraph(published):
     for url in _pages(published, LEAD_PATH_RE):
         soup = published.soup(url)
-        first = " ".join(soup.select_one(".lead__body p").get_text().split())
+        first = " ".join(soup.select_one("article.lead > p:not([class])").get_text().split())
         description = _meta(soup, "description")
         assert description == _meta(soup, "og:description") == _json_ld(soup)["description"]
         assert len(description) <= indexing.DESCRIPTION_MAX_CHARS, url
