@@ -185,7 +185,7 @@ def test_click_through_home_lead_digest_archives_and_pages(visit, served, width)
     page.locator("article.lead .more").get_by_role("link", name="More headlines").click()
     expect(page).to_have_url(lead_url + "headlines/")
     expect(page.locator("main h1")).to_have_text("More headlines")
-    assert page.locator(".digest__news .headlines > li").count() > 0
+    assert page.get_by_role("region", name="Headlines").locator("li").count() > 0
 
     page.go_back()
     expect(page).to_have_url(lead_url)
@@ -255,7 +255,7 @@ def test_search_finds_a_headline_and_reaches_its_page(visit, served):
     page.get_by_label("Words to find").fill(SEARCH_WORD)
     result = page.locator(".search-result").filter(has_text=SEARCH_HEADLINE)
     result.get_by_role("link", name=SEARCH_HEADLINE).click()
-    page.wait_for_url(re.compile(r"/headlines/#headline-\d+$"))
+    page.wait_for_url(re.compile(r"/headlines/#h\d+$"))
     assert page.url.startswith(served.base + "2023/05/17/")
     anchor = page.url.rsplit("#", 1)[1]
     assert page.locator(f"#{anchor}").inner_text() == SEARCH_HEADLINE
