@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import posixpath
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from news_digest import pagefind_files, search
 
 SETTINGS = {"NEWS_DIGEST": {}, "DEFAULT_LANG": "en"}
@@ -146,6 +151,95 @@ def test_a_shard_is_read_in_place_only_from_a_folder_of_its_own():
         "2023-05": "2023/05",
         "2023-06": "stories/d",
     }  # 2023-07's pages share "stories" with 2023-06: they are linked into a folder
+
+
+def own_folders_by_ancestors(shards: dict[str, list[str]]) -> dict[str, str]:
+    """The plain statement of own_folders: every folder's set of shards with a page below it."""
+    owners: dict[str, set[str]] = {}
+    for name, paths in shards.items():
+        for rel in paths:
+            folder = posixpath.dirname(rel)
+            while folder:
+                owners.setdefault(folder, set()).add(name)
+                folder = posixpath.dirname(folder)
+    own = {}
+    for name, paths in shards.items():
+        folder = posixpath.commonpath([posixpath.dirname(rel) for rel in paths])
+        if folder and owners.get(folder) == {name} and not search.GLOB_CHARS.search(folder):
+            own[name] = folder
+    return own
+
+
+# Folder names that sort around "/" ("-" and "." before it, "0" right after), so that a page
+# of one shard can sit next to another shard's folder ("a-b/", "a.b/", "a0/" next to "a/").
+PARTS = st.sampled_from(["a", "a-b", "a.b", "a0", "b", "2023", "05", "x[1]"])
+PAGES = st.lists(st.lists(PARTS, min_size=0, max_size=4), min_size=1, max_size=12, unique_by=tuple)
+
+
+@examples(max_examples=300, deadline=None)
+@given(
+    pages=PAGES,
+    shard_of=st.lists(st.sampled_from(["2023-04", "2023-05", "2023-06"]), min_size=12),
+)
+def test_own_folders_agrees_with_the_plain_statement(pages, shard_of):
+    shards: dict[str, list[str]] = {}
+    for parts, name in zip(pages, shard_of, strict=False):
+        shards.setdefault(name, []).append("/".join([*parts, "index.html"]))
+    for paths in shards.values():
+        paths.sort()
+    expected = own_folders_by_ancestors(shards)
+    assert search.own_folders(shards) == expected
+    for name in shards:  # asked for one shard, as a rebuild that indexes one month does
+        assert search.own_folders(shards, [name]) == {
+            k: v for k, v in expected.items() if k == name
+        }
+    assert search.own_folders(shards, []) == {}
+
+
+@needs_pagefind
+def test_an_unchanged_site_rewrites_no_index_and_no_page_cache(tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    write_site(out, site_pages())
+    settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
+    assert search.build_index(settings)
+    page_cache = cache / "news_digest" / "search-pages.json"
+    os.utime(page_cache, ns=(1_000_000_000, 1_000_000_000))
+    before = tree(out / "pagefind")
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert search.build_index(settings)
+    assert page_cache.stat().st_mtime_ns == 1_000_000_000, "unchanged page cache written again"
+    assert tree(out / "pagefind") == before
+    stamps.pop(out / "pagefind" / "shards.json")
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+
+
+@needs_pagefind
+def test_a_page_edited_by_hand_indexes_its_shard_again(tmp_path):
+    """Even when the edit keeps the page's size: the page cache compares size and mtime."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    write_site(out, site_pages())
+    settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
+    assert search.build_index(settings)
+    manifest = json.loads((out / "pagefind" / "shards.json").read_text())
+    april = {p: p.stat().st_mtime_ns for p in (out / "pagefind" / "2023-04").rglob("*")}
+
+    edited = out / "2023/05/01/b/index.html"
+    html = edited.read_text(encoding="utf-8")
+    assert "Some words" in html
+    stat = edited.stat()
+    edited.write_text(html.replace("Some words", "Other word"), encoding="utf-8")
+    os.utime(edited, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert edited.stat().st_size == stat.st_size
+    assert search.build_index(settings)
+
+    again = json.loads((out / "pagefind" / "shards.json").read_text())
+    hashes = {s["id"]: s["hash"] for s in manifest["shards"]}
+    new_hashes = {s["id"]: s["hash"] for s in again["shards"]}
+    assert new_hashes["2023-04"] == hashes["2023-04"]
+    assert new_hashes["2023-05"] != hashes["2023-05"]
+    assert {p: p.stat().st_mtime_ns for p in (out / "pagefind" / "2023-04").rglob("*")} == april
+    cached = json.loads((cache / "news_digest" / "search-pages.json").read_text())
+    assert cached["2023/05/01/b/index.html"][1] == edited.stat().st_mtime_ns
 
 
 @needs_pagefind

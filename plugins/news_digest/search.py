@@ -29,6 +29,7 @@ build needs no download. Turned off with ``NEWS_DIGEST = {"pagefind": False}``.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -118,7 +119,9 @@ def primary_page(language: str) -> str:
 
 
 #: Per page of the output: ``[size, mtime_ns, shard or "", sha256]``, kept between builds in
-#: ``CACHE_PATH/news_digest/``, so that an unchanged page (same size and mtime) is not read.
+#: ``CACHE_PATH/news_digest/``, so that an unchanged page (same size and mtime) is not read;
+#: written again only when a page was added, removed or read again. A page edited by hand is
+#: read again unless the edit kept both its size and its nanosecond mtime.
 PAGE_CACHE = ("news_digest", "search-pages.json")
 
 
@@ -263,25 +266,33 @@ def run_pagefind(command: list[str]) -> str | None:
     return None
 
 
-def own_folders(shards: Mapping[str, list[str]]) -> dict[str, str]:
+def own_folders(
+    shards: Mapping[str, list[str]], names: Iterable[str] | None = None
+) -> dict[str, str]:
     """Shard name -> the folder (relative, with ``/``) that holds all of its pages and no page
-    of another shard, when there is one that needs no escaping in a glob.
+    of another shard, when there is one that needs no escaping in a glob; for the shards
+    ``names`` only (default: all).
 
     With dated URLs (``YYYY/MM/DD/slug/``) a month's folder is its shard's own, and Pagefind
     can read the pages in place (``--glob "YYYY/MM/**/*.html"``), walking that folder only.
+    A folder is a shard's own when the pages below it are exactly that shard's: counted in
+    the sorted list of every indexed page, where the paths below ``F/`` are those from
+    ``"F/"`` up to ``"F0"`` (``"0"`` follows ``"/"``).
     """
-    owners: dict[str, set[str]] = {}
-    for name, paths in shards.items():
-        for rel in paths:
-            folder = os.path.dirname(rel)
-            while folder:
-                owners.setdefault(folder, set()).add(name)
-                folder = os.path.dirname(folder)
+    wanted = list(shards if names is None else names)
+    if not wanted:
+        return {}
+    every = sorted(rel for paths in shards.values() for rel in paths)
     own = {}
-    for name, paths in shards.items():
+    for name in wanted:
+        paths = shards[name]
         folder = os.path.commonpath([os.path.dirname(rel) for rel in paths])
-        if folder and owners.get(folder) == {name} and not GLOB_CHARS.search(folder):
-            own[name] = folder.replace(os.sep, "/")
+        folder = folder.replace(os.sep, "/")
+        if not folder or GLOB_CHARS.search(folder):
+            continue
+        below = bisect.bisect_left(every, folder + "0") - bisect.bisect_left(every, folder + "/")
+        if below == len(paths):
+            own[name] = folder
     return own
 
 
@@ -424,7 +435,7 @@ def build_index(settings: Mapping[str, Any]) -> bool:
 
     errors: list[str] = []
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_RUNS, os.cpu_count() or 1)) as pool:
-        folders = own_folders(pages)
+        folders = own_folders(pages, todo)
         jobs = {
             name: pool.submit(
                 index_shard,
@@ -456,7 +467,8 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     remove(work)
     stale = remove_stale(bundle, {*pages, *primary_names(bundle), MANIFEST})
     (bundle / MANIFEST).write_text(manifest_json(primary_print, prints), encoding="utf-8")
-    save_page_cache(cache_file, scanned)
+    if scanned != known:
+        save_page_cache(cache_file, scanned)
     logger.info(
         "news_digest: search index in %s: %d shards, %d indexed again, %d stale entries removed",
         bundle,
