@@ -139,5 +139,30 @@ def test_parse_cache_trusts_an_unchanged_stat_but_not_a_recent_one(tmp_path: Pat
     assert third.keys["a.txt"] != first.keys["a.txt"]
     assert "a.txt" not in third.stats
     key = third.keys["a.txt"]
-    sha, digest = third.take("a.txt")
-    assert sha == key[1] and digest.lead.title == "Title two"
+    sha, view = third.take("a.txt")
+    assert sha == key[1] and view["lead_title"] == "Title two"
+
+
+def test_parse_cache_holds_plain_views_with_the_report_entry(tmp_path: Path):
+    import pickle
+
+    from news_digest.view import dump_view
+
+    content = tmp_path / "content"
+    write_fixture_content(content)
+    cache = tmp_path / "cache"
+    build("pelicanconf.py", content, tmp_path / "output", CACHE_PATH=str(cache))
+    with open(cache / "news_digest" / "parse.pickle", "rb") as handle:
+        _, entries, _ = pickle.load(handle)
+    views = {key[0]: pickle.loads(blob) for key, blob in entries.items()}
+    harbour = views["2023-05-10-harbour.txt"]
+    assert harbour["lead_title"] == "Harbour bridge closed after cracks found"
+    assert harbour["entry"]["source"] == "2023-05-10-harbour.txt"
+    assert [h["kind"] for h in harbour["headlines"]].count("reference") == 2
+
+    from news_digest.parser import parse_bytes
+
+    data = (content / "2023-05-10-harbour.txt").read_bytes()
+    assert harbour == dump_view(
+        parse_bytes(data, "2023-05-10-harbour.txt"), "2023-05-10-harbour.txt"
+    )

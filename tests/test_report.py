@@ -22,6 +22,7 @@ from news_digest.model import (
     WarningKind,
 )
 from news_digest.report import build_report, dump_entry, readable_path
+from news_digest.view import dump_view
 
 
 def headline(title: str, kind: ItemKind) -> Headline:
@@ -113,7 +114,7 @@ def test_readable_path_keeps_text_and_replaces_bytes_that_are_not_utf8():
 
 def test_build_entry_warns_once_about_a_date_in_the_future(caplog):
     with caplog.at_level(logging.WARNING, logger="news_digest.build_checks"):
-        entry = build_entry("x.txt", digest(), "dump", "2999-01-01")
+        entry = build_entry(dump_view(digest(), "x.txt"), "dump", "2999-01-01")
     assert entry["status"] == "warning"
     assert entry["warnings"] == [
         {
@@ -131,7 +132,7 @@ def test_build_entry_replaces_no_date_by_its_fallback_warning(caplog):
     no_date = ParseWarning("no date in header or file name", None, WarningKind.NO_DATE)
     parsed = digest(metadata=Metadata(), warnings=(no_date,))
     with caplog.at_level(logging.WARNING, logger="news_digest.build_checks"):
-        entry = build_entry("x.txt", parsed, "fallback", "1970-01-01")
+        entry = build_entry(dump_view(parsed, "x.txt"), "fallback", "1970-01-01")
     assert entry["warnings"] == [
         {
             "line": None,
@@ -141,7 +142,7 @@ def test_build_entry_replaces_no_date_by_its_fallback_warning(caplog):
     ]
     assert entry["status"] == "warning"
     assert caplog.records == []
-    assert build_entry("x.txt", parsed, "folder", "2023-05-10")["status"] == "ok"
+    assert build_entry(dump_view(parsed, "x.txt"), "folder", "2023-05-10")["status"] == "ok"
 
 
 def sample_report() -> dict:

@@ -25,11 +25,9 @@ import logging
 import os
 from typing import Any
 
-from .model import Digest
 from .report import (
     build_report,
     drop_missing_date,
-    dump_entry,
     future_date_message,
     problems,
     summary_line,
@@ -79,11 +77,13 @@ def record_dump(settings: Any, entry: dict) -> None:
         recorder.entries[entry["source"]] = entry
 
 
-def build_entry(source: str, digest: Digest, date_source: str, date: str) -> dict:
-    """The parser's entry, with the build's own date rules: its fallback in place of "no
-    date" warnings, and a warning for a date in the future (logged here too)."""
-    entry = dump_entry(source, digest)
-    if not digest.metadata.date:
+def build_entry(view: dict, date_source: str, date: str) -> dict:
+    """The parser's entry (from a :func:`news_digest.view.dump_view`), with the build's own
+    date rules: its fallback in place of "no date" warnings, and a warning for a date in the
+    future (logged here too)."""
+    entry = {**view["entry"]}
+    entry["warnings"] = list(entry["warnings"])
+    if not view["header_date"]:
         drop_missing_date(entry)
     if date_source == "fallback":
         message = f"no date in header, file name or folder; using {date}"

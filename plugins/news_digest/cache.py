@@ -1,17 +1,19 @@
 """Parse every dump once per build, over all cores, and remember the result between builds.
 
-Before Pelican's reader asks for the first dump, :func:`preparse` reads the bytes of every dump
-file, looks each one up in the parse cache (``CACHE_PATH/news_digest/parse.pickle``) by
-``(path below PATH, sha1 of the bytes)``, and parses the rest in a pool of forked processes.
-The reader (:mod:`news_digest.reader`) then takes its :class:`~news_digest.model.Digest` from
-:meth:`ParseStore.get` and only maps it to ``(content, metadata)``; warnings are logged by
-the reader as before, so a cached dump reports the same problems as a fresh one.
+Before Pelican's reader asks for the first dump, :func:`preparse` hashes every dump file (a
+file whose size, mtime and inode are those of the last build keeps its hash), looks each one
+up in the parse cache (``CACHE_PATH/news_digest/parse.pickle``) by ``(path below PATH, sha1
+of the bytes)``, and parses the rest in a pool of forked processes. What is kept of a parse
+is its :func:`~news_digest.view.dump_view`: plain data, quick to unpickle. The reader
+(:mod:`news_digest.reader`) takes it with :meth:`ParseStore.take` and only maps it to
+``(content, metadata)``; warnings are logged by the reader, so a cached dump reports the same
+problems as a fresh one.
 
-The cache is keyed by the parser's own source code too (:data:`PARSER_FILES`): a changed rule
-invalidates every entry. Entries of files that are gone are dropped when the cache is saved.
-No state outlives a build: the parsed dumps are kept per settings dict and dropped by
-:func:`finish`, as soon as every dump is read (before the pages are rendered); the cache
-file is written as soon as every dump is parsed, and each entry is let go once read.
+The cache is keyed by the source code of the parser and of the view (:data:`PARSER_FILES`):
+a changed rule invalidates every entry. Entries of files that are gone are dropped when the
+cache is saved. No state outlives a build: the parsed dumps are kept per settings dict and
+dropped by :func:`finish`, as soon as every dump is read (before the pages are rendered); the
+cache file is written as soon as every dump is parsed, and each entry is let go once read.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ from typing import Any
 from . import model
 from .model import Digest, DumpError
 from .parser import parse_bytes
+from .view import dump_view
 
 logger = logging.getLogger(__name__)
 
 #: Modules whose code decides what a dump parses to (and how it is stored); their bytes
 #: key the cache.
-PARSER_FILES = ("parser.py", "model.py", "decoding.py", "cache.py")
+PARSER_FILES = ("parser.py", "model.py", "decoding.py", "cache.py", "view.py", "report.py")
 #: Below this many dumps to parse, forking workers costs more than it saves.
 MIN_PARALLEL_DUMPS = 64
 #: Dumps handed to a worker at a time: few round trips, even shares.
@@ -47,6 +50,8 @@ CACHE_DIR = "news_digest"
 CACHE_FILE = "parse.pickle"
 
 Parsed = Digest | DumpError
+#: What the cache holds for a dump: its :func:`~news_digest.view.dump_view`, or why not.
+Viewed = dict[str, Any] | DumpError
 
 
 def _register_picklers() -> None:
@@ -112,9 +117,14 @@ def _parse_file(item: tuple[str, str]) -> bytes | None:
     return _parse_pickled((data, source))
 
 
+def _view(item: tuple[bytes, str]) -> Viewed:
+    parsed = _parse(item)
+    return parsed if isinstance(parsed, DumpError) else dump_view(parsed, item[1])
+
+
 def _parse_pickled(item: tuple[bytes, str]) -> bytes:
-    """A worker's answer: the parse, pickled once, kept as bytes until the reader asks."""
-    return pickle.dumps(_parse(item), protocol=pickle.HIGHEST_PROTOCOL)
+    """A worker's answer: the dump's view, pickled once, kept as bytes until the reader asks."""
+    return pickle.dumps(_view(item), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class ParseStore:
@@ -197,7 +207,7 @@ class ParseStore:
                 self.current[key] = result
         self.parsed += len(todo)
 
-    def take(self, source: str) -> tuple[str, Parsed] | None:
+    def take(self, source: str) -> tuple[str, Viewed] | None:
         """``(sha1 of the bytes, parse)`` of a dump that :meth:`fill` found, without reading
         the file again; None for a file it could not read (the reader reads it itself)."""
         key = self.keys.pop(source, None)
@@ -211,18 +221,18 @@ class ParseStore:
                 pass
         return None
 
-    def get(self, source: str, data: bytes) -> Parsed:
-        """The parse of ``data`` read from ``source``: from this build, else parsed now."""
+    def get(self, source: str, data: bytes) -> Viewed:
+        """The view of ``data`` read from ``source``: from this build, else parsed now."""
         key = (source, hashlib.sha1(data).hexdigest())
         # Taken out: the cache file is already written (preparse), and each dump is read
         # once, so memory is freed while Pelican builds its articles.
         entry = self.current.pop(key, None) or self.saved.pop(key, None)
         if entry is None:
-            return _parse((data, source))
+            return _view((data, source))
         try:
             return pickle.loads(entry)
         except Exception:  # a damaged entry: parse again
-            return _parse((data, source))
+            return _view((data, source))
 
     def save(self) -> None:
         """Keep this build's entries only (so a removed dump leaves no trace)."""

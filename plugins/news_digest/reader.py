@@ -54,10 +54,11 @@ from pelican.utils import SafeDatetime, posixize_path, slugify
 
 from .build_checks import build_entry, record_dump
 from .cache import store_for
-from .model import Digest, DumpError, ItemKind, WarningKind
+from .model import DumpError, WarningKind
 from .parser import parse_bytes
 from .report import dump_entry
 from .settings import merged_settings
+from .view import dump_view
 
 logger = logging.getLogger(__name__)
 
@@ -88,17 +89,6 @@ def paragraphs_html(paragraphs: tuple[str, ...]) -> str:
     return "".join(f"<p>{escape(text)}</p>\n" for text in paragraphs)
 
 
-def headline_dicts(digest: Digest) -> tuple[dict[str, Any], ...]:
-    return tuple(
-        {
-            "title": h.title,
-            "summary": h.summary,
-            "kind": "reference" if h.kind is ItemKind.REFERENCE else "news",
-        }
-        for h in digest.headlines
-    )
-
-
 class DumpReader(BaseReader):
     """Reads a dump (``.txt``) with :func:`news_digest.parser.parse_bytes`."""
 
@@ -112,15 +102,18 @@ class DumpReader(BaseReader):
         taken = store.take(relative) if store is not None else None
         try:
             if taken is not None:
-                sha, digest = taken
+                sha, view = taken
             else:
                 data = self._read_bytes(source_path, relative)
                 if data is None:
                     return "", {"status": "skip", "title": relative}
                 sha = hashlib.sha1(data).hexdigest()
-                digest = parse_bytes(data, relative) if store is None else store.get(relative, data)
-            if isinstance(digest, DumpError):
-                raise digest
+                if store is None:
+                    view = dump_view(parse_bytes(data, relative), relative)
+                else:
+                    view = store.get(relative, data)
+            if isinstance(view, DumpError):
+                raise view
         except DumpError as err:
             # The caller decides what a bad file costs: this one is left out, the build goes on.
             # A warning, not an error: `--fatal errors` (the deploy) keeps publishing the rest;
@@ -129,36 +122,36 @@ class DumpReader(BaseReader):
             record_dump(self.settings, dump_entry(relative, None, err))
             return "", {"status": "skip", "title": relative}
 
-        if digest.lead is None and not digest.headlines:
+        has_lead = view["lead_title"] is not None
+        headlines = view["headlines"]
+        if not has_lead and not headlines:
             # An empty dump (or one of separators only) would make an empty page: left out,
             # with the parser's first reason in one warning.
-            reason = digest.warnings[0].message if digest.warnings else "no text"
+            reason = view["warnings"][0][1] if view["warnings"] else "no text"
             logger.warning("%s: nothing to publish: %s (dump skipped)", relative, reason)
-            record_dump(self.settings, build_entry(relative, digest, "skipped", ""))
+            record_dump(self.settings, build_entry(view, "skipped", ""))
             return "", {"status": "skip", "title": relative}
 
-        for warning in digest.warnings:
-            if warning.kind is WarningKind.NO_DATE:
+        for line, message, kind in view["warnings"]:
+            if kind == WarningKind.NO_DATE.value:
                 continue  # the site's own date rule below says what it did instead
             logger.warning(
                 "%s:%s: %s",
                 relative,
-                warning.line or "-",
-                warning.message,
+                line or "-",
+                message,
                 extra={"limit_msg": "Further dump warnings are not shown"},
             )
 
-        date, date_source = self._date(digest, relative, options)
-        record_dump(self.settings, build_entry(relative, digest, date_source, date))
-        headlines = headline_dicts(digest)
-        lead = digest.lead
-        paragraphs = tuple(p.text for p in lead.paragraphs) if lead else ()
+        date, date_source = self._date(view, relative, options)
+        record_dump(self.settings, build_entry(view, date_source, date))
+        paragraphs = view["paragraphs"]
         stem = os.path.splitext(os.path.basename(relative))[0]
         stem = LEADING_DATE_RE.sub("", stem) or stem
-        if lead is not None:
-            title = lead.title
-        elif digest.metadata.title:
-            title = digest.metadata.title
+        if has_lead:
+            title = view["lead_title"]
+        elif view["header_title"]:
+            title = view["header_title"]
         elif headlines:
             title = options["leadless_title"].format(first=headlines[0]["title"], stem=stem)
         else:
@@ -167,20 +160,20 @@ class DumpReader(BaseReader):
         metadata: dict[str, Any] = {
             "title": title,
             "date": self._parse_date(date),
-            "slug": self._slug(digest, title, stem),
-            "has_lead": lead is not None,
+            "slug": self._slug(view, title, stem),
+            "has_lead": has_lead,
             "paragraphs": paragraphs,
             "first_paragraph": paragraphs[0] if paragraphs else "",
-            "credit": lead.credit.name if lead and lead.credit else None,
+            "credit": view["credit"],
             "headlines": headlines,
             "news_headlines": tuple(h for h in headlines if h["kind"] == "news"),
             "reference_headlines": tuple(h for h in headlines if h["kind"] == "reference"),
             "headline_count": len(headlines),
             "date_source": date_source,
             "dump_source": relative,
-            "dump_encoding": digest.encoding,
-            "dump_lang": digest.metadata.lang,
-            "dump_source_url": digest.metadata.source,
+            "dump_encoding": view["encoding"],
+            "dump_lang": view["lang"],
+            "dump_source_url": view["source_url"],
             "dump_sha1": sha,
         }
         if paragraphs:
@@ -220,12 +213,12 @@ class DumpReader(BaseReader):
             relative = os.path.basename(source_path)
         return posixize_path(relative)
 
-    def _slug(self, digest: Digest, title: str, stem: str) -> str:
+    def _slug(self, view: dict[str, Any], title: str, stem: str) -> str:
         """Header Slug, else the parser's (from the lead title); a lead-less dump's comes from
         its file name without a leading date, so that the date is not in its URL twice."""
-        if digest.lead is None and not digest.metadata.slug:
-            return self._slugify(stem) or digest.slug or "headlines"
-        return digest.slug or self._slugify(title) or self._slugify(stem) or "dump"
+        if view["lead_title"] is None and not view["header_slug"]:
+            return self._slugify(stem) or view["slug"] or "headlines"
+        return view["slug"] or self._slugify(title) or self._slugify(stem) or "dump"
 
     def _slugify(self, value: str) -> str:
         return slugify(
@@ -236,9 +229,9 @@ class DumpReader(BaseReader):
         )
 
     @staticmethod
-    def _date(digest: Digest, relative: str, options: dict[str, Any]) -> tuple[str, str]:
-        if digest.metadata.date:
-            return digest.metadata.date, "dump"
+    def _date(view: dict[str, Any], relative: str, options: dict[str, Any]) -> tuple[str, str]:
+        if view["header_date"]:
+            return view["header_date"], "dump"
         folder_date = date_from_folder(relative)
         if folder_date:
             logger.debug("%s: date %s from the folder path", relative, folder_date)

@@ -1,0 +1,55 @@
+"""What a site build needs of a parsed dump, as plain data.
+
+Pure Python, no Pelican. The parse cache stores a :func:`dump_view` instead of the
+:class:`~news_digest.model.Digest` itself: strings, tuples and small dicts unpickle several
+times faster than the model's frozen dataclasses (a dump's parse holds some sixty of them,
+dropped lines included), and the view carries the dump's parse-report entry, so a cached
+dump costs the reader a lookup, not a walk over its parse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Digest, ItemKind
+from .report import dump_entry
+
+
+def headline_dicts(digest: Digest) -> tuple[dict[str, Any], ...]:
+    """Every headline item as ``{"title", "summary", "kind"}``, in page order."""
+    return tuple(
+        {
+            "title": h.title,
+            "summary": h.summary,
+            "kind": "reference" if h.kind is ItemKind.REFERENCE else "news",
+        }
+        for h in digest.headlines
+    )
+
+
+def dump_view(digest: Digest, source: str) -> dict[str, Any]:
+    """The parse of the dump at ``source`` (its path below the content folder), as the
+    reader and the parse report use it.
+
+    ``warnings`` are ``(line, message, kind)`` with ``kind`` a :class:`WarningKind` value
+    (or None); ``entry`` is :func:`news_digest.report.dump_entry`.
+    """
+    lead = digest.lead
+    header = digest.metadata
+    return {
+        "lead_title": lead.title if lead is not None else None,
+        "paragraphs": tuple(p.text for p in lead.paragraphs) if lead is not None else (),
+        "credit": lead.credit.name if lead is not None and lead.credit else None,
+        "headlines": headline_dicts(digest),
+        "slug": digest.slug,
+        "encoding": digest.encoding,
+        "header_title": header.title,
+        "header_date": header.date,
+        "header_slug": header.slug,
+        "lang": header.lang,
+        "source_url": header.source,
+        "warnings": tuple(
+            (w.line, w.message, w.kind.value if w.kind else None) for w in digest.warnings
+        ),
+        "entry": dump_entry(source, digest),
+    }
