@@ -109,8 +109,10 @@
     if (kinds.indexOf("headline") === -1) {
       return [item(data.url, meta.title || data.url, "Lead story · " + date, data.excerpt)];
     }
+    /* A headline's heading has the id hN (news) or rN (reference item); the section headings
+       (news, refs) are no hits of their own. */
     var subs = (data.sub_results || []).filter(function (sub) {
-      return sub.anchor && /^(headline|reference)-\d+$/.test(sub.anchor.id || "");
+      return sub.anchor && /^[hr]\d+$/.test(sub.anchor.id || "");
     });
     var from = "Headline · " + date + " · from the page of " + (meta.title || "");
     if (!subs.length) {
