@@ -282,7 +282,10 @@ def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) 
     def items() -> Iterable[tuple[str, str]]:
         for name in files:
             path = os.path.join(base_path, name)
-            yield posixize_path(os.path.relpath(os.path.abspath(path), base_path)), path
+            if name == os.path.normpath(name) and not os.path.isabs(name) and name[:2] != "..":
+                yield posixize_path(name), path  # what the relpath below gives, at less cost
+            else:
+                yield posixize_path(os.path.relpath(os.path.abspath(path), base_path)), path
 
     store.fill(items(), worker_count(settings))
     logger.debug("news_digest: %d dumps from the parse cache, %d parsed", store.hits, store.parsed)

@@ -7,6 +7,7 @@ references) and keeps no state between builds.
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -34,12 +35,22 @@ from .settings import SETTINGS_KEY, merged_settings
 
 logger = logging.getLogger(__name__)
 
+#: The garbage collector's thresholds during a build (Python's default: 700, 10, 10). A build
+#: allocates millions of objects that live to its end and make few cycles; with the default
+#: thresholds, six full collections walked the whole heap in a rebuild of 10,000 dumps
+#: (about 1.3 s of 8 under load); with these, none does, and the peak memory is the same.
+GC_THRESHOLDS = (50_000, 20, 10)
+#: The thresholds to restore when the build ends, by settings dict.
+_BUILD_GC: dict[int, tuple[int, int, int]] = {}
+
 
 def on_initialized(pelican: Any) -> None:
     """Dumps that share a slug are not translations of each other; see resolve_url_collisions.
     Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use),
     starts the build's clock (progress bar, summary) and its parse store."""
     pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
+    _BUILD_GC[id(pelican.settings)] = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
     progress.start(pelican.settings)
     cache.start(pelican.settings)
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
@@ -105,6 +116,9 @@ def on_finalized(pelican: Any) -> None:
     print one line: dumps, pages, warnings, time."""
     build_index(pelican.settings)
     cache.finish(pelican.settings)
+    thresholds = _BUILD_GC.pop(id(pelican.settings), None)
+    if thresholds is not None:
+        gc.set_threshold(*thresholds)
     clock = progress.stop(pelican.settings)
     if clock is not None:
         line = progress.summary(clock.dumps, clock.pages, clock.warnings, clock.elapsed())
