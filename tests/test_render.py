@@ -122,7 +122,7 @@ def test_parse_cache_trusts_an_unchanged_stat_but_not_a_recent_one(tmp_path: Pat
     cache_file = tmp_path / "parse.pickle"
     first = ParseStore(cache_file)
     first.fill([("a.txt", str(dump))], workers=1)
-    first.save()
+    first.close()
     assert "a.txt" in first.stats
 
     # Same size and mtime, other bytes: taken for the same file, as make and git would.
@@ -146,14 +146,14 @@ def test_parse_cache_trusts_an_unchanged_stat_but_not_a_recent_one(tmp_path: Pat
 def test_parse_cache_holds_plain_views_with_the_report_entry(tmp_path: Path):
     import pickle
 
+    from news_digest.cache import _load, parser_version
     from news_digest.view import dump_view
 
     content = tmp_path / "content"
     write_fixture_content(content)
     cache = tmp_path / "cache"
     build("pelicanconf.py", content, tmp_path / "output", CACHE_PATH=str(cache))
-    with open(cache / "news_digest" / "parse.pickle", "rb") as handle:
-        _, entries, _ = pickle.load(handle)
+    entries, _ = _load(cache / "news_digest" / "parse.pickle", parser_version())
     views = {key[0]: pickle.loads(blob) for key, blob in entries.items()}
     harbour = views["2023-05-10-harbour.txt"]
     assert harbour["lead_title"] == "Harbour bridge closed after cracks found"
@@ -166,3 +166,30 @@ def test_parse_cache_holds_plain_views_with_the_report_entry(tmp_path: Path):
     assert harbour == dump_view(
         parse_bytes(data, "2023-05-10-harbour.txt"), "2023-05-10-harbour.txt"
     )
+
+
+def test_many_dumps_are_parsed_by_workers_while_pelican_reads(tmp_path: Path, caplog):
+    """Past MIN_PARALLEL_DUMPS, forked workers parse while the reader takes their answers;
+    every dump gets its pages, and a rebuild takes every parse from the cache file."""
+    from news_digest.cache import MIN_PARALLEL_DUMPS
+
+    content = tmp_path / "content"
+    content.mkdir()
+    count = MIN_PARALLEL_DUMPS + 16
+    for n in range(count):
+        day = 1 + n % 28
+        (content / f"2023-05-{day:02d}-story-{n}.txt").write_text(
+            f"Story number {n} makes news\nThe first paragraph of story {n} says what happened.\n"
+            f"(editor-in-charge:Desk {n})\n- Another headline for story {n}\n",
+            encoding="utf-8",
+        )
+    output = tmp_path / "output"
+    options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"workers": 2}}
+    build("pelicanconf.py", content, output, **options)
+    leads = sorted(output.glob("2023/05/*/story-number-*-makes-news/index.html"))
+    assert len(leads) == count
+    assert "Desk 17" in (output / "2023/05/18/story-number-17-makes-news/index.html").read_text()
+
+    with caplog.at_level(logging.DEBUG, logger="news_digest.cache"):
+        build("pelicanconf.py", content, output, **options)
+    assert f"{count} dumps from the parse cache, 0 to parse" in caplog.text

@@ -26,7 +26,8 @@ import multiprocessing
 import os
 import pickle
 import time
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -128,13 +129,19 @@ def _parse_pickled(item: tuple[bytes, str]) -> bytes:
 
 
 class ParseStore:
-    """The parsed dumps of one build, and the persistent cache behind them."""
+    """The parsed dumps of one build, and the persistent cache behind them.
+
+    Parsing overlaps Pelican's reading: :meth:`fill` hands the dumps the cache lacks to a
+    pool of forked workers and returns; :meth:`take` waits for the one the reader asks for
+    (the workers answer in the reader's order). Each answer is appended to the new cache
+    file as it comes, and :meth:`close` finishes the file, so no build holds every parse.
+    """
 
     def __init__(self, cache_file: Path | None) -> None:
         self.cache_file = cache_file
         self.version = parser_version()
-        # Entries are pickled parses: a few KB each, loaded and saved as one blob, where
-        # the parsed objects would take several times the memory and time.
+        # Entries are pickled views: a few KB each, kept as bytes until the reader asks,
+        # where the unpickled objects would take several times the memory and time.
         self.saved: dict[tuple[str, str], bytes] = {}
         self.current: dict[tuple[str, str], bytes] = {}
         # ``source -> (size, mtime_ns, inode, sha1)``: a file whose size, mtime and inode
@@ -148,13 +155,15 @@ class ParseStore:
         self.started_ns = time.time_ns()
         self.parsed = 0
         self.hits = 0
+        # Parses on their way from the workers, in the order they come.
+        self._pending: deque[tuple[str, str]] = deque()
+        self._waiting: set[tuple[str, str]] = set()
+        self._results: Iterator[bytes | None] | None = None
+        self._pool: Any = None
+        self._writer: _CacheWriter | None = None
         if cache_file is not None and cache_file.is_file():
             try:
-                with open(cache_file, "rb") as handle:
-                    version, entries, stats = pickle.load(handle)
-                if version == self.version:
-                    self.saved = entries
-                    self.saved_stats = stats
+                self.saved, self.saved_stats = _load(cache_file, self.version)
             except Exception as error:  # a broken cache is only a slower build
                 logger.debug("news_digest: parse cache %s not used: %s", cache_file, error)
 
@@ -175,7 +184,8 @@ class ParseStore:
         return digest
 
     def fill(self, files: Iterable[tuple[str, str]], workers: int) -> None:
-        """Parse what the cache lacks; ``files`` are ``(source, path)``.
+        """Find every dump's parse, or set it going; ``files`` are ``(source, path)``, in
+        the order the reader will ask for them.
 
         Only the hash of a file is kept here: a worker reads the file again to parse it, so
         the bytes of every dump are never in memory at once."""
@@ -186,7 +196,7 @@ class ParseStore:
                 continue
             key = (source, digest)
             self.keys[source] = key
-            if key in self.current:
+            if key in self.current or key in self._waiting:
                 continue
             cached = self.saved.get(key)
             if cached is not None:
@@ -194,25 +204,54 @@ class ParseStore:
                 self.hits += 1
             else:
                 todo.append((key, path))
+                self._waiting.add(key)
+        unchanged = not todo and len(self.current) == len(self.saved)
+        if self.cache_file is not None and not (unchanged and self.stats == self.saved_stats):
+            try:
+                self._writer = _CacheWriter(self.cache_file, self.version)
+                for key, blob in self.current.items():
+                    self._writer.add(key, blob)
+            except OSError as error:
+                logger.warning("news_digest: could not save the parse cache: %s", error)
+                self._writer = None
+        self.saved = {}  # entries of dumps that are gone
+        self.saved_stats = {}
         if not todo:
             return
         payload = [(path, key[0]) for key, path in todo]
-        if workers > 1 and len(todo) >= MIN_PARALLEL_DUMPS and fork_available():
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_parse_file, payload, chunksize=CHUNK_SIZE)
-        else:
-            results = [_parse_file(item) for item in payload]
-        for (key, _), result in zip(todo, results, strict=True):
-            if result is not None:
-                self.current[key] = result
+        self._pending.extend(key for key, _ in todo)
         self.parsed += len(todo)
+        if workers > 1 and len(todo) >= MIN_PARALLEL_DUMPS and fork_available():
+            self._pool = multiprocessing.get_context("fork").Pool(workers)
+            self._results = self._pool.imap(_parse_file, payload, chunksize=CHUNK_SIZE)
+        else:
+            self._results = map(_parse_file, payload)
+
+    def _pull(self) -> None:
+        """The next parse from the workers."""
+        key = self._pending.popleft()
+        self._waiting.discard(key)
+        assert self._results is not None
+        result = next(self._results)
+        if result is None:
+            return
+        self.current[key] = result
+        if self._writer is not None:
+            self._writer.add(key, result)
+
+    def _wait_for(self, key: tuple[str, str]) -> None:
+        while key in self._waiting:
+            self._pull()
 
     def take(self, source: str) -> tuple[str, Viewed] | None:
-        """``(sha1 of the bytes, parse)`` of a dump that :meth:`fill` found, without reading
+        """``(sha1 of the bytes, view)`` of a dump that :meth:`fill` found, without reading
         the file again; None for a file it could not read (the reader reads it itself)."""
         key = self.keys.pop(source, None)
         if key is None:
             return None
+        self._wait_for(key)
+        # Taken out: each dump is read once, so memory is freed while Pelican builds its
+        # articles (the cache file has the entry already).
         entry = self.current.pop(key, None)
         if entry is not None:
             try:
@@ -224,9 +263,8 @@ class ParseStore:
     def get(self, source: str, data: bytes) -> Viewed:
         """The view of ``data`` read from ``source``: from this build, else parsed now."""
         key = (source, hashlib.sha1(data).hexdigest())
-        # Taken out: the cache file is already written (preparse), and each dump is read
-        # once, so memory is freed while Pelican builds its articles.
-        entry = self.current.pop(key, None) or self.saved.pop(key, None)
+        self._wait_for(key)
+        entry = self.current.pop(key, None)
         if entry is None:
             return _view((data, source))
         try:
@@ -234,18 +272,67 @@ class ParseStore:
         except Exception:  # a damaged entry: parse again
             return _view((data, source))
 
-    def save(self) -> None:
-        """Keep this build's entries only (so a removed dump leaves no trace)."""
-        unchanged = self.parsed == 0 and len(self.current) == len(self.saved)
-        if self.cache_file is None or (unchanged and self.stats == self.saved_stats):
-            return
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.cache_file.with_suffix(".tmp")
-        with open(temporary, "wb") as handle:
-            pickle.dump(
-                (self.version, self.current, self.stats), handle, protocol=pickle.HIGHEST_PROTOCOL
-            )
-        os.replace(temporary, self.cache_file)
+    def close(self) -> None:
+        """Wait for the last parses, stop the workers, and finish the cache file."""
+        try:
+            while self._pending:
+                self._pull()
+        finally:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool.join()
+                self._pool = None
+            self._results = None
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            try:
+                writer.finish(self.stats)
+            except OSError as error:
+                logger.warning("news_digest: could not save the parse cache: %s", error)
+
+
+MAGIC = "news_digest parse cache"
+
+
+def _load(path: Path, version: str) -> tuple[dict, dict]:
+    """The entries and file stats of a cache file written by :class:`_CacheWriter` with the
+    same parser ``version`` (else nothing)."""
+    entries: dict[tuple[str, str], bytes] = {}
+    with open(path, "rb") as handle:
+        if pickle.load(handle) != (MAGIC, version):
+            return {}, {}
+        while True:
+            record = pickle.load(handle)
+            if isinstance(record, dict):  # the last record: the stats
+                return entries, record
+            key, blob = record
+            entries[key] = blob
+
+
+class _CacheWriter:
+    """A new cache file, written as a stream of pickles: a header, one ``(key, view)``
+    record per dump as its parse comes, and the file stats last. It replaces the old file
+    only once finished, so an interrupted build leaves the last good cache."""
+
+    def __init__(self, path: Path, version: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.temporary = path.with_suffix(".tmp")
+        self.handle = open(self.temporary, "wb")  # noqa: SIM115 - closed by finish()
+        self._dump((MAGIC, version))
+
+    def _dump(self, value: Any) -> None:
+        pickle.dump(value, self.handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def add(self, key: tuple[str, str], blob: bytes) -> None:
+        self._dump((key, blob))
+
+    def finish(self, stats: dict) -> None:
+        try:
+            self._dump(stats)
+        finally:
+            self.handle.close()
+        os.replace(self.temporary, self.path)
 
 
 # One store per running build, found by its settings dict (the reader has only that).
@@ -273,7 +360,8 @@ def store_for(settings: Mapping[str, Any]) -> ParseStore | None:
 
 
 def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) -> ParseStore:
-    """Parse every dump of ``files`` (paths below ``base_path``) before the reader asks."""
+    """Set the parsing of every dump of ``files`` (paths below ``base_path``, in the order
+    the reader will ask for them) going, before the reader asks."""
     from pelican.utils import posixize_path
 
     store = store_for(settings) or start(settings)
@@ -288,16 +376,14 @@ def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) 
                 yield posixize_path(os.path.relpath(os.path.abspath(path), base_path)), path
 
     store.fill(items(), worker_count(settings))
-    logger.debug("news_digest: %d dumps from the parse cache, %d parsed", store.hits, store.parsed)
-    try:
-        store.save()
-    except OSError as error:
-        logger.warning("news_digest: could not save the parse cache: %s", error)
-    store.saved = {}  # entries of dumps that are gone
-    store.saved_stats = {}
+    logger.debug(
+        "news_digest: %d dumps from the parse cache, %d to parse", store.hits, store.parsed
+    )
     return store
 
 
 def finish(settings: Mapping[str, Any]) -> None:
-    """Forget the build's parses (the cache file was written by :func:`preparse`)."""
-    _STORES.pop(id(settings), None)
+    """Finish the cache file, stop the workers and forget the build's parses."""
+    store = _STORES.pop(id(settings), None)
+    if store is not None:
+        store.close()

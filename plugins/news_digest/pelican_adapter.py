@@ -81,16 +81,18 @@ def on_generator_init(generator: Any) -> None:
 
 
 def on_article_generator_init(generator: Any) -> None:
-    """Parse every dump over all cores (or take it from the parse cache) before the reader
-    asks, and leave the pages that grow with the dumps to DigestGenerator."""
+    """Set every dump's parsing going over all cores (or take it from the parse cache)
+    before the reader asks, and leave the pages that grow with the dumps to DigestGenerator.
+
+    The dumps are listed as Pelican will read them (the same call to ``get_files``, whose
+    set iterates in the same order within a process), so the workers' answers come in the
+    order the reader asks for them."""
     on_generator_init(generator)
     take_over_page_writing(generator)
     settings = generator.settings
-    extensions = merged_settings(settings)["extensions"]
-    files = generator.get_files(
-        settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"], extensions=extensions
-    )
-    cache.preparse(settings, generator.path, sorted(files))
+    extensions = tuple(f".{ext}" for ext in merged_settings(settings)["extensions"])
+    files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
+    cache.preparse(settings, generator.path, [f for f in files if f.endswith(extensions)])
 
 
 def on_article_generator_pretaxonomy(generator: Any) -> None:
