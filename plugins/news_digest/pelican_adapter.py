@@ -49,6 +49,7 @@ def on_initialized(pelican: Any) -> None:
     Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use),
     starts the build's clock (progress bar, summary) and its parse store."""
     pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
+    gc.unfreeze()  # what the build before this one left (see on_finalized)
     _BUILD_GC[id(pelican.settings)] = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
     progress.start(pelican.settings)
@@ -121,6 +122,11 @@ def on_finalized(pelican: Any) -> None:
     thresholds = _BUILD_GC.pop(id(pelican.settings), None)
     if thresholds is not None:
         gc.set_threshold(*thresholds)
+    # The build's objects (articles, pages, the context) make cycles, so they become garbage
+    # for the collector once Pelican is done with them: at exit, where collecting them costs
+    # about 0.4 s at 10,000 dumps for nothing. Frozen, no collection looks at them; a next
+    # build in the same process (autoreload) gives them back to the collector (on_initialized).
+    gc.freeze()
     clock = progress.stop(pelican.settings)
     if clock is not None:
         line = progress.summary(clock.dumps, clock.pages, clock.warnings, clock.elapsed())
