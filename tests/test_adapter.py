@@ -126,3 +126,33 @@ def test_markdown_outside_the_page_folders_is_skipped_with_a_warning(tmp_path, c
         html, metadata = reader.read(str(stray))
     assert (html, metadata["status"]) == ("", "skip")
     assert any("stray.md" in r.getMessage() and "skipped" in r.getMessage() for r in caplog.records)
+
+
+def test_each_run_gives_the_last_runs_objects_back_to_the_collector(tmp_path):
+    """The objects frozen when a build ends are unfrozen when the next run starts (what
+    ``pelican -r`` does after one ``initialized``), and the collector's thresholds are
+    restored after each run."""
+    import gc
+
+    from conftest import build, write_fixture_content
+    from news_digest import cache, pelican_adapter, progress
+
+    content = tmp_path / "content"
+    write_fixture_content(content)
+    before = gc.get_threshold()
+    build("pelicanconf.py", content, tmp_path / "output", CACHE_PATH=str(tmp_path / "cache"))
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+
+    class Run:
+        settings = {"NEWS_DIGEST": {"cache": False}}
+
+    pelican_adapter.get_generators(Run())
+    try:
+        assert gc.get_freeze_count() == 0
+        assert gc.get_threshold() == pelican_adapter.GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
+        pelican_adapter._BUILD_GC.clear()
+        progress.stop(Run.settings)
+        cache.finish(Run.settings)

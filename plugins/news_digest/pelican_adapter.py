@@ -46,14 +46,8 @@ _BUILD_GC: dict[int, tuple[int, int, int]] = {}
 
 def on_initialized(pelican: Any) -> None:
     """Dumps that share a slug are not translations of each other; see resolve_url_collisions.
-    Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use),
-    starts the build's clock (progress bar, summary) and its parse store."""
+    Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use)."""
     pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
-    gc.unfreeze()  # what the build before this one left (see on_finalized)
-    _BUILD_GC[id(pelican.settings)] = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    progress.start(pelican.settings)
-    cache.start(pelican.settings)
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
         logger.debug(
             "news_digest: ARTICLE_TRANSLATION_ID %r replaced by None",
@@ -111,6 +105,15 @@ def on_article_generator_finalized(generator: Any) -> None:
 
 
 def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGenerator]]:
+    """Our generators; sent at the start of every run (``pelican -r`` runs again and again
+    after one ``initialized``), so it also starts the run: the clock (progress bar, summary),
+    the parse store and the garbage collector's settings (see :data:`GC_THRESHOLDS`)."""
+    settings = pelican.settings
+    gc.unfreeze()  # what the run before this one left (see on_finalized)
+    _BUILD_GC.setdefault(id(settings), gc.get_threshold())
+    gc.set_threshold(*GC_THRESHOLDS)
+    progress.start(settings)
+    cache.start(settings)
     return DigestGenerator, IndexingGenerator
 
 
@@ -125,7 +128,7 @@ def on_finalized(pelican: Any) -> None:
     # The build's objects (articles, pages, the context) make cycles, so they become garbage
     # for the collector once Pelican is done with them: at exit, where collecting them costs
     # about 0.4 s at 10,000 dumps for nothing. Frozen, no collection looks at them; a next
-    # build in the same process (autoreload) gives them back to the collector (on_initialized).
+    # run in the same process (autoreload) gives them back to the collector (get_generators).
     gc.freeze()
     clock = progress.stop(pelican.settings)
     if clock is not None:
