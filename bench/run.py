@@ -667,13 +667,17 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
                 else "."
             ),
             "",
-            (
-                "Before each cold build the disk was synced and the kernel's caches dropped."
-                if r.get("caches_dropped")
-                else "Before each cold build the disk was synced (the kernel's caches could "
-                "not be dropped: not root)."
+            *(
+                []
+                if "caches_dropped" not in r
+                else [
+                    "Before each cold build the disk was synced and the kernel's caches dropped."
+                    if r["caches_dropped"]
+                    else "Before each cold build the disk was synced (the kernel's caches "
+                    "could not be dropped: not root).",
+                    "",
+                ]
             ),
-            "",
             f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; "
             f"{m['python']}; {m['pelican']}; Python-Markdown {m['markdown']}; {m['hugo']}.",
             "",
