@@ -297,7 +297,7 @@ class IndexingGenerator(Generator):
         if not content and _is_dump(article):
             content = (
                 "<ul>\n"
-                + "".join(f"<li>{escape(h['title'])}</li>\n" for h in article.headlines)
+                + "".join(f"<li>{escape(h.title)}</li>\n" for h in article.headlines)
                 + "</ul>\n"
             )
         return indexing.json_feed_item(

@@ -20,8 +20,9 @@ Metadata keys set on every dump article (templates read only these):
 ``credit``
     The editor's name from the credit line, or ``None``.
 ``headlines``, ``news_headlines``, ``reference_headlines``
-    Tuples of dicts ``{"title", "summary", "kind"}`` (``summary`` may be ``None``, ``kind`` is
-    ``"news"`` or ``"reference"``): all items in page order, then the two kinds apart.
+    Tuples of :class:`~news_digest.view.HeadlineItem` (``title``, ``summary``, which may be
+    ``None``, and ``kind``, ``"news"`` or ``"reference"``): all items in page order, then
+    the two kinds apart.
 ``headline_count``
     ``len(headlines)``.
 ``date_source``
@@ -58,7 +59,7 @@ from .model import DumpError, WarningKind
 from .parser import parse_bytes
 from .report import dump_entry
 from .settings import merged_settings
-from .view import dump_view
+from .view import as_headline_item, dump_view
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ class DumpReader(BaseReader):
             return "", {"status": "skip", "title": relative}
 
         has_lead = view["lead_title"] is not None
-        headlines = view["headlines"]
+        headlines = tuple(map(as_headline_item, view["headlines"]))
         if not has_lead and not headlines:
             # An empty dump (or one of separators only) would make an empty page: left out,
             # with the parser's first reason in one warning.
@@ -153,7 +154,7 @@ class DumpReader(BaseReader):
         elif view["header_title"]:
             title = view["header_title"]
         elif headlines:
-            title = options["leadless_title"].format(first=headlines[0]["title"], stem=stem)
+            title = options["leadless_title"].format(first=headlines[0].title, stem=stem)
         else:
             title = options["leadless_title_empty"].format(stem=stem)
 
@@ -166,8 +167,8 @@ class DumpReader(BaseReader):
             "first_paragraph": paragraphs[0] if paragraphs else "",
             "credit": view["credit"],
             "headlines": headlines,
-            "news_headlines": tuple(h for h in headlines if h["kind"] == "news"),
-            "reference_headlines": tuple(h for h in headlines if h["kind"] == "reference"),
+            "news_headlines": tuple(h for h in headlines if h.kind == "news"),
+            "reference_headlines": tuple(h for h in headlines if h.kind == "reference"),
             "headline_count": len(headlines),
             "date_source": date_source,
             "dump_source": relative,

@@ -9,20 +9,32 @@ dump costs the reader a lookup, not a walk over its parse.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from .model import Digest, ItemKind
 from .report import dump_entry
 
 
-def headline_dicts(digest: Digest) -> tuple[dict[str, Any], ...]:
-    """Every headline item as ``{"title", "summary", "kind"}``, in page order."""
+class HeadlineItem(NamedTuple):
+    """One headline item of a dump, as templates read it: ``item.title``, ``item.summary``
+    (or None), ``item.kind`` (``"news"`` or ``"reference"``). A tuple, not a dict: a
+    10,000-dump site holds a quarter of a million of them (64 bytes each, not 232)."""
+
+    title: str
+    summary: str | None
+    kind: str
+
+
+#: ``tuple -> HeadlineItem`` at C speed (``HeadlineItem._make`` is Python code).
+as_headline_item = partial(tuple.__new__, HeadlineItem)
+
+
+def headline_tuples(digest: Digest) -> tuple[tuple[str, str | None, str], ...]:
+    """Every headline item as ``(title, summary, kind)``, in page order (plain tuples
+    unpickle fastest; :data:`as_headline_item` makes them :class:`HeadlineItem`)."""
     return tuple(
-        {
-            "title": h.title,
-            "summary": h.summary,
-            "kind": "reference" if h.kind is ItemKind.REFERENCE else "news",
-        }
+        (h.title, h.summary, "reference" if h.kind is ItemKind.REFERENCE else "news")
         for h in digest.headlines
     )
 
@@ -40,7 +52,7 @@ def dump_view(digest: Digest, source: str) -> dict[str, Any]:
         "lead_title": lead.title if lead is not None else None,
         "paragraphs": tuple(p.text for p in lead.paragraphs) if lead is not None else (),
         "credit": lead.credit.name if lead is not None and lead.credit else None,
-        "headlines": headline_dicts(digest),
+        "headlines": headline_tuples(digest),
         "slug": digest.slug,
         "encoding": digest.encoding,
         "header_title": header.title,
