@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import gzip
 import json
 import os
@@ -258,28 +257,3 @@ def test_pages_outside_dated_folders_are_indexed_from_links(tmp_path):
         entry = json.loads((out / "pagefind" / shard / "pagefind-entry.json").read_text())
         assert entry["languages"]["en"]["page_count"] == 1, shard
     assert not (out / "pagefind" / ".work").exists()
-
-
-def test_the_index_step_runs_with_the_garbage_collector_paused(monkeypatch):
-    seen = []
-    monkeypatch.setattr(search, "_build_index", lambda settings: seen.append(gc.isenabled()))
-    assert gc.isenabled()
-    search.build_index(SETTINGS)
-    assert seen == [False]
-    assert gc.isenabled()
-
-    def fail(settings):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(search, "_build_index", fail)
-    with pytest.raises(OSError):
-        search.build_index(SETTINGS)
-    assert gc.isenabled()
-
-    gc.disable()
-    try:
-        with search.collector_paused():
-            pass
-        assert not gc.isenabled(), "a collector turned off by the caller stays off"
-    finally:
-        gc.enable()

@@ -30,7 +30,6 @@ build needs no download. Turned off with ``NEWS_DIGEST = {"pagefind": False}``.
 from __future__ import annotations
 
 import bisect
-import gc
 import hashlib
 import json
 import logging
@@ -40,7 +39,6 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -399,35 +397,12 @@ def remove_stale(bundle: Path, keep: Iterable[str]) -> list[str]:
     return removed
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a while (back on after, if it was on).
-
-    The index step runs at the end of a build, when Pelican's objects for every article are
-    still alive, and allocates a few objects per page of the output (the page cache, the
-    scan); enough to set off a full collection, which walks the whole heap: about 0.15 s at
-    10,000 dumps, for no garbage, since these objects make no cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def build_index(settings: Mapping[str, Any]) -> bool:
     """Index ``OUTPUT_PATH`` with Pagefind, shard by shard; returns whether an index exists.
 
     A missing binary or a failed run is logged as a warning (so ``--fatal warnings`` stops),
     and the site itself is left as built.
     """
-    with collector_paused():
-        return _build_index(settings)
-
-
-def _build_index(settings: Mapping[str, Any]) -> bool:
     if not merged_settings(settings)["pagefind"]:
         return False
     output = Path(settings["OUTPUT_PATH"])
