@@ -110,37 +110,51 @@ def test_an_edited_dump_rewrites_its_pages(tmp_path: Path):
     assert "Museum keeps its bronzes" in page and old not in page
 
 
-def test_parse_cache_trusts_an_unchanged_stat_but_not_a_recent_one(tmp_path: Path):
+def test_parse_cache_trusts_an_unchanged_stat_but_not_a_rewrite_or_a_recent_one(
+    tmp_path: Path, monkeypatch
+):
     import os
 
+    from news_digest import cache
     from news_digest.cache import RACY_NS, ParseStore
+
+    def later_store() -> ParseStore:
+        """A store of a build that starts well after the file was written."""
+        store = ParseStore(cache_file)
+        store.started_ns += 10 * RACY_NS
+        return store
 
     dump = tmp_path / "a.txt"
     dump.write_bytes(b"Title one\n\nA paragraph of the lead story that is long enough.\n")
-    old = dump.stat().st_mtime_ns - 2 * RACY_NS
-    os.utime(dump, ns=(old, old))
     cache_file = tmp_path / "parse.pickle"
-    first = ParseStore(cache_file)
+    first = later_store()
     first.fill([("a.txt", str(dump))], workers=1)
     first.close()
     assert "a.txt" in first.stats
 
-    # Same size and mtime, other bytes: taken for the same file, as make and git would.
-    dump.write_bytes(dump.read_bytes().replace(b"one", b"two"))
-    os.utime(dump, ns=(old, old))
-    second = ParseStore(cache_file)
-    second.fill([("a.txt", str(dump))], workers=1)
+    # Unchanged stat: the file is not hashed again.
+    second = later_store()
+    with monkeypatch.context() as patch:
+        patch.setattr(cache.hashlib, "sha1", None)  # any hashing would fail
+        second.fill([("a.txt", str(dump))], workers=1)
     assert second.keys["a.txt"] == first.keys["a.txt"]
+    second.close()
 
-    # A file changed moments before the build is hashed, and hashed again next time.
-    dump.write_bytes(dump.read_bytes())
-    third = ParseStore(cache_file)
+    # Same size and mtime, other bytes (as cp -p or touch -r leave it): the ctime tells.
+    stat = dump.stat()
+    dump.write_bytes(dump.read_bytes().replace(b"one", b"two"))
+    os.utime(dump, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    third = later_store()
     third.fill([("a.txt", str(dump))], workers=1)
-    assert third.keys["a.txt"] != first.keys["a.txt"]
-    assert "a.txt" not in third.stats
     key = third.keys["a.txt"]
+    assert key != first.keys["a.txt"]
     sha, view = third.take("a.txt")
     assert sha == key[1] and view["lead_title"] == "Title two"
+
+    # A file changed moments before the build is hashed, and hashed again next time.
+    recent = ParseStore(cache_file)
+    recent.fill([("a.txt", str(dump))], workers=1)
+    assert "a.txt" not in recent.stats
 
 
 def test_parse_cache_holds_plain_views_with_the_report_entry(tmp_path: Path):
@@ -193,3 +207,98 @@ def test_many_dumps_are_parsed_by_workers_while_pelican_reads(tmp_path: Path, ca
     with caplog.at_level(logging.DEBUG, logger="news_digest.cache"):
         build("pelicanconf.py", content, output, **options)
     assert f"{count} dumps from the parse cache, 0 to parse" in caplog.text
+
+
+def _many_dumps(content: Path, count: int) -> None:
+    content.mkdir()
+    for n in range(count):
+        (content / f"2023-05-{1 + n % 28:02d}-story-{n}.txt").write_text(
+            f"Story number {n} makes news\nThe first paragraph of story {n} says what happened.\n"
+            f"(editor-in-charge:Desk {n})\n- Another headline for story {n}\n",
+            encoding="utf-8",
+        )
+
+
+def test_a_parse_that_fails_in_a_worker_is_reported_on_its_own_file(tmp_path, monkeypatch):
+    """An unforeseen exception in one worker's parse costs that dump only: the reader parses
+    it again itself, and Pelican names that file; every other dump is built."""
+    from news_digest import cache
+    from news_digest.cache import MIN_PARALLEL_DUMPS
+
+    real_view = cache._view
+    bad = "2023-05-05-story-4.txt"
+
+    def view(item):
+        if item[1] == bad:
+            raise RuntimeError("parser bug")
+        return real_view(item)
+
+    monkeypatch.setattr(cache, "_view", view)  # the forked workers inherit it
+    content = tmp_path / "content"
+    count = MIN_PARALLEL_DUMPS + 16
+    _many_dumps(content, count)
+    output = tmp_path / "output"
+    site = build(
+        "pelicanconf.py",
+        content,
+        output,
+        CACHE_PATH=str(tmp_path / "cache"),
+        NEWS_DIGEST={"workers": 2},
+    )
+    leads = list(output.glob("2023/05/*/story-number-*-makes-news/index.html"))
+    assert len(leads) == count - 1
+    errors = site.messages(logging.ERROR)
+    assert len(errors) == 1 and bad in errors[0]
+
+
+def test_a_cache_that_cannot_be_written_costs_one_warning(tmp_path, monkeypatch):
+    from news_digest import cache
+
+    def full(self, key, blob):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache._CacheWriter, "add", full)
+    content = tmp_path / "content"
+    _many_dumps(content, cache.MIN_PARALLEL_DUMPS + 16)
+    output = tmp_path / "output"
+    folder = tmp_path / "cache"
+    site = build("pelicanconf.py", content, output, CACHE_PATH=str(folder))
+    assert len(list(output.glob("2023/05/*/story-number-*-makes-news/index.html"))) == 80
+    warnings = [m for m in site.messages(logging.WARNING) if "parse cache" in m]
+    assert len(warnings) == 1 and "No space left" in warnings[0]
+    assert not list((folder / "news_digest").glob("*.tmp"))
+    assert not (folder / "news_digest" / "parse.pickle").exists()
+
+
+def test_a_new_run_stops_what_a_failed_run_left(tmp_path):
+    """A run that failed before its end leaves its workers and its unfinished cache file;
+    the next run's store stops them."""
+    from news_digest import cache
+
+    content = tmp_path / "content"
+    _many_dumps(content, cache.MIN_PARALLEL_DUMPS + 16)
+    folder = tmp_path / "cache"
+    failed = {"CACHE_PATH": str(folder), "NEWS_DIGEST": {"workers": 2}}
+    names = sorted(p.name for p in content.iterdir())
+    store = cache.preparse(failed, str(content), names)
+    assert store._pool is not None and list((folder / "news_digest").glob("*.tmp"))
+    store.take(names[0])
+
+    settings = {"CACHE_PATH": str(folder)}
+    cache.start(settings)
+    assert store._pool is None
+    assert not list((folder / "news_digest").glob("*.tmp"))
+    cache.finish(settings)
+
+
+def test_a_dump_changed_between_hash_and_parse_is_not_taken(tmp_path):
+    """The parse is of the bytes a worker read; if they are not those hashed, the reader is
+    told to read the file itself (so the parse and its hash never disagree)."""
+    from news_digest.cache import ParseStore
+
+    dump = tmp_path / "a.txt"
+    dump.write_bytes(b"Title one\n\nA paragraph of the lead story that is long enough.\n")
+    store = ParseStore(None)
+    store.fill([("a.txt", str(dump))], workers=1)  # one process: parsed when first asked
+    dump.write_bytes(b"Title two\n\nA paragraph of the lead story that is long enough.\n")
+    assert store.take("a.txt") is None

@@ -1,7 +1,8 @@
 """Parse every dump once per build, over all cores, and remember the result between builds.
 
 Before Pelican's reader asks for the first dump, :func:`preparse` hashes every dump file (a
-file whose size, mtime and inode are those of the last build keeps its hash), looks each one
+file whose size, mtime, ctime, inode and device are those of the last build keeps its hash),
+looks each one
 up in the parse cache (``CACHE_PATH/news_digest/parse.pickle``) by ``(path below PATH, sha1
 of the bytes)``, and parses the rest in a pool of forked processes. What is kept of a parse
 is its :func:`~news_digest.view.dump_view`: plain data, quick to unpickle. The reader
@@ -18,6 +19,7 @@ cache file is written as soon as every dump is parsed, and each entry is let go 
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import hashlib
@@ -25,6 +27,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -108,14 +111,18 @@ def _parse(item: tuple[bytes, str]) -> Parsed:
         return err
 
 
-def _parse_file(item: tuple[str, str]) -> bytes | None:
+def _parse_file(item: tuple[str, str]) -> tuple[str, bytes] | None:
+    """A worker's answer: ``(sha1 of the bytes it parsed, pickled view)``; None when the
+    file cannot be read or the parse fails in an unforeseen way, so that the reader parses
+    that one dump itself and Pelican reports the real error on the right file (an exception
+    here would end the workers' whole answer stream)."""
     path, source = item
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-    except OSError:
+        return hashlib.sha1(data).hexdigest(), _parse_pickled((data, source))
+    except Exception:  # noqa: BLE001 - see above
         return None
-    return _parse_pickled((data, source))
 
 
 def _view(item: tuple[bytes, str]) -> Viewed:
@@ -144,10 +151,11 @@ class ParseStore:
         # where the unpickled objects would take several times the memory and time.
         self.saved: dict[tuple[str, str], bytes] = {}
         self.current: dict[tuple[str, str], bytes] = {}
-        # ``source -> (size, mtime_ns, inode, sha1)``: a file whose size, mtime and inode
-        # are those of the last build is not read again to be hashed (as git and make do).
-        self.saved_stats: dict[str, tuple[int, int, int, str]] = {}
-        self.stats: dict[str, tuple[int, int, int, str]] = {}
+        # ``source -> (size, mtime_ns, ctime_ns, inode, device, sha1)``: a file whose stat is
+        # that of the last build is not read again to be hashed (as git does). The ctime is
+        # there because tools that restore an mtime (cp -p, touch -r) cannot restore it.
+        self.saved_stats: dict[str, tuple] = {}
+        self.stats: dict[str, tuple] = {}
         #: ``source -> key`` of every dump found by :meth:`fill`, for :meth:`take`.
         self.keys: dict[str, tuple[str, str]] = {}
         # Files changed in the last moments before this build are hashed again next time: a
@@ -158,7 +166,7 @@ class ParseStore:
         # Parses on their way from the workers, in the order they come.
         self._pending: deque[tuple[str, str]] = deque()
         self._waiting: set[tuple[str, str]] = set()
-        self._results: Iterator[bytes | None] | None = None
+        self._results: Iterator[tuple[str, bytes] | None] | None = None
         self._pool: Any = None
         self._writer: _CacheWriter | None = None
         if cache_file is not None and cache_file.is_file():
@@ -171,16 +179,17 @@ class ParseStore:
         """sha1 of the file's bytes, taken from the last build when its stat is unchanged."""
         try:
             stat = os.stat(path)
+            now = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
             seen = self.saved_stats.get(source)
-            if seen is not None and seen[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
-                digest = seen[3]
+            if seen is not None and seen[:-1] == now:
+                digest = seen[-1]
             else:
                 with open(path, "rb") as handle:
                     digest = hashlib.sha1(handle.read()).hexdigest()
         except OSError:
             return None  # the reader will say what is wrong with it
-        if stat.st_mtime_ns < self.started_ns - RACY_NS:
-            self.stats[source] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) < self.started_ns - RACY_NS:
+            self.stats[source] = (*now, digest)
         return digest
 
     def fill(self, files: Iterable[tuple[str, str]], workers: int) -> None:
@@ -213,6 +222,8 @@ class ParseStore:
                     self._writer.add(key, blob)
             except OSError as error:
                 logger.warning("news_digest: could not save the parse cache: %s", error)
+                if self._writer is not None:
+                    self._writer.abandon()
                 self._writer = None
         self.saved = {}  # entries of dumps that are gone
         self.saved_stats = {}
@@ -228,16 +239,26 @@ class ParseStore:
             self._results = map(_parse_file, payload)
 
     def _pull(self) -> None:
-        """The next parse from the workers."""
+        """The next parse from the workers. A parse of other bytes than those hashed (the file
+        changed in between) is dropped: the reader then reads and parses the file itself."""
         key = self._pending.popleft()
         self._waiting.discard(key)
         assert self._results is not None
-        result = next(self._results)
-        if result is None:
+        try:
+            result = next(self._results)
+        except Exception:  # noqa: BLE001 - a broken pool: the reader parses the rest itself
+            result = None
+        if result is None or result[0] != key[1]:
             return
-        self.current[key] = result
+        blob = result[1]
+        self.current[key] = blob
         if self._writer is not None:
-            self._writer.add(key, result)
+            try:
+                self._writer.add(key, blob)
+            except OSError as error:
+                logger.warning("news_digest: could not save the parse cache: %s", error)
+                self._writer.abandon()
+                self._writer = None
 
     def _wait_for(self, key: tuple[str, str]) -> None:
         while key in self._waiting:
@@ -289,6 +310,20 @@ class ParseStore:
                 writer.finish(self.stats)
             except OSError as error:
                 logger.warning("news_digest: could not save the parse cache: %s", error)
+                writer.abandon()
+
+    def abort(self) -> None:
+        """Stop the workers and drop the unfinished cache file (a build that failed)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        self._results = None
+        self._pending.clear()
+        self._waiting.clear()
+        if self._writer is not None:
+            self._writer.abandon()
+            self._writer = None
 
 
 MAGIC = "news_digest parse cache"
@@ -317,8 +352,10 @@ class _CacheWriter:
     def __init__(self, path: Path, version: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.temporary = path.with_suffix(".tmp")
-        self.handle = open(self.temporary, "wb")  # noqa: SIM115 - closed by finish()
+        # A file of its own: two builds that share CACHE_PATH never write into each other's.
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp")
+        self.temporary = Path(name)
+        self.handle = os.fdopen(handle, "wb")
         self._dump((MAGIC, version))
 
     def _dump(self, value: Any) -> None:
@@ -333,6 +370,12 @@ class _CacheWriter:
         finally:
             self.handle.close()
         os.replace(self.temporary, self.path)
+
+    def abandon(self) -> None:
+        """Close and remove the unfinished file; the last good cache stays."""
+        with contextlib.suppress(OSError):
+            self.handle.close()
+        self.temporary.unlink(missing_ok=True)
 
 
 # One store per running build, found by its settings dict (the reader has only that).
@@ -349,6 +392,11 @@ def cache_folder(settings: Mapping[str, Any]) -> Path | None:
 
 
 def start(settings: Mapping[str, Any]) -> ParseStore:
+    """The parse store of a new run; a store left by a run that failed before it finished
+    is stopped first (its workers, its unfinished cache file)."""
+    for stale in _STORES.values():
+        stale.abort()
+    _STORES.clear()
     folder = cache_folder(settings)
     store = ParseStore(folder / CACHE_FILE if folder is not None else None)
     _STORES[id(settings)] = store
