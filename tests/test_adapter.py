@@ -151,8 +151,11 @@ def test_each_run_gives_the_last_runs_objects_back_to_the_collector(tmp_path):
     try:
         assert gc.get_freeze_count() == 0
         assert gc.get_threshold() == pelican_adapter.GC_THRESHOLDS
+        # A run that fails before its end; the next one still knows the real thresholds.
+        pelican_adapter.get_generators(Run())
+        assert [before] == pelican_adapter._SAVED_GC
     finally:
         gc.set_threshold(*before)
-        pelican_adapter._BUILD_GC.clear()
+        pelican_adapter._SAVED_GC.clear()
         progress.stop(Run.settings)
         cache.finish(Run.settings)

@@ -40,8 +40,9 @@ logger = logging.getLogger(__name__)
 #: thresholds, six full collections walked the whole heap in a rebuild of 10,000 dumps
 #: (about 1.3 s of 8 under load); with these, none does, and the peak memory is the same.
 GC_THRESHOLDS = (50_000, 20, 10)
-#: The thresholds to restore when the build ends, by settings dict.
-_BUILD_GC: dict[int, tuple[int, int, int]] = {}
+#: The thresholds to restore when a run ends: saved when the first run starts, and kept
+#: until a run ends (a run that fails before it ends leaves them for the next one).
+_SAVED_GC: list[tuple[int, int, int]] = []
 
 
 def on_initialized(pelican: Any) -> None:
@@ -110,7 +111,8 @@ def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGe
     the parse store and the garbage collector's settings (see :data:`GC_THRESHOLDS`)."""
     settings = pelican.settings
     gc.unfreeze()  # what the run before this one left (see on_finalized)
-    _BUILD_GC.setdefault(id(settings), gc.get_threshold())
+    if not _SAVED_GC:
+        _SAVED_GC.append(gc.get_threshold())
     gc.set_threshold(*GC_THRESHOLDS)
     progress.start(settings)
     cache.start(settings)
@@ -122,9 +124,8 @@ def on_finalized(pelican: Any) -> None:
     print one line: dumps, pages, warnings, time."""
     build_index(pelican.settings)
     cache.finish(pelican.settings)
-    thresholds = _BUILD_GC.pop(id(pelican.settings), None)
-    if thresholds is not None:
-        gc.set_threshold(*thresholds)
+    if _SAVED_GC:
+        gc.set_threshold(*_SAVED_GC.pop())
     # The build's objects (articles, pages, the context) make cycles, so they become garbage
     # for the collector once Pelican is done with them: at exit, where collecting them costs
     # about 0.4 s at 10,000 dumps for nothing. Frozen, no collection looks at them; a next
