@@ -29,13 +29,18 @@ PATTERNS = [
     "{missing}/{slug}",
     "{}/{slug}",
     "{date:{fmt}}/{slug}",
+    "{date!s}/{slug}",
     "{slug",
 ]
 
+LONDON = ZoneInfo("Europe/London")
 DATES = [
     SafeDatetime(2023, 5, 10),
-    SafeDatetime(2023, 5, 10, 8, 30, tzinfo=ZoneInfo("Europe/London")),
+    SafeDatetime(2023, 5, 10, 8, 30, tzinfo=LONDON),
     SafeDatetime(2021, 12, 31, 23, 59, tzinfo=dt.UTC),
+    # The hour that happens twice when the clocks go back: +01:00, then +00:00.
+    SafeDatetime(2023, 10, 29, 1, 30, tzinfo=LONDON, fold=0),
+    SafeDatetime(2023, 10, 29, 1, 30, tzinfo=LONDON, fold=1),
 ]
 
 
@@ -108,3 +113,16 @@ def test_future_article_is_not_preset() -> None:
     past = make_article("{slug}/", DATES[0])
     past.settings["WITH_FUTURE_DATES"] = False
     assert urls.will_stay_published(past)
+
+
+def test_a_page_keeps_the_page_settings() -> None:
+    """A .txt among the pages is read as a Page: no article URL is preset on it."""
+    from news_digest.generators import preset_urls
+    from pelican.contents import Page
+
+    article = make_article("{slug}/", DATES[0])
+    page = Page("", metadata=dict(article.metadata), settings=article.settings)
+    preset_urls(page)
+    assert not hasattr(page, "override_url")
+    preset_urls(article)
+    assert article.override_url == "a-title/"

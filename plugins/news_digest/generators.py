@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from itertools import groupby
 from typing import Any
 
+from pelican.contents import Article
 from pelican.generators import Generator
 
 from .render import (
@@ -61,7 +62,9 @@ def preset_urls(article: Any) -> None:
     overrides, formatted once, so that Pelican's check of the ``save_as`` does not format
     them again. Left to Pelican when the article may still turn into a draft or has an
     override of its own; :func:`assign_digest_urls` sets the final ones."""
-    if not _is_dump(article) or hasattr(article, "override_url"):
+    if not isinstance(article, Article) or not _is_dump(article):
+        return  # a .txt among the pages is a Page: its URLs are the page settings'
+    if hasattr(article, "override_url"):
         return
     if hasattr(article, "override_save_as") or not will_stay_published(article):
         return

@@ -8,8 +8,9 @@ article's metadata, works out its source path below ``PATH`` (``relpath`` of two
 :func:`expand` gives the same string: it fills only the fields the pattern names, and
 formats each date once per date and format.
 
-Anything unusual (a draft, no date, a pattern with positional or nested fields, a field
-the article lacks) goes to Pelican's own code, so the result and the errors stay Pelican's.
+Anything unusual (a draft, no date, a pattern with positional or nested fields or a
+conversion such as ``!s``, a field the article lacks) goes to Pelican's own code, so the
+result and the errors stay Pelican's.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pelican.utils import path_to_url
 
 #: ``pattern -> names of its fields`` (``None``: leave the pattern to Pelican).
 _FIELDS: dict[str, tuple[str, ...] | None] = {}
-#: ``(date, tzinfo, format spec, LC_TIME locale) -> formatted``.
+#: ``(date, tzinfo, UTC offset, format spec, LC_TIME locale) -> formatted``.
 _DATES: dict[tuple, str] = {}
 
 
@@ -34,11 +35,11 @@ def _fields(pattern: str) -> tuple[str, ...] | None:
         pass
     names: list[str] | None = []
     try:
-        for _, name, spec, _ in string.Formatter().parse(pattern):
+        for _, name, spec, conversion in string.Formatter().parse(pattern):
             if name is None:
                 continue
             head = name.split(".", 1)[0].split("[", 1)[0]
-            if not head or head.isdigit() or (spec and "{" in spec):
+            if not head or head.isdigit() or conversion or (spec and "{" in spec):
                 names = None
                 break
             names.append(head)
@@ -60,9 +61,10 @@ class _Date:
 
     def __format__(self, spec: str) -> str:
         value = self.value
-        # Equal aware datetimes with the same tzinfo show the same local time; a naive one
-        # never equals an aware one.
-        key = (value, value.tzinfo, spec, self.where)
+        # Equal aware datetimes with the same tzinfo and offset show the same local time (the
+        # offset tells the two sides of a DST change apart); a naive one never equals an
+        # aware one.
+        key = (value, value.tzinfo, value.utcoffset(), spec, self.where)
         try:
             return _DATES[key]
         except KeyError:
