@@ -159,3 +159,34 @@ def test_each_run_gives_the_last_runs_objects_back_to_the_collector(tmp_path):
         pelican_adapter._SAVED_GC.clear()
         progress.stop(Run.settings)
         cache.finish(Run.settings)
+
+
+def test_dumps_are_listed_once_and_pelican_takes_no_idle_file_stamps(tmp_path, monkeypatch):
+    """With the content cache off, a build stats no dump for Pelican's cache stamps, and
+    the content folder is walked once for the articles."""
+    import os
+
+    from conftest import build, write_fixture_content
+    from pelican.generators import Generator
+
+    content = tmp_path / "content"
+    write_fixture_content(content)
+    stamped: list[str] = []
+    walks: list[object] = []
+    getmtime = os.path.getmtime
+    get_files = Generator.get_files
+
+    def counting_getmtime(path):
+        stamped.append(str(path))
+        return getmtime(path)
+
+    def counting_get_files(self, paths, exclude=None, extensions=None):
+        walks.append((type(self).__name__, tuple(paths) if isinstance(paths, list) else paths))
+        return get_files(self, paths, exclude=exclude, extensions=extensions)
+
+    monkeypatch.setattr(os.path, "getmtime", counting_getmtime)
+    monkeypatch.setattr(Generator, "get_files", counting_get_files)
+    site = build("pelicanconf.py", content, tmp_path / "output", CACHE_PATH=str(tmp_path / "c"))
+    assert site.path("2023/05/10/harbour-bridge-closed-after-cracks-found/").is_file()
+    assert not [p for p in stamped if p.lower().endswith(".txt")]
+    assert walks.count(("ArticlesGenerator", ("",))) == 1

@@ -260,6 +260,43 @@ def take_over_page_writing(generator: Any) -> None:
             setattr(generator, method, _written_by_news_digest)
 
 
+def _no_cached_data(filename: str, default: Any = None) -> Any:
+    return default
+
+
+def _cache_nothing(filename: str, data: Any) -> None:
+    return None
+
+
+def skip_idle_file_stamps(cacher: Any) -> None:
+    """With Pelican's content cache off and nothing loaded, its ``get_cached_data`` and
+    ``cache_data`` still take each file's mtime (four ``stat`` calls a dump, on every
+    build) to find nothing and keep nothing. On such a cacher (a generator, or its
+    readers), they are replaced by what they then amount to."""
+    if getattr(cacher, "_cache_data_policy", True) or getattr(cacher, "_cache", True):
+        return
+    cacher.get_cached_data = _no_cached_data
+    cacher.cache_data = _cache_nothing
+
+
+def list_files_once(generator: Any, paths: Any, exclude: Any) -> set[str]:
+    """``generator.get_files(paths, exclude=exclude)``, and the same set handed to Pelican's
+    own identical call in ``generate_context`` (once): the content folder is walked once, and
+    Pelican reads the dumps in the very order of this set."""
+    files = generator.get_files(paths, exclude=exclude)
+    original = generator.get_files
+
+    def get_files(p: Any, exclude: Any = None, extensions: Any = None) -> set[str]:
+        if p == paths and exclude == excluded and extensions is None:
+            del generator.get_files  # back to the class's method
+            return files
+        return original(p, exclude=exclude, extensions=extensions)
+
+    excluded = exclude
+    generator.get_files = get_files
+    return files
+
+
 def _per_page(settings: Mapping[str, Any], template: str) -> int:
     return settings["PAGINATED_TEMPLATES"].get(template) or settings.get("DEFAULT_PAGINATION") or 0
 

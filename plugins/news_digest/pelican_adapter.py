@@ -17,10 +17,12 @@ from .generators import (
     assign_digest_urls,
     dump_articles,
     fill_feed_content,
+    list_files_once,
     period_children,
     period_parents,
     preset_urls,
     resolve_url_collisions,
+    skip_idle_file_stamps,
     take_over_page_writing,
 )
 from .indexing_generator import (
@@ -68,26 +70,36 @@ def on_readers_init(readers: Any) -> None:
 def on_generator_init(generator: Any) -> None:
     """Forget disabled readers (Python-Markdown) for extensions that one of ours reads.
 
-    Otherwise Pelican warns, for every ``.md`` file, that Markdown is not installed.
+    Otherwise Pelican warns, for every ``.md`` file, that Markdown is not installed. When no
+    disabled reader is left, Pelican's check for files they would read (a walk of the whole
+    content folder that can find nothing) is skipped.
     """
     readers = generator.readers
     for ext in list(readers.disabled_readers):
         if ext in readers.readers:
             del readers.disabled_readers[ext]
+    if not readers.disabled_readers:
+        generator.check_disabled_readers = _nothing_to_check
+
+
+def _nothing_to_check() -> None:
+    """Pelican's ``check_disabled_readers`` when there is no disabled reader."""
 
 
 def on_article_generator_init(generator: Any) -> None:
     """Set every dump's parsing going over all cores (or take it from the parse cache)
     before the reader asks, and leave the pages that grow with the dumps to DigestGenerator.
 
-    The dumps are listed as Pelican will read them (the same call to ``get_files``, whose
-    set iterates in the same order within a process), so the workers' answers come in the
-    order the reader asks for them."""
+    The dumps are listed by the very set Pelican then reads them from (``list_files_once``),
+    so the workers' answers come in the order the reader asks for them. Pelican's content
+    cache, when off, takes no file stamps (``skip_idle_file_stamps``)."""
     on_generator_init(generator)
     take_over_page_writing(generator)
+    skip_idle_file_stamps(generator)
+    skip_idle_file_stamps(generator.readers)
     settings = generator.settings
     extensions = tuple(f".{ext}" for ext in merged_settings(settings)["extensions"])
-    files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
+    files = list_files_once(generator, settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"])
     cache.preparse(settings, generator.path, [f for f in files if f.endswith(extensions)])
 
 
