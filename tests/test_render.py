@@ -188,15 +188,8 @@ def test_many_dumps_are_parsed_by_workers_while_pelican_reads(tmp_path: Path, ca
     from news_digest.cache import MIN_PARALLEL_DUMPS
 
     content = tmp_path / "content"
-    content.mkdir()
     count = MIN_PARALLEL_DUMPS + 16
-    for n in range(count):
-        day = 1 + n % 28
-        (content / f"2023-05-{day:02d}-story-{n}.txt").write_text(
-            f"Story number {n} makes news\nThe first paragraph of story {n} says what happened.\n"
-            f"(editor-in-charge:Desk {n})\n- Another headline for story {n}\n",
-            encoding="utf-8",
-        )
+    _many_dumps(content, count)
     output = tmp_path / "output"
     options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"workers": 2}}
     build("pelicanconf.py", content, output, **options)

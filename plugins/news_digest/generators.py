@@ -284,7 +284,7 @@ def list_files_once(generator: Any, paths: Any, exclude: Any) -> set[str]:
     own identical call in ``generate_context`` (once): the content folder is walked once, and
     Pelican reads the dumps in the very order of this set."""
     files = generator.get_files(paths, exclude=exclude)
-    original = generator.get_files
+    original, excluded = generator.get_files, exclude
 
     def get_files(p: Any, exclude: Any = None, extensions: Any = None) -> set[str]:
         if p == paths and exclude == excluded and extensions is None:
@@ -292,7 +292,6 @@ def list_files_once(generator: Any, paths: Any, exclude: Any) -> set[str]:
             return files
         return original(p, exclude=exclude, extensions=extensions)
 
-    excluded = exclude
     generator.get_files = get_files
     return files
 
