@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import dataclasses
 import hashlib
 import logging
 import multiprocessing
@@ -34,7 +33,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import model
 from .model import Digest, DumpError
 from .parser import parse_bytes
 from .view import dump_view
@@ -58,23 +56,9 @@ Parsed = Digest | DumpError
 Viewed = dict[str, Any] | DumpError
 
 
-def _register_picklers() -> None:
-    """Pickle the model's frozen slotted dataclasses as ``(class, field values)``: several
-    times faster than the default (which calls ``dataclasses.fields`` for every object), for
-    the cache file and for the workers' results alike."""
-    for value in vars(model).values():
-        if isinstance(value, type) and dataclasses.is_dataclass(value):
-            names = tuple(f.name for f in dataclasses.fields(value))
-
-            def reduce(obj: Any, cls: type = value, names: tuple = names) -> tuple:
-                return cls, tuple(getattr(obj, n) for n in names)
-
-            copyreg.pickle(value, reduce)
-    # An exception pickles its message only; DumpError is rebuilt from its three fields.
-    copyreg.pickle(DumpError, lambda err: (DumpError, (err.source, err.message, err.line)))
-
-
-_register_picklers()
+# An exception pickles its message only; DumpError is rebuilt from its three fields (the
+# workers' answers and the cache file hold views, plain data, or a DumpError).
+copyreg.pickle(DumpError, lambda err: (DumpError, (err.source, err.message, err.line)))
 
 
 def parser_version() -> str:
@@ -126,8 +110,14 @@ def _parse_file(item: tuple[str, str]) -> tuple[str, bytes] | None:
 
 
 def _view(item: tuple[bytes, str]) -> Viewed:
+    """The view of ``data`` read from ``source`` (``item``), or why there is none."""
     parsed = _parse(item)
     return parsed if isinstance(parsed, DumpError) else dump_view(parsed, item[1])
+
+
+def view_of(data: bytes, source: str, store: ParseStore | None) -> Viewed:
+    """The view of a dump's bytes: from the build's store when there is one, else parsed."""
+    return store.get(source, data) if store is not None else _view((data, source))
 
 
 def _parse_pickled(item: tuple[bytes, str]) -> bytes:

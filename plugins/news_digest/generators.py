@@ -52,11 +52,6 @@ def _is_dump(article: Any) -> bool:
     return hasattr(article, "has_lead") and hasattr(article, "headlines")
 
 
-def _base(article: Any, key: str) -> str:
-    """The article's ``url`` or ``save_as`` from the URL settings, ignoring any override."""
-    return expand(article, key)
-
-
 def preset_urls(article: Any) -> None:
     """On a new dump article (``content_object_init``): its ``url`` and ``save_as`` as
     overrides, formatted once, so that Pelican's check of the ``save_as`` does not format
@@ -88,7 +83,7 @@ def resolve_url_collisions(articles: Iterable[Any]) -> list[tuple[str, str]]:
         if not hasattr(article, "base_slug"):
             article.base_slug = article.slug
         article.slug = article.base_slug
-        groups[_base(article, "save_as")].append(article)
+        groups[expand(article, "save_as")].append(article)
 
     taken = set(groups)
     renames: list[tuple[str, str]] = []
@@ -101,7 +96,7 @@ def resolve_url_collisions(articles: Iterable[Any]) -> list[tuple[str, str]]:
             number = 2
             while True:
                 article.slug = f"{article.base_slug}-{number}"
-                candidate = _base(article, "save_as")
+                candidate = expand(article, "save_as")
                 if candidate not in taken:
                     break
                 number += 1
@@ -122,8 +117,8 @@ def assign_digest_urls(articles: Iterable[Any], settings: Mapping[str, Any]) -> 
     Every article's ``url`` and ``save_as`` become overrides, computed here once."""
     dirname = merged_settings(settings)["digest_dirname"].strip("/")
     for article in articles:
-        url = _base(article, "url")
-        save_as = _base(article, "save_as")
+        url = expand(article, "url")
+        save_as = expand(article, "save_as")
         folder = save_as[: -len("index.html")] if save_as.endswith("index.html") else url
         article.digest_url = f"{url}{dirname}/" if url.endswith("/") else f"{url}/{dirname}/"
         article.digest_save_as = f"{folder.rstrip('/')}/{dirname}/index.html".lstrip("/")

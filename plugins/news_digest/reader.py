@@ -54,12 +54,11 @@ from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime, posixize_path, slugify
 
 from .build_checks import build_entry, record_dump
-from .cache import store_for
+from .cache import store_for, view_of
 from .model import DumpError, WarningKind
-from .parser import parse_bytes
 from .report import dump_entry
 from .settings import merged_settings
-from .view import as_headline_item, dump_view
+from .view import as_headline_item
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +108,7 @@ class DumpReader(BaseReader):
                 if data is None:
                     return "", {"status": "skip", "title": relative}
                 sha = hashlib.sha1(data).hexdigest()
-                if store is None:
-                    view = dump_view(parse_bytes(data, relative), relative)
-                else:
-                    view = store.get(relative, data)
+                view = view_of(data, relative, store)
             if isinstance(view, DumpError):
                 raise view
         except DumpError as err:
