@@ -196,12 +196,18 @@ def test_own_folders_agrees_with_the_plain_statement(pages, shard_of):
     assert search.own_folders(shards, []) == {}
 
 
-@needs_pagefind
-def test_an_unchanged_site_rewrites_no_index_and_no_page_cache(tmp_path):
+def indexed_site(tmp_path: Path) -> tuple[Path, Path, dict]:
+    """The test site written and indexed once: ``(output, cache, settings)``."""
     out, cache = tmp_path / "out", tmp_path / "cache"
     write_site(out, site_pages())
     settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
     assert search.build_index(settings)
+    return out, cache, settings
+
+
+@needs_pagefind
+def test_an_unchanged_site_rewrites_no_index_and_no_page_cache(tmp_path):
+    out, cache, settings = indexed_site(tmp_path)
     page_cache = cache / "news_digest" / "search-pages.json"
     os.utime(page_cache, ns=(1_000_000_000, 1_000_000_000))
     before = tree(out / "pagefind")
@@ -216,10 +222,7 @@ def test_an_unchanged_site_rewrites_no_index_and_no_page_cache(tmp_path):
 @needs_pagefind
 def test_a_page_edited_by_hand_indexes_its_shard_again(tmp_path):
     """Even when the edit keeps the page's size: the page cache compares size and mtime."""
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    write_site(out, site_pages())
-    settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
-    assert search.build_index(settings)
+    out, cache, settings = indexed_site(tmp_path)
     manifest = json.loads((out / "pagefind" / "shards.json").read_text())
     april = {p: p.stat().st_mtime_ns for p in (out / "pagefind" / "2023-04").rglob("*")}
 
