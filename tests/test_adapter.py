@@ -63,6 +63,7 @@ def _article(slug: str, source: str, *, has_lead: bool = True, day: int = 10):
         "date": dt.datetime(2023, 5, day),
         "has_lead": has_lead,
         "headlines": (),
+        "dump_sha1": "0" * 40,
     }
     return Article("", metadata=metadata, settings=settings, source_path=source)
 

@@ -61,6 +61,7 @@ def make_article(pattern: str, date: SafeDatetime, status: str = "published") ->
         "dump_source": "2023/05/10/a.txt",
         "has_lead": True,
         "headlines": (),
+        "dump_sha1": "0" * 40,
     }
     return Article(
         "", metadata=metadata, settings=settings, source_path="/site/content/2023/a b.txt"

@@ -109,12 +109,25 @@ def newest_first(content: Any) -> tuple[float, str]:
 def on_initialized(pelican: Any) -> None:
     if pelican.settings.get("ARTICLE_ORDER_BY") == "reversed-date":
         pelican.settings["ARTICLE_ORDER_BY"] = newest_first
+    start(pelican.settings)
+
+
+def on_run(pelican: Any) -> None:
+    """At the start of every run (``get_generators``): a run after the first in one process
+    (``pelican -r``) records its dumps and problems anew. Adds no generator."""
+    if recorder_for(pelican.settings) is None:
+        start(pelican.settings)
+
+
+def start(settings: Any) -> None:
+    """Record the dumps and problems of a build: from ``initialized`` on, so that problems
+    with the settings count too, until ``finalized``."""
     stale = [r for r in logging.getLogger().handlers if isinstance(r, BuildRecorder)]
     for handler in stale:  # left by a build that crashed before it finished
         logging.getLogger().removeHandler(handler)
     _RECORDERS.clear()
     recorder = BuildRecorder()
-    _RECORDERS[id(pelican.settings)] = recorder
+    _RECORDERS[id(settings)] = recorder
     logging.getLogger().addHandler(recorder)
 
 
@@ -212,4 +225,5 @@ def connect() -> None:
     from pelican import signals
 
     signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(on_run)
     signals.finalized.connect(on_finalized)

@@ -254,19 +254,28 @@ class ParseStore:
         while key in self._waiting:
             self._pull()
 
-    def take(self, source: str) -> tuple[str, Viewed] | None:
-        """``(sha1 of the bytes, view)`` of a dump that :meth:`fill` found, without reading
-        the file again; None for a file it could not read (the reader reads it itself)."""
+    def sha_of(self, source: str) -> str | None:
+        """sha1 of the bytes of a dump that :meth:`fill` found (None if it could not)."""
+        key = self.keys.get(source)
+        return key[1] if key is not None else None
+
+    def claim(self, source: str) -> tuple[str, bytes | None] | None:
+        """``(sha1 of the bytes, pickled view or None)`` of a dump that :meth:`fill` found,
+        taken out of the store: each dump is read once, so memory is freed while Pelican
+        builds its articles (the cache file has the entry already)."""
         key = self.keys.pop(source, None)
         if key is None:
             return None
         self._wait_for(key)
-        # Taken out: each dump is read once, so memory is freed while Pelican builds its
-        # articles (the cache file has the entry already).
-        entry = self.current.pop(key, None)
-        if entry is not None:
+        return key[1], self.current.pop(key, None)
+
+    def take(self, source: str) -> tuple[str, Viewed] | None:
+        """``(sha1 of the bytes, view)`` of a dump that :meth:`fill` found, without reading
+        the file again; None for a file it could not read (the reader reads it itself)."""
+        claimed = self.claim(source)
+        if claimed is not None and claimed[1] is not None:
             try:
-                return key[1], pickle.loads(entry)
+                return claimed[0], pickle.loads(claimed[1])
             except Exception:  # a damaged entry: parse again
                 pass
         return None
@@ -397,23 +406,25 @@ def store_for(settings: Mapping[str, Any]) -> ParseStore | None:
     return _STORES.get(id(settings))
 
 
+def source_name(base_path: str, name: str) -> str:
+    """The path of the file ``name`` (as Pelican lists it, below the absolute, normalised
+    ``base_path``) that keys it in the store: relative, normalised, with forward slashes."""
+    from pelican.utils import posixize_path
+
+    normal = os.path.normpath(name)
+    if not os.path.isabs(normal) and normal != ".." and not normal.startswith("../"):
+        return posixize_path(normal)  # what the relpath below gives, at less cost
+    path = os.path.join(base_path, name)
+    return posixize_path(os.path.relpath(os.path.abspath(path), base_path))
+
+
 def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) -> ParseStore:
     """Set the parsing of every dump of ``files`` (paths below ``base_path``, in the order
     the reader will ask for them) going, before the reader asks."""
-    from pelican.utils import posixize_path
-
     store = store_for(settings) or start(settings)
     base_path = os.path.abspath(base_path)
-
-    def items() -> Iterable[tuple[str, str]]:
-        for name in files:
-            path = os.path.join(base_path, name)
-            if name == os.path.normpath(name) and not os.path.isabs(name) and name[:2] != "..":
-                yield posixize_path(name), path  # what the relpath below gives, at less cost
-            else:
-                yield posixize_path(os.path.relpath(os.path.abspath(path), base_path)), path
-
-    store.fill(items(), worker_count(settings))
+    items = ((source_name(base_path, name), os.path.join(base_path, name)) for name in files)
+    store.fill(items, worker_count(settings))
     logger.debug(
         "news_digest: %d dumps from the parse cache, %d to parse", store.hits, store.parsed
     )

@@ -30,6 +30,7 @@ from typing import Any
 from pelican.contents import Article
 from pelican.generators import Generator
 
+from .reader import is_dump, paragraphs_html
 from .render import (
     PageRenderer,
     PageSlice,
@@ -48,16 +49,12 @@ DIGEST_TEMPLATE = "headlines"
 PERIOD_TEMPLATE = "period_archives"
 
 
-def _is_dump(article: Any) -> bool:
-    return hasattr(article, "has_lead") and hasattr(article, "headlines")
-
-
 def preset_urls(article: Any) -> None:
     """On a new dump article (``content_object_init``): its ``url`` and ``save_as`` as
     overrides, formatted once, so that Pelican's check of the ``save_as`` does not format
     them again. Left to Pelican when the article may still turn into a draft or has an
     override of its own; :func:`assign_digest_urls` sets the final ones."""
-    if not isinstance(article, Article) or not _is_dump(article):
+    if not isinstance(article, Article) or not is_dump(article):
         return  # a .txt among the pages is a Page: its URLs are the page settings'
     if hasattr(article, "override_url"):
         return
@@ -135,8 +132,6 @@ def assign_digest_urls(articles: Iterable[Any], settings: Mapping[str, Any]) -> 
 def fill_feed_content(articles: list[Any], settings: Mapping[str, Any]) -> None:
     """Give the newest dumps, those the Atom and JSON feeds show, their ``content`` (the lead
     paragraphs as HTML); the reader leaves it empty. All of them when a feed is uncapped."""
-    from .reader import paragraphs_html
-
     options = merged_settings(settings)
     caps = [settings.get("FEED_MAX_ITEMS"), options["json_feed_max_items"]]
     if options["json_feed_max_items"] is None:
@@ -151,7 +146,7 @@ def fill_feed_content(articles: list[Any], settings: Mapping[str, Any]) -> None:
         )[:limit]
         chosen = [*by_order, *by_date]
     for article in chosen:
-        if _is_dump(article) and not article._content and article.paragraphs:
+        if is_dump(article) and not article._content and article.paragraphs:
             article._content = paragraphs_html(article.paragraphs)
 
 
@@ -183,7 +178,7 @@ def dump_articles(generator: Any) -> list[Any]:
             *generator.hidden_articles,
             *generator.hidden_translations,
         )
-        if _is_dump(a)
+        if is_dump(a)
     ]
 
 
@@ -314,7 +309,7 @@ class DigestGenerator(Generator):
         self.add_direct_templates(renderer)
         with build_progress(self.settings, "Writing pages", len(renderer.jobs)) as advance:
             stats = renderer.run(worker_count(self.settings), advance)
-        record(self.settings, sum(1 for a in self._articles() if _is_dump(a)), stats)
+        record(self.settings, sum(1 for a in self._articles() if is_dump(a)), stats)
 
     def _articles(self) -> list[Any]:
         return [*self.context.get("articles", ()), *self.context.get("hidden_articles", ())]
@@ -331,7 +326,7 @@ class DigestGenerator(Generator):
                 url=article.url,
                 blog=True,
             )
-            if _is_dump(article):
+            if is_dump(article):
                 renderer.add(
                     article.digest_save_as,
                     DIGEST_TEMPLATE,

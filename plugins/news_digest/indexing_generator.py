@@ -32,16 +32,13 @@ from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
 from . import indexing
+from .reader import is_dump
 from .render import stable_pages
 from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
 
 NOT_FOUND_TEMPLATE = "404"
-
-
-def _is_dump(article: Any) -> bool:
-    return hasattr(article, "has_lead") and hasattr(article, "headlines")
 
 
 def _lastmod(content: Any) -> dt.datetime | None:
@@ -59,7 +56,7 @@ def _newest_first(articles: Iterable[Any]) -> list[Any]:
 
 def _has_page(article: Any) -> bool:
     """The article has a page of its own (a dump without a lead has only its digest)."""
-    return bool(article.has_lead if _is_dump(article) else article.save_as)
+    return bool(article.has_lead if is_dump(article) else article.save_as)
 
 
 def _feed_would_change(title: str) -> bool:
@@ -168,7 +165,7 @@ def restore_feed_titles(context: Mapping[str, Any], feed: Any) -> None:
     titles = {
         iri_to_uri(join(a.url)): a.title
         for a in (*context.get("articles", ()), *context.get("hidden_articles", ()))
-        if _is_dump(a) and _feed_would_change(a.title)
+        if is_dump(a) and _feed_would_change(a.title)
     }
     if not titles:
         return
@@ -239,7 +236,7 @@ class IndexingGenerator(Generator):
             lastmod = _lastmod(article)
             if _has_page(article):
                 entries[article.url] = lastmod
-            if _is_dump(article):
+            if is_dump(article):
                 entries[article.digest_url] = lastmod
         for page in self.context.get("pages", ()):
             if page.save_as:
@@ -294,7 +291,7 @@ class IndexingGenerator(Generator):
 
     def _feed_item(self, base: str, article: Any) -> dict[str, Any]:
         content = article.content
-        if not content and _is_dump(article):
+        if not content and is_dump(article):
             content = (
                 "<ul>\n"
                 + "".join(f"<li>{escape(h.title)}</li>\n" for h in article.headlines)

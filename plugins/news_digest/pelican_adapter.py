@@ -11,7 +11,7 @@ import gc
 import logging
 from typing import Any
 
-from . import cache, progress
+from . import cache, progress, snapshot
 from .generators import (
     DigestGenerator,
     assign_digest_urls,
@@ -91,16 +91,18 @@ def on_article_generator_init(generator: Any) -> None:
     before the reader asks, and leave the pages that grow with the dumps to DigestGenerator.
 
     The dumps are listed by the very set Pelican then reads them from (``list_files_once``),
-    so the workers' answers come in the order the reader asks for them. Pelican's content
-    cache, when off, takes no file stamps (``skip_idle_file_stamps``)."""
+    so the workers' answers come in the order the reader asks for them. With Pelican's
+    content cache off, the article snapshot (:mod:`news_digest.snapshot`) takes its place:
+    an unchanged dump's article comes from the last build instead of being read."""
     on_generator_init(generator)
     take_over_page_writing(generator)
-    skip_idle_file_stamps(generator)
     skip_idle_file_stamps(generator.readers)
     settings = generator.settings
     extensions = tuple(f".{ext}" for ext in merged_settings(settings)["extensions"])
     files = list_files_once(generator, settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"])
     cache.preparse(settings, generator.path, [f for f in files if f.endswith(extensions)])
+    if snapshot.install(generator) is None:
+        skip_idle_file_stamps(generator)
 
 
 def on_article_generator_pretaxonomy(generator: Any) -> None:
@@ -111,6 +113,7 @@ def on_article_generator_pretaxonomy(generator: Any) -> None:
 
 
 def on_article_generator_finalized(generator: Any) -> None:
+    snapshot.finish(generator)
     cache.finish(generator.settings)  # every dump is read: save the cache, free its memory
     archives = generator.context.get("period_archives", {})
     generator.context["period_children"] = period_children(archives)

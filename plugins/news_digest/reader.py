@@ -84,6 +84,28 @@ def date_from_folder(relative_path: str) -> str | None:
     return None
 
 
+#: The metadata that holds a dump's text: what :mod:`news_digest.snapshot` leaves out of an
+#: article's snapshot and gives back, from the parse, when it is first read.
+TEXT_FIELDS = ("paragraphs", "headlines", "news_headlines", "reference_headlines")
+
+
+def is_dump(article: Any) -> bool:
+    """Whether ``article`` was read from a dump (by its ``dump_sha1``, which, unlike the
+    :data:`TEXT_FIELDS`, an article from the snapshot has without reading its text)."""
+    return hasattr(article, "has_lead") and hasattr(article, "dump_sha1")
+
+
+def text_fields(view: dict[str, Any]) -> dict[str, Any]:
+    """The :data:`TEXT_FIELDS` of a dump, from its :func:`~news_digest.view.dump_view`."""
+    headlines = tuple(map(as_headline_item, view["headlines"]))
+    return {
+        "paragraphs": view["paragraphs"],
+        "headlines": headlines,
+        "news_headlines": tuple(h for h in headlines if h.kind == "news"),
+        "reference_headlines": tuple(h for h in headlines if h.kind == "reference"),
+    }
+
+
 def paragraphs_html(paragraphs: tuple[str, ...]) -> str:
     """The lead's paragraphs as HTML; every text is escaped."""
     return "".join(f"<p>{escape(text)}</p>\n" for text in paragraphs)
@@ -120,7 +142,8 @@ class DumpReader(BaseReader):
             return "", {"status": "skip", "title": relative}
 
         has_lead = view["lead_title"] is not None
-        headlines = tuple(map(as_headline_item, view["headlines"]))
+        text = text_fields(view)
+        headlines = text["headlines"]
         if not has_lead and not headlines:
             # An empty dump (or one of separators only) would make an empty page: left out,
             # with the parser's first reason in one warning.
@@ -142,7 +165,7 @@ class DumpReader(BaseReader):
 
         date, date_source = self._date(view, relative, options)
         record_dump(self.settings, build_entry(view, date_source, date))
-        paragraphs = view["paragraphs"]
+        paragraphs = text["paragraphs"]
         stem = os.path.splitext(os.path.basename(relative))[0]
         stem = LEADING_DATE_RE.sub("", stem) or stem
         if has_lead:
@@ -159,12 +182,9 @@ class DumpReader(BaseReader):
             "date": self._parse_date(date),
             "slug": self._slug(view, title, stem),
             "has_lead": has_lead,
-            "paragraphs": paragraphs,
+            **text,
             "first_paragraph": paragraphs[0] if paragraphs else "",
             "credit": view["credit"],
-            "headlines": headlines,
-            "news_headlines": tuple(h for h in headlines if h.kind == "news"),
-            "reference_headlines": tuple(h for h in headlines if h.kind == "reference"),
             "headline_count": len(headlines),
             "date_source": date_source,
             "dump_source": relative,

@@ -263,7 +263,7 @@ def page_key(article: Any) -> tuple:
         card_key(article),
         *body,
         modified.isoformat() if modified else None,
-        getattr(article, "content", None) if not hasattr(article, "paragraphs") else None,
+        None if sha is not None or hasattr(article, "paragraphs") else article.content,
     )
 
 

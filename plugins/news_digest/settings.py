@@ -45,8 +45,9 @@ DEFAULTS: dict[str, Any] = {
     # Run Pagefind on the output folder after the build (news_digest.search), so the search
     # page has an index. Off for quick builds that need no search.
     "pagefind": True,
-    # Keep parsed dumps and the fingerprints of written pages in CACHE_PATH/news_digest/,
-    # so that a rebuild parses only new or changed dumps and writes only changed pages.
+    # Keep parsed dumps, the articles of clean dumps and the fingerprints of written pages in
+    # CACHE_PATH/news_digest/, so that a rebuild reads only new or changed dumps and writes
+    # only changed pages.
     "cache": True,
     # Processes that parse dumps and render pages; None means every core.
     "workers": None,

@@ -1,0 +1,291 @@
+"""Articles of unchanged dumps, taken from the last build instead of read again.
+
+Every build, Pelican reads every dump: ``read_file`` (paths, metadata, signals), an
+``Article``, our reader's mapping of the parse. At 10,000 dumps that is most of a rebuild,
+though almost every dump is the one the last build read. Pelican's own answer is its content
+cache at the generator layer (``CONTENT_CACHING_LAYER = "generator"``): it keeps each article
+and hands it back for a file whose stamp is unchanged. The snapshot is that cache, made for
+dumps, in the very two methods Pelican calls for it (``get_cached_data`` and ``cache_data``
+of the ArticlesGenerator), when Pelican's own content cache is off:
+
+- **What is kept** of a dump's article is its state right after it was read (the attributes
+  Pelican, our reader and every ``content_object_init`` receiver gave it), without its text
+  (:data:`~news_digest.reader.TEXT_FIELDS`: paragraphs and headlines), and the dump's
+  parse-report entry. The build's settings and context are not kept: an article from the
+  snapshot gets this build's.
+- **Which dumps**: published articles of dumps that the reader read without a warning (their
+  report entry is ``ok``). A dump with a warning is read again on every build, so that every
+  build reports it; so is a draft.
+- **When it is used**: the dump's bytes have the sha1 of the kept article (taken by the parse
+  store, see :mod:`news_digest.cache`), and the snapshot was written by the same plugin code,
+  Pelican, Python and locale, with the same settings (:func:`snapshot_version`).
+- **The text** comes back when a template, a feed or the search first asks for it
+  (:class:`SnapshotArticle`), from the dump's parse in the parse cache (else from the file):
+  the pages of an unchanged dump are not rendered again, so most articles never need it.
+
+The file (``CACHE_PATH/news_digest/articles.pickle``) is a stream of pickles: a header, one
+``(path, sha1, pickled state)`` record per dump, then an end mark. It is rewritten, through a
+temporary file, only when a dump was read, changed or gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import hashlib
+import io
+import locale
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pelican.contents import Article
+from pelican.urlwrappers import Author, Category, Tag, URLWrapper
+
+from . import cache
+from .build_checks import record_dump, recorder_for
+from .reader import TEXT_FIELDS, is_dump, text_fields
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_FILE = "articles.pickle"
+MAGIC = "news_digest article snapshot"
+
+
+def snapshot_version(settings: Mapping[str, Any]) -> str:
+    """What an article's state depends on besides its dump: the plugin's code, Pelican's and
+    Python's versions, the locale that formats dates, and the settings."""
+    from importlib.metadata import version
+
+    from .render import _stable
+
+    sha = hashlib.sha1(MAGIC.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        sha.update(path.name.encode())
+        sha.update(path.read_bytes())
+    sha.update(f"pelican {version('pelican')} python {sys.version_info[:2]}".encode())
+    sha.update(str(locale.setlocale(locale.LC_TIME)).encode())
+    sha.update(repr(_stable(dict(settings))).encode("utf-8", "surrogatepass"))
+    return sha.hexdigest()
+
+
+class SnapshotArticle(Article):
+    """An article from the snapshot. Its text fields (:data:`TEXT_FIELDS`) are read from the
+    dump's parse the first time they are asked for."""
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes the instance lacks.
+        state = self.__dict__
+        if name not in TEXT_FIELDS or "_snapshot_view" not in state:
+            raise AttributeError(name)
+        fields = text_fields(self._snapshot_text())
+        state.update(fields)
+        state["metadata"].update(fields)
+        return fields[name]
+
+    def _snapshot_text(self) -> dict[str, Any]:
+        """The dump's view: the parse this build found for its bytes, else a parse of the file
+        (a dump changed since the build began shows its new text, as a read would)."""
+        blob = self.__dict__.pop("_snapshot_view")
+        if blob is not None:
+            with contextlib.suppress(Exception):
+                view = pickle.loads(blob)
+                if isinstance(view, dict):
+                    return view
+        try:
+            with open(self.source_path, "rb") as handle:
+                view = cache.view_of(handle.read(), self.dump_source, None)
+        except OSError as error:
+            view = error
+        if isinstance(view, dict):
+            return view
+        logger.warning("%s: could not be read again: %s", self.dump_source, view)
+        return {"paragraphs": (), "headlines": ()}
+
+
+#: The build's settings while the snapshot's records are unpickled (see :func:`_wrapper`).
+_LOADING: list[Any] = []
+
+
+def _wrapper(cls: type, name: str, slug: str | None) -> Any:
+    """An author, category or tag of this build: one object per name, shared by every
+    article from the snapshot (Pelican makes one per article, and slugifies each)."""
+    settings, wrappers = _LOADING[-1]
+    key = (cls, name, slug)
+    wrapper = wrappers.get(key)
+    if wrapper is None:
+        wrapper = wrappers[key] = cls(name, settings)
+        if slug is not None:
+            wrapper.slug = slug
+    return wrapper
+
+
+def _reduce_wrapper(wrapper: URLWrapper) -> tuple:
+    """Pickles an author, category or tag by name, without the settings it holds."""
+    slug = None if wrapper._slug_from_name else wrapper._slug
+    return _wrapper, (type(wrapper), wrapper.name, slug)
+
+
+#: Pickling of a kept state: Pelican's authors, categories and tags by name.
+_DISPATCH = {
+    **copyreg.dispatch_table,
+    **{cls: _reduce_wrapper for cls in (URLWrapper, Author, Category, Tag)},
+}
+#: Attributes of an article that are this build's, not the article's own.
+_SHARED = ("settings", "_context")
+
+
+def _pickled(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+class ArticleSnapshot:
+    """The snapshot of one build of an ArticlesGenerator: hands out the kept articles of
+    unchanged dumps (:meth:`get_cached_data`), keeps the ones read (:meth:`cache_data`), and
+    writes what it kept (:meth:`save`)."""
+
+    def __init__(self, generator: Any, path: Path | None) -> None:
+        self.settings = generator.settings
+        self.context = generator.context
+        self.base_path = os.path.abspath(generator.path)
+        self.path = path
+        self.version = snapshot_version(self.settings)
+        #: ``filename -> (sha1, pickled state)`` of the last build, then of this one.
+        self.saved: dict[str, tuple[str, bytes]] = {}
+        self.kept: dict[str, tuple[str, bytes]] = {}
+        #: ``(class, name, slug) -> `` the author, category or tag shared by kept articles.
+        self.wrappers: dict[tuple, Any] = {}
+        self.hits = 0
+        self.refused = 0
+        if path is not None and path.is_file():
+            try:
+                self.saved = _load(path, self.version)
+            except Exception as error:  # a broken snapshot is only a slower build
+                logger.debug("news_digest: article snapshot %s not used: %s", path, error)
+
+    def get_cached_data(self, filename: str, default: Any = None) -> Any:
+        """The article kept for ``filename`` when its dump's bytes are unchanged."""
+        record = self.saved.get(filename)
+        store = cache.store_for(self.settings)
+        if record is None or store is None:
+            return default
+        source = cache.source_name(self.base_path, filename)
+        sha, blob = record
+        if store.sha_of(source) != sha:
+            return default
+        _LOADING.append((self.settings, self.wrappers))
+        try:
+            state, entry = pickle.loads(blob)
+        except Exception as error:  # noqa: BLE001 - a damaged record: read the dump
+            logger.debug("news_digest: %s not taken from the snapshot: %s", filename, error)
+            return default
+        finally:
+            _LOADING.pop()
+        claimed = store.claim(source)
+        article = SnapshotArticle.__new__(SnapshotArticle)
+        article.__dict__.update(state)
+        article.settings = self.settings
+        article._context = self.context
+        article._snapshot_view = claimed[1] if claimed is not None else None
+        record_dump(self.settings, entry)
+        self.kept[filename] = record
+        self.hits += 1
+        return article
+
+    def cache_data(self, filename: str, article: Any) -> None:
+        """Keep a dump article just read (Pelican calls this once it is valid)."""
+        entry = self._clean_entry(article)
+        if entry is None:
+            self.refused += 1
+            return
+        state = {
+            k: v for k, v in article.__dict__.items() if k not in TEXT_FIELDS and k not in _SHARED
+        }
+        state["metadata"] = {k: v for k, v in article.metadata.items() if k not in TEXT_FIELDS}
+        try:
+            blob = _pickled((state, entry))
+        except Exception as error:  # noqa: BLE001 - e.g. another plugin's unpicklable value
+            logger.debug("news_digest: %s not kept in the snapshot: %s", filename, error)
+            self.refused += 1
+            return
+        self.kept[filename] = (article.dump_sha1, blob)
+
+    def _clean_entry(self, article: Any) -> dict | None:
+        """The dump's report entry, if the article may be kept: a published dump article
+        read with no warning (see the module's docstring)."""
+        if not is_dump(article) or article.status != "published":
+            return None
+        if type(article) is not Article or article.settings is not self.settings:
+            return None
+        recorder = recorder_for(self.settings)
+        entry = recorder.entries.get(article.dump_source) if recorder is not None else None
+        if entry is None or entry.get("status") != "ok":
+            return None
+        return entry
+
+    def save(self) -> None:
+        """Write the kept articles, unless they are exactly those the file holds."""
+        if self.path is None or self.kept == self.saved:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(
+            dir=self.path.parent, prefix=self.path.stem + ".", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump((MAGIC, self.version), out, protocol=pickle.HIGHEST_PROTOCOL)
+                for filename, (sha, blob) in self.kept.items():
+                    pickle.dump((filename, sha, blob), out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(None, out)
+            os.replace(name, self.path)
+        except OSError as error:
+            logger.warning("news_digest: could not save the article snapshot: %s", error)
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+
+
+def _load(path: Path, version: str) -> dict[str, tuple[str, bytes]]:
+    records: dict[str, tuple[str, bytes]] = {}
+    with open(path, "rb") as handle:
+        if pickle.load(handle) != (MAGIC, version):
+            return {}
+        while (record := pickle.load(handle)) is not None:
+            filename, sha, blob = record
+            records[filename] = (sha, blob)
+    return records
+
+
+def install(generator: Any) -> ArticleSnapshot | None:
+    """Give an ArticlesGenerator the snapshot as its content cache, unless Pelican's own
+    generator-layer cache is on, or the parse cache (``NEWS_DIGEST["cache"]``) is off."""
+    folder = cache.cache_folder(generator.settings)
+    if folder is None or getattr(generator, "_cache_data_policy", True):
+        return None
+    if getattr(generator, "_cache", True):  # Pelican loaded a content cache of its own
+        return None
+    snapshot = ArticleSnapshot(generator, folder / SNAPSHOT_FILE)
+    generator.get_cached_data = snapshot.get_cached_data
+    generator.cache_data = snapshot.cache_data
+    return snapshot
+
+
+def finish(generator: Any) -> None:
+    """Every dump is read: write the generator's snapshot (if it has one)."""
+    snapshot = getattr(generator.cache_data, "__self__", None)
+    if isinstance(snapshot, ArticleSnapshot):
+        snapshot.save()
+        logger.debug(
+            "news_digest: %d articles from the snapshot, %d kept of those read, %d not kept",
+            snapshot.hits,
+            len(snapshot.kept) - snapshot.hits,
+            snapshot.refused,
+        )
