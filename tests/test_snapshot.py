@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import build, write_fixture_content
@@ -22,14 +23,17 @@ CLEAN = {
 
 
 @pytest.fixture
-def snapshots(monkeypatch) -> list[ArticleSnapshot]:
-    """The snapshot of every build that follows, in order."""
-    seen: list[ArticleSnapshot] = []
+def snapshots(monkeypatch) -> list[SimpleNamespace]:
+    """``hits`` and ``kept`` of the snapshot of every build that follows, in order, as
+    they are when every dump is read."""
+    seen: list[SimpleNamespace] = []
     finish = snapshot.finish
 
     def spy(generator):
-        seen.append(generator.cache_data.__self__)
+        kept: ArticleSnapshot = generator.cache_data.__self__
+        seen.append(SimpleNamespace(hits=kept.hits, kept=dict(kept.kept)))
         finish(generator)
+        assert kept.kept == {} and kept.saved == {}, "let go once saved"
 
     monkeypatch.setattr(snapshot, "finish", spy)
     return seen
@@ -43,7 +47,7 @@ def _files(root: Path) -> dict[str, bytes]:
     }
 
 
-def _sources(kept: ArticleSnapshot) -> set[str]:
+def _sources(kept: SimpleNamespace) -> set[str]:
     return {name.removeprefix("./") for name in kept.kept}
 
 

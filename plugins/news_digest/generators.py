@@ -66,6 +66,16 @@ def preset_urls(article: Any) -> None:
         return
     article.override_url = url
     article.override_save_as = save_as
+    article._preset_urls = (article.slug, url, save_as)
+
+
+def article_urls(article: Any) -> tuple[str, str]:
+    """``(url, save_as)`` as :func:`~news_digest.urls.expand` gives them: those that
+    :func:`preset_urls` formatted when the article was made, while its slug is the same."""
+    preset = article.__dict__.get("_preset_urls")
+    if preset is not None and preset[0] == article.slug:
+        return preset[1], preset[2]
+    return expand(article, "url"), expand(article, "save_as")
 
 
 def resolve_url_collisions(articles: Iterable[Any]) -> list[tuple[str, str]]:
@@ -80,7 +90,7 @@ def resolve_url_collisions(articles: Iterable[Any]) -> list[tuple[str, str]]:
         if not hasattr(article, "base_slug"):
             article.base_slug = article.slug
         article.slug = article.base_slug
-        groups[expand(article, "save_as")].append(article)
+        groups[article_urls(article)[1]].append(article)
 
     taken = set(groups)
     renames: list[tuple[str, str]] = []
@@ -114,8 +124,7 @@ def assign_digest_urls(articles: Iterable[Any], settings: Mapping[str, Any]) -> 
     Every article's ``url`` and ``save_as`` become overrides, computed here once."""
     dirname = merged_settings(settings)["digest_dirname"].strip("/")
     for article in articles:
-        url = expand(article, "url")
-        save_as = expand(article, "save_as")
+        url, save_as = article_urls(article)
         folder = save_as[: -len("index.html")] if save_as.endswith("index.html") else url
         article.digest_url = f"{url}{dirname}/" if url.endswith("/") else f"{url}/{dirname}/"
         article.digest_save_as = f"{folder.rstrip('/')}/{dirname}/index.html".lstrip("/")

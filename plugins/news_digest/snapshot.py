@@ -88,6 +88,13 @@ class SnapshotArticle(Article):
         state["metadata"].update(fields)
         return fields[name]
 
+    def get_relative_source_path(self, source_path: str | None = None) -> str | None:
+        """Pelican's, but for the article's own source, the value it had when the dump was
+        read: the same, for the same file and ``PATH`` (the settings key the snapshot)."""
+        if not source_path and "relative_source_path" in self.__dict__:
+            return self.relative_source_path
+        return super().get_relative_source_path(source_path)
+
     def _snapshot_text(self) -> dict[str, Any]:
         """The dump's view: the parse this build found for its bytes, else a parse of the file
         (a dump changed since the build began shows its new text, as a read would)."""
@@ -283,6 +290,7 @@ def finish(generator: Any) -> None:
     snapshot = getattr(generator.cache_data, "__self__", None)
     if isinstance(snapshot, ArticleSnapshot):
         snapshot.save()
+        snapshot.saved = snapshot.kept = {}  # not needed while the pages are written
         logger.debug(
             "news_digest: %d articles from the snapshot, %d kept of those read, %d not kept",
             snapshot.hits,
