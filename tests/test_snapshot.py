@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import pickle
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -126,8 +127,6 @@ def _lazy(path: Path, blob: bytes | None) -> SnapshotArticle:
 
 
 def test_the_text_is_read_when_first_asked_for(tmp_path):
-    import pickle
-
     from conftest import LEAD_DUMP
     from news_digest.cache import view_of
     from news_digest.reader import text_fields
@@ -179,3 +178,45 @@ def test_a_second_run_in_one_process_reports_and_keeps_the_snapshot(tmp_path, sn
     pelican.run()
     assert snapshots[1].hits == len(CLEAN) and _sources(snapshots[1]) == CLEAN
     assert '"undated-clock.txt"' in report.read_text(encoding="utf-8")
+
+
+def _records(cache: Path) -> set[str]:
+    path = cache / "news_digest" / snapshot.SNAPSHOT_FILE
+    with open(path, "rb") as handle:
+        pickle.load(handle)  # the header
+        names = set()
+        while (record := pickle.load(handle)) is not None:
+            names.add(record[0].removeprefix("./"))
+    return names
+
+
+def test_the_snapshot_follows_gone_and_new_dumps_and_is_left_alone_otherwise(tmp_path, snapshots):
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    write_fixture_content(content)
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert _records(cache) == CLEAN
+    (content / "2023-06-01" / "pandas.txt").unlink()
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert _records(cache) == CLEAN - {"2023-06-01/pandas.txt"}
+    stamp = (cache / "news_digest" / snapshot.SNAPSHOT_FILE).stat().st_mtime_ns
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert snapshots[2].hits == len(CLEAN) - 1
+    assert (cache / "news_digest" / snapshot.SNAPSHOT_FILE).stat().st_mtime_ns == stamp
+    shutil.copy(content / "2023-05-10-harbour.txt", content / "2023-07-01-harbour.txt")
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert snapshots[3].hits == len(CLEAN) - 1
+    assert _records(cache) == CLEAN - {"2023-06-01/pandas.txt"} | {"2023-07-01-harbour.txt"}
+
+
+def test_a_snapshot_that_cannot_be_written_costs_one_warning(tmp_path, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(snapshot.tempfile, "mkstemp", full)
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    write_fixture_content(content)
+    site = build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert site.path("2023/05/10/harbour-bridge-closed-after-cracks-found/").is_file()
+    warnings = [m for m in site.messages(logging.WARNING) if "article snapshot" in m]
+    assert len(warnings) == 1 and "No space left" in warnings[0]
+    assert not (cache / "news_digest" / snapshot.SNAPSHOT_FILE).exists()

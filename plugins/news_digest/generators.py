@@ -34,7 +34,6 @@ from .reader import is_dump, paragraphs_html
 from .render import (
     PageRenderer,
     PageSlice,
-    card_key,
     page_key,
     pagers,
     prepare_environment,
@@ -325,7 +324,7 @@ class DigestGenerator(Generator):
 
     def add_article_pages(self, renderer: PageRenderer) -> None:
         for article in self._articles():
-            key = page_key(article)
+            key = page_key(article, renderer.card_key(article))
             renderer.add(
                 article.save_as,
                 article.template,
@@ -384,7 +383,7 @@ class DigestGenerator(Generator):
                             period_num,
                             around,
                             page.number,
-                            [card_key(a) for a in page.object_list],
+                            [renderer.card_key(a) for a in page.object_list],
                             pager,
                         ),
                         period=archive["period"],
@@ -429,7 +428,7 @@ class DigestGenerator(Generator):
                     renderer.add(
                         page.save_as,
                         name,
-                        (page.number, [card_key(a) for a in page.object_list], pager),
+                        (page.number, [renderer.card_key(a) for a in page.object_list], pager),
                         articles_page=page,
                         dates_page=page,
                         pager=pager,

@@ -12,7 +12,6 @@ import os
 import re
 from typing import Any
 
-from markdown_it import MarkdownIt
 from pelican.readers import BaseReader
 
 logger = logging.getLogger(__name__)
@@ -57,6 +56,8 @@ class MarkdownItReader(BaseReader):
             return "", {"status": "skip", "title": os.path.basename(source_path)}
         with open(source_path, encoding="utf-8") as handle:
             raw, body = split_front_matter(handle.read())
+        from markdown_it import MarkdownIt  # here: a site without Markdown never loads it
+
         renderer = MarkdownIt("commonmark", {"html": False})
         html = renderer.render(body)
         metadata = {key: self.process_metadata(key, value) for key, value in raw.items()}

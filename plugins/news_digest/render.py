@@ -241,7 +241,7 @@ def card_key(article: Any) -> tuple:
     )
 
 
-def page_key(article: Any) -> tuple:
+def page_key(article: Any, card: tuple | None = None) -> tuple:
     """What a dump's own pages (lead, "More headlines") show of it.
 
     For a dump, the sha1 of its bytes stands for its paragraphs, credit and headlines: the
@@ -260,7 +260,7 @@ def page_key(article: Any) -> tuple:
             getattr(article, "dump_source_url", None),
         )
     return (
-        card_key(article),
+        card_key(article) if card is None else card,
         *body,
         modified.isoformat() if modified else None,
         None if sha is not None or hasattr(article, "paragraphs") else article.content,
@@ -281,6 +281,8 @@ class PageRenderer:
         self.relative_urls = bool(self.settings.get("RELATIVE_URLS"))
         self.jobs: list[PageJob] = []
         self.seen: set[str] = set()
+        #: ``id(article) -> card_key(article)``; the articles outlive the renderer.
+        self.cards: dict[int, tuple] = {}
         folder = cache_folder(self.settings)
         self.manifest_file = None
         if folder is not None:
@@ -294,6 +296,14 @@ class PageRenderer:
             ],
             self.context.get("pages", ()),
         )
+
+    def card_key(self, article: Any) -> tuple:
+        """:func:`card_key`, once per article and build (a dump is on several lists)."""
+        try:
+            return self.cards[id(article)]
+        except KeyError:
+            card = self.cards[id(article)] = card_key(article)
+            return card
 
     def add(self, save_as: str, template: str, data: Any, **kwargs: Any) -> None:
         """One page: ``data`` is everything it shows beyond the site (see ``card_key``)."""

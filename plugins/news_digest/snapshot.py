@@ -158,7 +158,10 @@ def _pickled(value: Any) -> bytes:
 class ArticleSnapshot:
     """The snapshot of one build of an ArticlesGenerator: hands out the kept articles of
     unchanged dumps (:meth:`get_cached_data`), keeps the ones read (:meth:`cache_data`), and
-    writes what it kept (:meth:`save`)."""
+    writes what it kept (:meth:`save`).
+
+    The new file is written as the articles come, from the first dump read on (a build that
+    reads none and loses none leaves the file alone), so no build holds every new record."""
 
     def __init__(self, generator: Any, path: Path | None) -> None:
         self.settings = generator.settings
@@ -166,13 +169,16 @@ class ArticleSnapshot:
         self.base_path = os.path.abspath(generator.path)
         self.path = path
         self.version = snapshot_version(self.settings)
-        #: ``filename -> (sha1, pickled state)`` of the last build, then of this one.
+        #: ``filename -> (sha1, pickled state)`` of the last build.
         self.saved: dict[str, tuple[str, bytes]] = {}
-        self.kept: dict[str, tuple[str, bytes]] = {}
+        #: ``filename -> sha1`` of what this build keeps.
+        self.kept: dict[str, str] = {}
         #: ``(class, name, slug) -> `` the author, category or tag shared by kept articles.
         self.wrappers: dict[tuple, Any] = {}
         self.hits = 0
         self.refused = 0
+        self._out: Any = None  # the new file, once a dump was read
+        self._temporary: str | None = None
         if path is not None and path.is_file():
             try:
                 self.saved = _load(path, self.version)
@@ -204,7 +210,7 @@ class ArticleSnapshot:
         article._context = self.context
         article._snapshot_view = claimed[1] if claimed is not None else None
         record_dump(self.settings, entry)
-        self.kept[filename] = record
+        self._keep(filename, sha, blob)
         self.hits += 1
         return article
 
@@ -224,7 +230,9 @@ class ArticleSnapshot:
             logger.debug("news_digest: %s not kept in the snapshot: %s", filename, error)
             self.refused += 1
             return
-        self.kept[filename] = (article.dump_sha1, blob)
+        if self._out is None:
+            self._open()
+        self._keep(filename, article.dump_sha1, blob)
 
     def _clean_entry(self, article: Any) -> dict | None:
         """The dump's report entry, if the article may be kept: a published dump article
@@ -239,25 +247,61 @@ class ArticleSnapshot:
             return None
         return entry
 
-    def save(self) -> None:
-        """Write the kept articles, unless they are exactly those the file holds."""
-        if self.path is None or self.kept == self.saved:
+    def _keep(self, filename: str, sha: str, blob: bytes) -> None:
+        self.kept[filename] = sha
+        if self._out is not None:
+            try:
+                pickle.dump((filename, sha, blob), self._out, protocol=pickle.HIGHEST_PROTOCOL)
+            except OSError as error:
+                self._fail(error)
+
+    def _open(self) -> None:
+        """Start the new file with the articles kept so far."""
+        if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(
-            dir=self.path.parent, prefix=self.path.stem + ".", suffix=".tmp"
-        )
         try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump((MAGIC, self.version), out, protocol=pickle.HIGHEST_PROTOCOL)
-                for filename, (sha, blob) in self.kept.items():
-                    pickle.dump((filename, sha, blob), out, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(None, out)
-            os.replace(name, self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, self._temporary = tempfile.mkstemp(
+                dir=self.path.parent, prefix=self.path.stem + ".", suffix=".tmp"
+            )
+            self._out = os.fdopen(handle, "wb")
+            pickle.dump((MAGIC, self.version), self._out, protocol=pickle.HIGHEST_PROTOCOL)
+            for filename in self.kept:
+                sha, blob = self.saved[filename]
+                pickle.dump((filename, sha, blob), self._out, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError as error:
-            logger.warning("news_digest: could not save the article snapshot: %s", error)
+            self._fail(error)
+
+    def _fail(self, error: OSError) -> None:
+        logger.warning("news_digest: could not save the article snapshot: %s", error)
+        self.abort()
+        self.path = None  # nothing more is written in this build
+
+    def abort(self) -> None:
+        """Close and remove the unfinished file; the last good snapshot stays."""
+        if self._out is not None:
             with contextlib.suppress(OSError):
-                os.unlink(name)
+                self._out.close()
+            self._out = None
+        if self._temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._temporary)
+            self._temporary = None
+
+    def save(self) -> None:
+        """Finish the new file; without one, write it only if a kept dump is gone."""
+        if self._out is None and self.kept.keys() != self.saved.keys():
+            self._open()
+        if self._out is None:
+            return
+        try:
+            pickle.dump(None, self._out)
+            self._out.close()
+            self._out = None
+            os.replace(self._temporary, self.path)
+            self._temporary = None
+        except OSError as error:
+            self._fail(error)
 
 
 def _load(path: Path, version: str) -> dict[str, tuple[str, bytes]]:
@@ -279,7 +323,10 @@ def install(generator: Any) -> ArticleSnapshot | None:
         return None
     if getattr(generator, "_cache", True):  # Pelican loaded a content cache of its own
         return None
+    while _OPEN:  # left by a build that failed before every dump was read
+        _OPEN.pop().abort()
     snapshot = ArticleSnapshot(generator, folder / SNAPSHOT_FILE)
+    _OPEN.append(snapshot)
     generator.get_cached_data = snapshot.get_cached_data
     generator.cache_data = snapshot.cache_data
     return snapshot
@@ -290,10 +337,16 @@ def finish(generator: Any) -> None:
     snapshot = getattr(generator.cache_data, "__self__", None)
     if isinstance(snapshot, ArticleSnapshot):
         snapshot.save()
-        snapshot.saved = snapshot.kept = {}  # not needed while the pages are written
+        if snapshot in _OPEN:
+            _OPEN.remove(snapshot)
         logger.debug(
             "news_digest: %d articles from the snapshot, %d kept of those read, %d not kept",
             snapshot.hits,
             len(snapshot.kept) - snapshot.hits,
             snapshot.refused,
         )
+        snapshot.saved, snapshot.kept = {}, {}  # not needed while the pages are written
+
+
+#: The snapshot of the running build until every dump is read.
+_OPEN: list[ArticleSnapshot] = []
