@@ -160,15 +160,16 @@ def test_parse_cache_trusts_an_unchanged_stat_but_not_a_rewrite_or_a_recent_one(
 def test_parse_cache_holds_plain_views_with_the_report_entry(tmp_path: Path):
     import pickle
 
-    from news_digest.cache import _load, parser_version
+    from news_digest import records
+    from news_digest.cache import MAGIC, parser_version
     from news_digest.view import dump_view
 
     content = tmp_path / "content"
     write_fixture_content(content)
     cache = tmp_path / "cache"
     build("pelicanconf.py", content, tmp_path / "output", CACHE_PATH=str(cache))
-    entries, _ = _load(cache / "news_digest" / "parse.pickle", parser_version())
-    views = {key[0]: pickle.loads(blob) for key, blob in entries.items()}
+    loaded = records.load(cache / "news_digest" / "parse.pickle", (MAGIC, parser_version()))
+    views = {key[0]: pickle.loads(blob) for key, blob in loaded.records}
     harbour = views["2023-05-10-harbour.txt"]
     assert harbour["lead_title"] == "Harbour bridge closed after cracks found"
     assert harbour["entry"]["source"] == "2023-05-10-harbour.txt"
@@ -245,12 +246,12 @@ def test_a_parse_that_fails_in_a_worker_is_reported_on_its_own_file(tmp_path, mo
 
 
 def test_a_cache_that_cannot_be_written_costs_one_warning(tmp_path, monkeypatch):
-    from news_digest import cache
+    from news_digest import cache, records
 
-    def full(self, key, blob):
+    def full(self, record):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache._CacheWriter, "add", full)
+    monkeypatch.setattr(records.Writer, "add", full)
     content = tmp_path / "content"
     _many_dumps(content, cache.MIN_PARALLEL_DUMPS + 16)
     output = tmp_path / "output"

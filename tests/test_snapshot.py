@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import build, write_fixture_content
-from news_digest import snapshot
+from news_digest import records, snapshot
 from news_digest.snapshot import ArticleSnapshot, SnapshotArticle
 
 #: Fixture dumps that the reader reads without a warning (the others are read every time).
@@ -180,39 +180,111 @@ def test_a_second_run_in_one_process_reports_and_keeps_the_snapshot(tmp_path, sn
     assert '"undated-clock.txt"' in report.read_text(encoding="utf-8")
 
 
-def _records(cache: Path) -> set[str]:
-    path = cache / "news_digest" / snapshot.SNAPSHOT_FILE
-    with open(path, "rb") as handle:
-        pickle.load(handle)  # the header
-        names = set()
-        while (record := pickle.load(handle)) is not None:
-            names.add(record[0].removeprefix("./"))
-    return names
+def _records_of(file: Path) -> list[str]:
+    """The paths of a snapshot file's records, in file order."""
+    with open(file, "rb") as handle:
+        header = pickle.load(handle)
+    assert header[0] == snapshot.MAGIC
+    loaded = records.load(file, header)
+    assert loaded is not None and loaded.whole
+    return [name.removeprefix("./") for name, _, _ in loaded.records]
 
 
-def test_the_snapshot_follows_gone_and_new_dumps_and_is_left_alone_otherwise(tmp_path, snapshots):
+def test_the_snapshot_is_appended_to_and_left_alone_when_nothing_is_read(tmp_path, snapshots):
     content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
     write_fixture_content(content)
+    file = cache / "news_digest" / snapshot.SNAPSHOT_FILE
     build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
-    assert _records(cache) == CLEAN
-    (content / "2023-06-01" / "pandas.txt").unlink()
+    assert sorted(_records_of(file)) == sorted(CLEAN)
+    stamp = file.stat().st_mtime_ns
+
+    (content / "2023-06-01" / "pandas.txt").unlink()  # its record stays, and is never taken
     build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
-    assert _records(cache) == CLEAN - {"2023-06-01/pandas.txt"}
-    stamp = (cache / "news_digest" / snapshot.SNAPSHOT_FILE).stat().st_mtime_ns
-    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
-    assert snapshots[2].hits == len(CLEAN) - 1
-    assert (cache / "news_digest" / snapshot.SNAPSHOT_FILE).stat().st_mtime_ns == stamp
+    assert snapshots[1].hits == len(CLEAN) - 1
+    assert file.stat().st_mtime_ns == stamp
+
     shutil.copy(content / "2023-05-10-harbour.txt", content / "2023-07-01-harbour.txt")
+    dump = content / "2023-05-10-harbour.txt"
+    dump.write_text(dump.read_text(encoding="utf-8").replace("Benin", "Togo"), "utf-8")
+    parse_cache = cache / "news_digest" / "parse.pickle"
+    before = (file.stat().st_ino, parse_cache.stat().st_ino, parse_cache.stat().st_size)
     build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
-    assert snapshots[3].hits == len(CLEAN) - 1
-    assert _records(cache) == CLEAN - {"2023-06-01/pandas.txt"} | {"2023-07-01-harbour.txt"}
+    assert snapshots[2].hits == len(CLEAN) - 2
+    # Both files appended to in place, not replaced.
+    assert (file.stat().st_ino, parse_cache.stat().st_ino) == before[:2]
+    assert parse_cache.stat().st_size > before[2]
+    names = _records_of(file)
+    assert names[: len(CLEAN)] == sorted(CLEAN, key=names.index)  # the old file, untouched
+    assert sorted(names[len(CLEAN) :]) == ["2023-05-10-harbour.txt", "2023-07-01-harbour.txt"]
+
+    site = build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert snapshots[3].hits == len(CLEAN)  # the later record of a path wins
+    digest = "2023/05/10/harbour-bridge-closed-after-cracks-found/headlines/"
+    assert "Museum returns bronzes to Togo" in site.path(digest).read_text(encoding="utf-8")
+
+
+def test_a_snapshot_with_too_many_dead_records_is_written_anew(tmp_path, snapshots, monkeypatch):
+    monkeypatch.setattr(records, "MIN_DEAD", 0)
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    write_fixture_content(content)
+    file = cache / "news_digest" / snapshot.SNAPSHOT_FILE
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    (content / "2023-06-01" / "pandas.txt").unlink()
+    (content / "2022-12-31-lighthouse.TXT").unlink()  # 2 dead of 3 live: over a quarter
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert sorted(_records_of(file)) == sorted(
+        CLEAN - {"2023-06-01/pandas.txt", "2022-12-31-lighthouse.TXT"}
+    )
+    assert not list(file.parent.glob("*.tmp"))
+
+
+def test_a_file_cut_short_keeps_its_whole_records(tmp_path):
+    path = tmp_path / "records.pickle"
+    writer = records.Writer(path, "header", None, append=False)
+    for number in range(3):
+        writer.add(("record", number))
+    writer.finish({"stats": 1})
+    whole = records.load(path, "header")
+    assert whole.records == [("record", 0), ("record", 1), ("record", 2)]
+    assert whole.trailer == {"stats": 1} and whole.whole
+    assert records.load(path, "other header") is None
+
+    appended = records.Writer(path, "header", whole, append=True)
+    assert appended.appending
+    appended.add(("record", 3))
+    appended.finish({"stats": 2})
+    again = records.load(path, "header")
+    assert [r[1] for r in again.records] == [0, 1, 2, 3] and again.trailer == {"stats": 2}
+
+    data = path.read_bytes()
+    path.write_bytes(data[: again.end - 3])  # killed while appending record 3
+    cut = records.load(path, "header")
+    assert [r[1] for r in cut.records] == [0, 1, 2] and cut.trailer is None and not cut.whole
+    assert not records.worth_appending(cut, 3)
+
+
+def test_a_locked_file_is_not_appended_to(tmp_path):
+    import fcntl
+
+    path = tmp_path / "records.pickle"
+    writer = records.Writer(path, "header", None, append=False)
+    writer.add(("record", 0))
+    writer.finish()
+    loaded = records.load(path, "header")
+    with open(path, "rb") as other:
+        fcntl.flock(other, fcntl.LOCK_EX)  # another build appends to it
+        second = records.Writer(path, "header", loaded, append=True)
+        assert not second.appending
+        second.add(("record", 1))
+        second.finish()
+    assert [r[1] for r in records.load(path, "header").records] == [1]
 
 
 def test_a_snapshot_that_cannot_be_written_costs_one_warning(tmp_path, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(snapshot.tempfile, "mkstemp", full)
+    monkeypatch.setattr(records.tempfile, "mkstemp", full)  # the parse cache's too
     content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
     write_fixture_content(content)
     site = build("pelicanconf.py", content, output, CACHE_PATH=str(cache))

@@ -11,28 +11,29 @@ is its :func:`~news_digest.view.dump_view`: plain data, quick to unpickle. The r
 problems as a fresh one.
 
 The cache is keyed by the source code of the parser and of the view (:data:`PARSER_FILES`):
-a changed rule invalidates every entry. Entries of files that are gone are dropped when the
-cache is saved. No state outlives a build: the parsed dumps are kept per settings dict and
-dropped by :func:`finish`, as soon as every dump is read (before the pages are rendered); the
-cache file is written as soon as every dump is parsed, and each entry is let go once read.
+a changed rule invalidates every entry. New parses are appended to the file as they come
+(:mod:`news_digest.records`); entries of dumps that are gone or changed stay there until they
+would be a quarter of the live ones, when the file is written anew with the live ones only.
+No state outlives a build: the parsed dumps are kept per settings dict and dropped by
+:func:`finish`, as soon as every dump is read (before the pages are rendered); the cache file
+is finished as soon as every dump is parsed, and each entry is let go once read.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copyreg
 import hashlib
 import logging
 import multiprocessing
 import os
 import pickle
-import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from . import records
 from .model import Digest, DumpError
 from .parser import parse_bytes
 from .view import dump_view
@@ -41,7 +42,15 @@ logger = logging.getLogger(__name__)
 
 #: Modules whose code decides what a dump parses to (and how it is stored); their bytes
 #: key the cache.
-PARSER_FILES = ("parser.py", "model.py", "decoding.py", "cache.py", "view.py", "report.py")
+PARSER_FILES = (
+    "parser.py",
+    "model.py",
+    "decoding.py",
+    "cache.py",
+    "records.py",
+    "view.py",
+    "report.py",
+)
 #: Below this many dumps to parse, forking workers costs more than it saves.
 MIN_PARALLEL_DUMPS = 64
 #: Dumps handed to a worker at a time: few round trips, even shares.
@@ -130,8 +139,8 @@ class ParseStore:
 
     Parsing overlaps Pelican's reading: :meth:`fill` hands the dumps the cache lacks to a
     pool of forked workers and returns; :meth:`take` waits for the one the reader asks for
-    (the workers answer in the reader's order). Each answer is appended to the new cache
-    file as it comes, and :meth:`close` finishes the file, so no build holds every parse.
+    (the workers answer in the reader's order). Each answer is appended to the cache file as
+    it comes, and :meth:`close` finishes the file, so no build holds every parse.
     """
 
     def __init__(self, cache_file: Path | None) -> None:
@@ -148,6 +157,8 @@ class ParseStore:
         self.stats: dict[str, tuple] = {}
         #: ``source -> key`` of every dump found by :meth:`fill`, for :meth:`take`.
         self.keys: dict[str, tuple[str, str]] = {}
+        #: ``source -> sha1`` of every dump found by :meth:`fill` (kept when it is taken).
+        self.shas: dict[str, str] = {}
         # Files changed in the last moments before this build are hashed again next time: a
         # file written twice within the clock's granularity keeps its mtime ("racy git").
         self.started_ns = time.time_ns()
@@ -158,12 +169,17 @@ class ParseStore:
         self._waiting: set[tuple[str, str]] = set()
         self._results: Iterator[tuple[str, bytes] | None] | None = None
         self._pool: Any = None
-        self._writer: _CacheWriter | None = None
+        self._writer: records.Writer | None = None
+        self._loaded: records.Loaded | None = None
         if cache_file is not None and cache_file.is_file():
             try:
-                self.saved, self.saved_stats = _load(cache_file, self.version)
+                self._loaded = records.load(cache_file, (MAGIC, self.version))
             except Exception as error:  # a broken cache is only a slower build
                 logger.debug("news_digest: parse cache %s not used: %s", cache_file, error)
+        if self._loaded is not None:
+            self.saved = dict(self._loaded.records)
+            trailer = self._loaded.trailer
+            self.saved_stats = trailer if isinstance(trailer, dict) else {}
 
     def _hash(self, source: str, path: str) -> str | None:
         """sha1 of the file's bytes, taken from the last build when its stat is unchanged."""
@@ -195,6 +211,7 @@ class ParseStore:
                 continue
             key = (source, digest)
             self.keys[source] = key
+            self.shas[source] = digest
             if key in self.current or key in self._waiting:
                 continue
             cached = self.saved.get(key)
@@ -206,10 +223,17 @@ class ParseStore:
                 self._waiting.add(key)
         unchanged = not todo and len(self.current) == len(self.saved)
         if self.cache_file is not None and not (unchanged and self.stats == self.saved_stats):
+            # New parses are appended to the file; it is written anew (every entry of this
+            # build) when too many of its entries are no dump's any more.
+            live = len(self.current) + len(todo)
+            append = records.worth_appending(self._loaded, live)
             try:
-                self._writer = _CacheWriter(self.cache_file, self.version)
-                for key, blob in self.current.items():
-                    self._writer.add(key, blob)
+                self._writer = records.Writer(
+                    self.cache_file, (MAGIC, self.version), self._loaded, append
+                )
+                if not self._writer.appending:
+                    for key, blob in self.current.items():
+                        self._writer.add((key, blob))
             except OSError as error:
                 logger.warning("news_digest: could not save the parse cache: %s", error)
                 if self._writer is not None:
@@ -217,6 +241,7 @@ class ParseStore:
                 self._writer = None
         self.saved = {}  # entries of dumps that are gone
         self.saved_stats = {}
+        self._loaded = None
         if not todo:
             return
         payload = [(path, key[0]) for key, path in todo]
@@ -244,7 +269,7 @@ class ParseStore:
         self.current[key] = blob
         if self._writer is not None:
             try:
-                self._writer.add(key, blob)
+                self._writer.add((key, blob))
             except OSError as error:
                 logger.warning("news_digest: could not save the parse cache: %s", error)
                 self._writer.abandon()
@@ -256,8 +281,7 @@ class ParseStore:
 
     def sha_of(self, source: str) -> str | None:
         """sha1 of the bytes of a dump that :meth:`fill` found (None if it could not)."""
-        key = self.keys.get(source)
-        return key[1] if key is not None else None
+        return self.shas.get(source)
 
     def claim(self, source: str) -> tuple[str, bytes | None] | None:
         """``(sha1 of the bytes, pickled view or None)`` of a dump that :meth:`fill` found,
@@ -326,55 +350,6 @@ class ParseStore:
 
 
 MAGIC = "news_digest parse cache"
-
-
-def _load(path: Path, version: str) -> tuple[dict, dict]:
-    """The entries and file stats of a cache file written by :class:`_CacheWriter` with the
-    same parser ``version`` (else nothing)."""
-    entries: dict[tuple[str, str], bytes] = {}
-    with open(path, "rb") as handle:
-        if pickle.load(handle) != (MAGIC, version):
-            return {}, {}
-        while True:
-            record = pickle.load(handle)
-            if isinstance(record, dict):  # the last record: the stats
-                return entries, record
-            key, blob = record
-            entries[key] = blob
-
-
-class _CacheWriter:
-    """A new cache file, written as a stream of pickles: a header, one ``(key, view)``
-    record per dump as its parse comes, and the file stats last. It replaces the old file
-    only once finished, so an interrupted build leaves the last good cache."""
-
-    def __init__(self, path: Path, version: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        # A file of its own: two builds that share CACHE_PATH never write into each other's.
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp")
-        self.temporary = Path(name)
-        self.handle = os.fdopen(handle, "wb")
-        self._dump((MAGIC, version))
-
-    def _dump(self, value: Any) -> None:
-        pickle.dump(value, self.handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def add(self, key: tuple[str, str], blob: bytes) -> None:
-        self._dump((key, blob))
-
-    def finish(self, stats: dict) -> None:
-        try:
-            self._dump(stats)
-        finally:
-            self.handle.close()
-        os.replace(self.temporary, self.path)
-
-    def abandon(self) -> None:
-        """Close and remove the unfinished file; the last good cache stays."""
-        with contextlib.suppress(OSError):
-            self.handle.close()
-        self.temporary.unlink(missing_ok=True)
 
 
 # One store per running build, found by its settings dict (the reader has only that).

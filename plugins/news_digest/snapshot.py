@@ -23,9 +23,11 @@ of the ArticlesGenerator), when Pelican's own content cache is off:
   (:class:`SnapshotArticle`), from the dump's parse in the parse cache (else from the file):
   the pages of an unchanged dump are not rendered again, so most articles never need it.
 
-The file (``CACHE_PATH/news_digest/articles.pickle``) is a stream of pickles: a header, one
-``(path, sha1, pickled state)`` record per dump, then an end mark. It is rewritten, through a
-temporary file, only when a dump was read, changed or gone.
+The file (``CACHE_PATH/news_digest/articles.pickle``) is a record file
+(:mod:`news_digest.records`): one ``(path, sha1, pickled state)`` record per dump. The
+articles of dumps read in a build are appended to it as they come; a build that reads none
+leaves it alone, and it is written anew when the records of gone or changed dumps would be
+too many.
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from typing import Any
 from pelican.contents import Article
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
-from . import cache
+from . import cache, records
 from .build_checks import record_dump, recorder_for
 from .reader import TEXT_FIELDS, is_dump, text_fields
 
@@ -177,13 +178,15 @@ class ArticleSnapshot:
         self.wrappers: dict[tuple, Any] = {}
         self.hits = 0
         self.refused = 0
-        self._out: Any = None  # the new file, once a dump was read
-        self._temporary: str | None = None
+        self._out: records.Writer | None = None  # from the first dump read on
+        self._loaded: records.Loaded | None = None
         if path is not None and path.is_file():
             try:
-                self.saved = _load(path, self.version)
+                self._loaded = records.load(path, (MAGIC, self.version))
             except Exception as error:  # a broken snapshot is only a slower build
                 logger.debug("news_digest: article snapshot %s not used: %s", path, error)
+        if self._loaded is not None:
+            self.saved = {name: (sha, blob) for name, sha, blob in self._loaded.records}
 
     def get_cached_data(self, filename: str, default: Any = None) -> Any:
         """The article kept for ``filename`` when its dump's bytes are unchanged."""
@@ -232,7 +235,7 @@ class ArticleSnapshot:
             return
         if self._out is None:
             self._open()
-        self._keep(filename, article.dump_sha1, blob)
+        self._keep(filename, article.dump_sha1, blob, fresh=True)
 
     def _clean_entry(self, article: Any) -> dict | None:
         """The dump's report entry, if the article may be kept: a published dump article
@@ -247,28 +250,37 @@ class ArticleSnapshot:
             return None
         return entry
 
-    def _keep(self, filename: str, sha: str, blob: bytes) -> None:
+    def _keep(self, filename: str, sha: str, blob: bytes, fresh: bool = False) -> None:
         self.kept[filename] = sha
-        if self._out is not None:
+        if self._out is not None and (fresh or not self._out.appending):
             try:
-                pickle.dump((filename, sha, blob), self._out, protocol=pickle.HIGHEST_PROTOCOL)
+                self._out.add((filename, sha, blob))
             except OSError as error:
                 self._fail(error)
 
-    def _open(self) -> None:
-        """Start the new file with the articles kept so far."""
+    def _alive(self) -> int:
+        """How many of the file's articles this build can take (their dumps unchanged)."""
+        store = cache.store_for(self.settings)
+        if store is None:
+            return 0
+        return sum(
+            store.sha_of(cache.source_name(self.base_path, name)) == sha
+            for name, (sha, _) in self.saved.items()
+        )
+
+    def _open(self, append: bool | None = None) -> None:
+        """Start writing: append to the file, or start a new one with the articles kept so
+        far when the file's dead records would be too many (see :mod:`news_digest.records`)."""
         if self.path is None:
             return
+        if append is None:
+            append = records.worth_appending(self._loaded, self._alive())
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, self._temporary = tempfile.mkstemp(
-                dir=self.path.parent, prefix=self.path.stem + ".", suffix=".tmp"
-            )
-            self._out = os.fdopen(handle, "wb")
-            pickle.dump((MAGIC, self.version), self._out, protocol=pickle.HIGHEST_PROTOCOL)
-            for filename in self.kept:
-                sha, blob = self.saved[filename]
-                pickle.dump((filename, sha, blob), self._out, protocol=pickle.HIGHEST_PROTOCOL)
+            self._out = records.Writer(self.path, (MAGIC, self.version), self._loaded, append)
+            if not self._out.appending:
+                for filename in self.kept:
+                    sha, blob = self.saved[filename]
+                    self._out.add((filename, sha, blob))
         except OSError as error:
             self._fail(error)
 
@@ -278,41 +290,27 @@ class ArticleSnapshot:
         self.path = None  # nothing more is written in this build
 
     def abort(self) -> None:
-        """Close and remove the unfinished file; the last good snapshot stays."""
+        """Stop writing (see :meth:`news_digest.records.Writer.abandon`)."""
         if self._out is not None:
-            with contextlib.suppress(OSError):
-                self._out.close()
+            self._out.abandon()
             self._out = None
-        if self._temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(self._temporary)
-            self._temporary = None
 
     def save(self) -> None:
-        """Finish the new file; without one, write it only if a kept dump is gone."""
-        if self._out is None and self.kept.keys() != self.saved.keys():
-            self._open()
+        """Finish the file. A build that read no dump leaves it alone, unless dumps it held
+        are gone and it is worth writing anew."""
+        if self._out is None:
+            if self.kept.keys() == self.saved.keys():
+                return
+            if records.worth_appending(self._loaded, len(self.kept)):
+                return  # the records of gone dumps stay, and are never taken
+            self._open(append=False)
         if self._out is None:
             return
         try:
-            pickle.dump(None, self._out)
-            self._out.close()
+            self._out.finish()
             self._out = None
-            os.replace(self._temporary, self.path)
-            self._temporary = None
         except OSError as error:
             self._fail(error)
-
-
-def _load(path: Path, version: str) -> dict[str, tuple[str, bytes]]:
-    records: dict[str, tuple[str, bytes]] = {}
-    with open(path, "rb") as handle:
-        if pickle.load(handle) != (MAGIC, version):
-            return {}
-        while (record := pickle.load(handle)) is not None:
-            filename, sha, blob = record
-            records[filename] = (sha, blob)
-    return records
 
 
 def install(generator: Any) -> ArticleSnapshot | None:
@@ -345,7 +343,8 @@ def finish(generator: Any) -> None:
             len(snapshot.kept) - snapshot.hits,
             snapshot.refused,
         )
-        snapshot.saved, snapshot.kept = {}, {}  # not needed while the pages are written
+        # Not needed while the pages are written.
+        snapshot.saved, snapshot.kept, snapshot._loaded = {}, {}, None
 
 
 #: The snapshot of the running build until every dump is read.
