@@ -260,3 +260,29 @@ def test_pages_outside_dated_folders_are_indexed_from_links(tmp_path):
         entry = json.loads((out / "pagefind" / shard / "pagefind-entry.json").read_text())
         assert entry["languages"]["en"]["page_count"] == 1, shard
     assert not (out / "pagefind" / ".work").exists()
+
+
+def test_pages_the_build_wrote_are_not_read_again_by_the_scan(tmp_path):
+    write_site(tmp_path, site_pages())
+    rel = "2023/05/01/b/index.html"
+    stat = (tmp_path / rel).stat()
+    told = [stat.st_size, stat.st_mtime_ns, "2023-05", "told by the page writer"]
+    pages = search.scan_pages(tmp_path, {}, {rel: told})
+    assert pages[rel] is told
+    # A record that no longer matches the file (size, mtime) is not trusted.
+    stale = [stat.st_size + 1, *told[1:]]
+    data = (tmp_path / rel).read_bytes()
+    assert search.scan_pages(tmp_path, {}, {rel: stale})[rel] == search.page_record(data, stat)
+
+
+def test_the_page_writer_tells_the_scan_what_it_would_have_read(tmp_path):
+    """The records of a real build's pages, written by the page writer, are the scan's."""
+    from conftest import build, write_fixture_content
+
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    write_fixture_content(content)
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    saved = json.loads((cache / "news_digest" / "search-pages.json").read_text("utf-8"))
+    assert saved == search.scan_pages(output, {})
+    assert sum(1 for record in saved.values() if record[2]) > 10  # pages in a shard
+    assert not search._WRITTEN, "taken by the search step"

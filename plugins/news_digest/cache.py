@@ -30,6 +30,7 @@ import pickle
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,8 @@ PARSER_FILES = (
 MIN_PARALLEL_DUMPS = 64
 #: Dumps handed to a worker at a time: few round trips, even shares.
 CHUNK_SIZE = 32
+#: Threads that read and hash the dumps whose stat changed (see ``ParseStore._hashes``).
+HASH_THREADS = 4
 #: A file modified less than this before the build started is not trusted by its stat.
 RACY_NS = 2_000_000_000
 CACHE_DIR = "news_digest"
@@ -102,6 +105,14 @@ def _parse(item: tuple[bytes, str]) -> Parsed:
         return parse_bytes(data, source)
     except DumpError as err:
         return err
+
+
+def _file_sha1(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha1(handle.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def _parse_file(item: tuple[str, str]) -> tuple[str, bytes] | None:
@@ -181,22 +192,43 @@ class ParseStore:
             trailer = self._loaded.trailer
             self.saved_stats = trailer if isinstance(trailer, dict) else {}
 
-    def _hash(self, source: str, path: str) -> str | None:
-        """sha1 of the file's bytes, taken from the last build when its stat is unchanged."""
-        try:
-            stat = os.stat(path)
+    def _hashes(self, files: list[tuple[str, str]]) -> list[str | None]:
+        """sha1 of each file's bytes (None for a file that cannot be read: the reader will
+        say what is wrong with it), taken from the last build when its stat is unchanged.
+
+        The files to read are read by a few threads at once: on a cold disk cache most of
+        the time is waiting for the disk, and hashing lets go of the interpreter's lock."""
+        stats: list[os.stat_result | None] = []
+        digests: list[str | None] = []
+        to_read: list[int] = []
+        for index, (source, path) in enumerate(files):
+            try:
+                stat = os.stat(path)
+            except OSError:
+                stats.append(None)
+                digests.append(None)
+                continue
             now = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
             seen = self.saved_stats.get(source)
-            if seen is not None and seen[:-1] == now:
-                digest = seen[-1]
-            else:
-                with open(path, "rb") as handle:
-                    digest = hashlib.sha1(handle.read()).hexdigest()
-        except OSError:
-            return None  # the reader will say what is wrong with it
-        if max(stat.st_mtime_ns, stat.st_ctime_ns) < self.started_ns - RACY_NS:
-            self.stats[source] = (*now, digest)
-        return digest
+            stats.append(stat)
+            digests.append(seen[-1] if seen is not None and seen[:-1] == now else None)
+            if digests[-1] is None:
+                to_read.append(index)
+        paths = [files[index][1] for index in to_read]
+        if len(paths) >= MIN_PARALLEL_DUMPS:
+            with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+                read = list(pool.map(_file_sha1, paths))
+        else:
+            read = list(map(_file_sha1, paths))
+        for index, digest in zip(to_read, read, strict=True):
+            digests[index] = digest
+        for (source, _), stat, digest in zip(files, stats, digests, strict=True):
+            if stat is None or digest is None:
+                continue
+            if max(stat.st_mtime_ns, stat.st_ctime_ns) < self.started_ns - RACY_NS:
+                now = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+                self.stats[source] = (*now, stat.st_dev, digest)
+        return digests
 
     def fill(self, files: Iterable[tuple[str, str]], workers: int) -> None:
         """Find every dump's parse, or set it going; ``files`` are ``(source, path)``, in
@@ -205,8 +237,8 @@ class ParseStore:
         Only the hash of a file is kept here: a worker reads the file again to parse it, so
         the bytes of every dump are never in memory at once."""
         todo: list[tuple[tuple[str, str], str]] = []
-        for source, path in files:
-            digest = self._hash(source, path)
+        files = list(files)
+        for (source, path), digest in zip(files, self._hashes(files), strict=True):
             if digest is None:
                 continue
             key = (source, digest)

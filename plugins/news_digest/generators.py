@@ -39,6 +39,7 @@ from .render import (
     prepare_environment,
     stable_pages,
 )
+from .search import note_written
 from .settings import merged_settings
 from .urls import expand, will_stay_published
 
@@ -317,6 +318,7 @@ class DigestGenerator(Generator):
         self.add_direct_templates(renderer)
         with build_progress(self.settings, "Writing pages", len(renderer.jobs)) as advance:
             stats = renderer.run(worker_count(self.settings), advance)
+        note_written(self.settings, renderer.written)
         record(self.settings, sum(1 for a in self._articles() if is_dump(a)), stats)
 
     def _articles(self) -> list[Any]:

@@ -283,6 +283,8 @@ class PageRenderer:
         self.seen: set[str] = set()
         #: ``id(article) -> card_key(article)``; the articles outlive the renderer.
         self.cards: dict[int, tuple] = {}
+        #: ``save_as -> page_record`` of every file written, for the search index.
+        self.written: dict[str, list[Any]] = {}
         folder = cache_folder(self.settings)
         self.manifest_file = None
         if folder is not None:
@@ -338,28 +340,38 @@ class PageRenderer:
                     for chunk, written in zip(
                         chunks, pool.imap(_render_chunk, chunks), strict=True
                     ):
-                        stats.written += written
-                        stats.unchanged += len(chunk) - written
-                        if progress is not None:
-                            progress(len(chunk))
+                        self._count(stats, chunk, written, progress)
             else:
                 for chunk in chunks:
-                    written = self.render_chunk(chunk)
-                    stats.written += written
-                    stats.unchanged += len(chunk) - written
-                    if progress is not None:
-                        progress(len(chunk))
+                    self._count(stats, chunk, self.render_chunk(chunk), progress)
         finally:
             _ACTIVE = None
             gc.unfreeze()
         self._save_manifest({job.save_as: job.fingerprint for job in self.jobs})
         return stats
 
-    def render_chunk(self, indexes: Sequence[int]) -> int:
-        """Render the jobs at ``indexes``; returns how many files were (re)written."""
+    def _count(
+        self,
+        stats: RenderStats,
+        chunk: Sequence[int],
+        written: dict[str, list[Any]],
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        stats.written += len(written)
+        stats.unchanged += len(chunk) - len(written)
+        self.written.update(written)
+        if progress is not None:
+            progress(len(chunk))
+
+    def render_chunk(self, indexes: Sequence[int]) -> dict[str, list[Any]]:
+        """Render the jobs at ``indexes``; returns the files (re)written, each with what the
+        search index needs to know of it (:func:`news_digest.search.page_record`), so that
+        it does not read them again."""
         from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-        written = 0
+        from .search import page_record
+
+        written: dict[str, list[Any]] = {}
         templates: dict[str, Any] = {}
         folders: set[str] = set()
         for index in indexes:
@@ -390,7 +402,8 @@ class PageRenderer:
                 folders.add(folder)
             with open(path, "wb") as handle:
                 handle.write(data)
-            written += 1
+                handle.flush()
+                written[job.save_as] = page_record(data, os.fstat(handle.fileno()))
             logger.debug('Writing "%s"', path)
         return written
 

@@ -150,12 +150,31 @@ def html_files(output: Path) -> Iterator[tuple[str, os.stat_result]]:
                     yield rel, entry.stat()
 
 
-def scan_pages(output: Path, known: Mapping[str, Any]) -> dict[str, list[Any]]:
+def page_record(data: bytes, stat: os.stat_result) -> list[Any]:
+    """``[size, mtime_ns, shard, sha256]`` of a page with the bytes ``data`` and ``stat``."""
+    return [stat.st_size, stat.st_mtime_ns, page_shard(data), hashlib.sha256(data).hexdigest()]
+
+
+#: ``id(settings) -> {page: page_record}`` of the pages the running build wrote.
+_WRITTEN: dict[int, dict[str, list[Any]]] = {}
+
+
+def note_written(settings: Mapping[str, Any], written: Mapping[str, list[Any]]) -> None:
+    """Remember the records of pages a build wrote as it wrote them (the page writer knows
+    their bytes), so that :func:`build_index` does not read them again."""
+    _WRITTEN.setdefault(id(settings), {}).update(written)
+
+
+def scan_pages(
+    output: Path, known: Mapping[str, Any], fresh: Mapping[str, Any] | None = None
+) -> dict[str, list[Any]]:
     """Every HTML page's ``[size, mtime_ns, shard, sha256]``; pages whose size and mtime
-    match ``known`` are not read again."""
+    match their record in ``fresh`` (written by this build) or ``known`` (the last scan) are
+    not read again."""
     pages: dict[str, list[Any]] = {}
+    fresh = fresh or {}
     for rel, stat in html_files(output):
-        record = known.get(rel)
+        record = fresh.get(rel) or known.get(rel)
         if (
             isinstance(record, list)
             and len(record) == 4
@@ -163,9 +182,7 @@ def scan_pages(output: Path, known: Mapping[str, Any]) -> dict[str, list[Any]]:
         ):
             pages[rel] = record
             continue
-        data = (output / rel).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        pages[rel] = [stat.st_size, stat.st_mtime_ns, page_shard(data), sha]
+        pages[rel] = page_record((output / rel).read_bytes(), stat)
     return pages
 
 
@@ -403,6 +420,7 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     A missing binary or a failed run is logged as a warning (so ``--fatal warnings`` stops),
     and the site itself is left as built.
     """
+    fresh = _WRITTEN.pop(id(settings), {})
     if not merged_settings(settings)["pagefind"]:
         return False
     output = Path(settings["OUTPUT_PATH"])
@@ -418,7 +436,7 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     remove(work)
 
     cache_file, known = load_page_cache(settings)
-    scanned = scan_pages(output, known)
+    scanned = scan_pages(output, known, fresh)
     pages = shards_of(scanned)
     prints = {name: fingerprint(scanned, paths, salt) for name, paths in pages.items()}
     primary_print = hashlib.sha256((salt + primary_page(language)).encode()).hexdigest()[:20]
