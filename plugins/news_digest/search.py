@@ -8,7 +8,8 @@ tag them with a ``kind`` filter, a ``date:YYYY-MM-DD`` sort and metadata.
 One index over the whole site costs memory and time in proportion to the site (about 3 GiB
 at 10,000 dumps) and is rebuilt whole on every build. So the pages are split by the month of
 their ``date`` sort into shards, ``pagefind/<yyyy-mm>/``, each indexed by its own Pagefind run
-over a folder of hard links to that month's pages only, two runs at a time:
+over that month's pages only (in place when the month has a folder of its own, else over a
+folder of hard links to them), two runs at a time:
 
 - a shard is indexed again only when its fingerprint changed: the bytes and paths of its
   pages, Pagefind's version and the options (kept in ``pagefind/shards.json``, which the
