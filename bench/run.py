@@ -182,9 +182,21 @@ class Builder:
         self.logs.mkdir(exist_ok=True)
 
     def clean(self) -> None:
+        """Move the last output and cache out of the way; they are deleted once the builder's
+        runs are over (:meth:`empty_trash`).
+
+        Deleted right before a cold build, their tens of thousands of inodes slowed that
+        build down: this machine's ext4 has no journal, and there the inode allocator skips
+        (reading each one's deletion time) every inode freed in the last 60 seconds, so the
+        system CPU of a cold build grew from run to run, for every builder alike."""
         for p in (self.out, self.cache):
             if p.exists():
-                shutil.rmtree(p)
+                trash = self.work / "trash"
+                trash.mkdir(exist_ok=True)
+                p.rename(trash / f"{p.name}-{time.time_ns()}")
+
+    def empty_trash(self) -> None:
+        shutil.rmtree(self.work / "trash", ignore_errors=True)
 
     def added_path(self) -> Path:
         return self.content_dir() / self.extra_file().name
@@ -303,7 +315,8 @@ class HugoBuilder(Builder):
         super().clean()
         res = self.lay.hugo / "resources"
         if res.exists():
-            shutil.rmtree(res)
+            (self.work / "trash").mkdir(exist_ok=True)
+            res.rename(self.work / "trash" / f"resources-{time.time_ns()}")
 
     def content_dir(self) -> Path:
         return self.lay.hugo / "content" / "posts"
@@ -461,10 +474,11 @@ def settle_disk() -> None:
     """Before a cold build: write out what is pending and, where allowed (root), drop the
     kernel's page, dentry and inode caches, as for a cold-cache benchmark.
 
-    Deleting the last output leaves the deletion's work and a slab of cached dentries and
-    inodes; on ext4 here the system CPU of a cold build grew from run to run with it (ours,
-    Hugo's and stock Pelican's alike: 12 s, then 32 s of system time for the same 10,000-dump
-    build, back to 13 s once the caches were dropped). Each builder's cold runs start alike.
+    A slab of cached dentries and inodes left by earlier builds made the system CPU of a cold
+    build grow from run to run (ours, Hugo's and stock Pelican's alike: 12 s, then 32 s of
+    system time for the same 10,000-dump build, back to 13 s once the caches were dropped);
+    so did deleting the last output right before it (see :meth:`Builder.clean`). Each
+    builder's cold runs start alike.
     """
     os.sync()
     try:
@@ -499,6 +513,7 @@ def run_builder(b: Builder, runs: int, n: int) -> dict:
                 )
     finally:
         b.remove_one()
+        b.empty_trash()
     summary = {}
     for scen in SCENARIOS:
         summary[scen] = {
