@@ -661,14 +661,16 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
         "What is measured, for each builder (medians over the runs):",
         "",
         "- **cold build**: empty output folder, no cache, the disk synced and (as root) the "
-        "kernel's page, dentry and inode caches dropped;",
+        "kernel's page, dentry and inode caches dropped; the last run's output is moved "
+        "aside, and deleted only after the builder's runs (see `Builder.clean`);",
         "- **rebuild, nothing changed**: the same command again (caches kept);",
         "- **rebuild, one dump added**: one more dump in the content, then the same command.",
         "",
         "*wall s* is the child process's wall time; *CPU s* its user + system CPU time (all",
         "threads; less sensitive than wall time to other load on the machine; Hugo's may",
         "spread over the cores); *pages/s* is HTML files written by that",
-        "build per second; *peak RSS* is the child's maximum resident set (`os.wait4`);",
+        "build per second; *peak RSS* is the child's maximum resident set (`os.wait4` in",
+        "a small parent process, so that the benchmark's own memory is not counted);",
         "*output KiB/dump* is every byte in the output folder (pages, archives, feeds, static",
         "files) divided by the number of dumps. The parser figure is",
         "`news_digest.parser.parse_bytes` over all dumps in one process: MB per CPU second of",
