@@ -58,7 +58,7 @@ def test_unchanged_dumps_come_from_the_snapshot_and_make_the_same_site(tmp_path,
     options = {"CACHE_PATH": str(tmp_path / "cache"), "DEFAULT_PAGINATION": 2}
     first = build("pelicanconf.py", content, output, **options)
     assert snapshots[0].hits == 0 and _sources(snapshots[0]) == CLEAN
-    assert (tmp_path / "cache" / "news_digest" / snapshot.SNAPSHOT_FILE).is_file()
+    assert _snapshot_file(tmp_path / "cache").is_file()
     before = _files(output)
     report = (tmp_path / "cache" / "parse-report.json").read_bytes()
 
@@ -97,6 +97,10 @@ def test_a_changed_dump_or_setting_is_read_again(tmp_path, snapshots):
     )
     assert snapshots[2].hits == 0
     assert site.path("news/harbour-bridge-closed-after-cracks-found/").is_file()
+    # Each set of settings has a snapshot of its own (make html, make publish).
+    assert len(list((tmp_path / "cache" / "news_digest").glob(snapshot.SNAPSHOT_GLOB))) == 2
+    build("pelicanconf.py", content, output, **options)
+    assert snapshots[3].hits == len(CLEAN)
 
 
 def test_an_article_another_plugin_made_unpicklable_is_read_every_time(tmp_path, snapshots):
@@ -180,6 +184,12 @@ def test_a_second_run_in_one_process_reports_and_keeps_the_snapshot(tmp_path, sn
     assert '"undated-clock.txt"' in report.read_text(encoding="utf-8")
 
 
+def _snapshot_file(cache: Path) -> Path:
+    """The one snapshot file in ``cache``."""
+    (file,) = (cache / "news_digest").glob(snapshot.SNAPSHOT_GLOB)
+    return file
+
+
 def _records_of(file: Path) -> list[str]:
     """The paths of a snapshot file's records, in file order."""
     with open(file, "rb") as handle:
@@ -193,8 +203,8 @@ def _records_of(file: Path) -> list[str]:
 def test_the_snapshot_is_appended_to_and_left_alone_when_nothing_is_read(tmp_path, snapshots):
     content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
     write_fixture_content(content)
-    file = cache / "news_digest" / snapshot.SNAPSHOT_FILE
     build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    file = _snapshot_file(cache)
     assert sorted(_records_of(file)) == sorted(CLEAN)
     stamp = file.stat().st_mtime_ns
 
@@ -227,8 +237,8 @@ def test_a_snapshot_with_too_many_dead_records_is_written_anew(tmp_path, snapsho
     monkeypatch.setattr(records, "MIN_DEAD", 0)
     content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
     write_fixture_content(content)
-    file = cache / "news_digest" / snapshot.SNAPSHOT_FILE
     build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    file = _snapshot_file(cache)
     (content / "2023-06-01" / "pandas.txt").unlink()
     (content / "2022-12-31-lighthouse.TXT").unlink()  # 2 dead of 3 live: over a quarter
     build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
@@ -263,14 +273,19 @@ def test_a_file_cut_short_keeps_its_whole_records(tmp_path):
     assert not records.worth_appending(cut, 3)
 
 
+def _one_record_file(path: Path) -> records.Loaded:
+    """A finished record file at ``path`` holding ``("record", 0)``, as loaded."""
+    writer = records.Writer(path, "header", None, append=False)
+    writer.add(("record", 0))
+    writer.finish()
+    return records.load(path, "header")
+
+
 def test_a_locked_file_is_not_appended_to(tmp_path):
     import fcntl
 
     path = tmp_path / "records.pickle"
-    writer = records.Writer(path, "header", None, append=False)
-    writer.add(("record", 0))
-    writer.finish()
-    loaded = records.load(path, "header")
+    loaded = _one_record_file(path)
     with open(path, "rb") as other:
         fcntl.flock(other, fcntl.LOCK_EX)  # another build appends to it
         second = records.Writer(path, "header", loaded, append=True)
@@ -291,4 +306,101 @@ def test_a_snapshot_that_cannot_be_written_costs_one_warning(tmp_path, monkeypat
     assert site.path("2023/05/10/harbour-bridge-closed-after-cracks-found/").is_file()
     warnings = [m for m in site.messages(logging.WARNING) if "article snapshot" in m]
     assert len(warnings) == 1 and "No space left" in warnings[0]
-    assert not (cache / "news_digest" / snapshot.SNAPSHOT_FILE).exists()
+    assert not list((cache / "news_digest").glob(snapshot.SNAPSHOT_GLOB))
+
+
+def test_a_file_changed_since_it_was_read_is_not_appended_to(tmp_path):
+    path = tmp_path / "records.pickle"
+    loaded = _one_record_file(path)
+    other = records.Writer(path, "header", loaded, append=True)  # another build appends
+    other.add(("record", 1))
+    other.finish()
+    late = records.Writer(path, "header", loaded, append=True)
+    assert not late.appending, "the offset it read is no longer where the file ends"
+    late.add(("record", 2))
+    late.finish()
+    assert [r[1] for r in records.load(path, "header").records] == [2]
+
+
+def test_only_the_most_recent_snapshots_are_kept(tmp_path):
+    folder = tmp_path / "news_digest"
+    folder.mkdir()
+    import os
+
+    for number in range(6):
+        path = snapshot.snapshot_file(folder, f"{number:016d}")
+        path.write_bytes(b"")
+        os.utime(path, ns=(number * 10**9, number * 10**9))
+    current = snapshot.snapshot_file(folder, f"{0:016d}")  # the oldest, but this build's
+    snapshot.prune(folder, current)
+    left = sorted(p.name for p in folder.glob(snapshot.SNAPSHOT_GLOB))
+    assert left == [
+        current.name,
+        *(snapshot.snapshot_file(folder, f"{n:016d}").name for n in (4, 5)),
+    ]
+
+
+def test_a_dump_dated_in_the_future_by_the_build_day_is_read_again(
+    tmp_path, snapshots, monkeypatch
+):
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    write_fixture_content(content)
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1683720000")  # 10 May 2023: pandas is "future"
+    site = build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert any("pandas.txt" in m and "future" in m for m in site.messages(logging.WARNING))
+    assert "2023-06-01/pandas.txt" not in _sources(snapshots[1])
+
+
+def test_a_run_after_a_failed_run_in_one_process_reports_afresh(tmp_path, monkeypatch):
+    from conftest import REPO_ROOT
+    from news_digest.generators import DigestGenerator
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    write_fixture_content(content)
+    override = {"PATH": str(content), "OUTPUT_PATH": str(tmp_path / "out")}
+    settings = read_settings(
+        str(REPO_ROOT / "pelicanconf.py"), override={**override, "CACHE_PATH": str(cache)}
+    )
+    pelican = Pelican(settings=settings)
+    write = DigestGenerator.generate_output
+
+    def broken(self, writer):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(DigestGenerator, "generate_output", broken)
+    with pytest.raises(RuntimeError):
+        pelican.run()
+    monkeypatch.setattr(DigestGenerator, "generate_output", write)
+    (content / "2023-05-12-leadless.txt").unlink()
+    pelican.run()
+    report = (cache / "parse-report.json").read_text(encoding="utf-8")
+    assert "2023-05-12-leadless.txt" not in report and "2023-05-10-harbour.txt" in report
+
+
+def test_another_plugin_that_shapes_articles_keys_the_snapshot_with_its_code(tmp_path):
+    import importlib.util
+
+    from pelican import signals
+
+    source = tmp_path / "other_plugin.py"
+    source.write_text("def mark(article):\n    article.marked = 1\n", encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("other_plugin", source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    import sys
+
+    sys.modules["other_plugin"] = module
+    settings = {"PATH": "content"}
+    before = snapshot.snapshot_version(settings)
+    signals.content_object_init.connect(module.mark)
+    try:
+        connected = snapshot.snapshot_version(settings)
+        source.write_text("def mark(article):\n    article.marked = 2\n", encoding="utf-8")
+        edited = snapshot.snapshot_version(settings)
+    finally:
+        signals.content_object_init.disconnect(module.mark)
+        del sys.modules["other_plugin"]
+    assert len({before, connected, edited}) == 3

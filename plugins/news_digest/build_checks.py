@@ -51,6 +51,8 @@ class BuildRecorder(logging.Handler):
         super().__init__(level=logging.WARNING)
         self.entries: dict[str, dict] = {}
         self.others: list[str] = []
+        #: Set when a run starts with this recorder (see :func:`on_run`).
+        self.in_use = False
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.name.startswith(DUMP_LOGGERS):
@@ -114,9 +116,13 @@ def on_initialized(pelican: Any) -> None:
 
 def on_run(pelican: Any) -> None:
     """At the start of every run (``get_generators``): a run after the first in one process
-    (``pelican -r``) records its dumps and problems anew. Adds no generator."""
-    if recorder_for(pelican.settings) is None:
+    (``pelican -r``) records its dumps and problems anew, also after a run that failed before
+    it finished. Adds no generator."""
+    recorder = recorder_for(pelican.settings)
+    if recorder is None or recorder.in_use:
         start(pelican.settings)
+        recorder = recorder_for(pelican.settings)
+    recorder.in_use = True
 
 
 def start(settings: Any) -> None:

@@ -41,17 +41,21 @@ class Trailer(NamedTuple):
 
 class Loaded(NamedTuple):
     """What :func:`load` read: the records in order, the trailer's payload (None when the
-    file was cut short) and where the trailer begins (the offset to append at)."""
+    file was cut short), where the trailer begins (the offset to append at), and the file's
+    device, inode and size when it was read."""
 
     records: list[Any]
     trailer: Any
     end: int
     whole: bool
+    identity: tuple[int, int, int] = (0, 0, 0)
 
 
 def load(path: Path, header: Any) -> Loaded | None:
     """The records of the file at ``path`` if it starts with ``header``, else None."""
     with open(path, "rb") as handle:
+        stat = os.fstat(handle.fileno())
+        identity = (stat.st_dev, stat.st_ino, stat.st_size)
         if pickle.load(handle) != header:
             return None
         records: list[Any] = []
@@ -60,9 +64,9 @@ def load(path: Path, header: Any) -> Loaded | None:
             try:
                 record = pickle.load(handle)
             except Exception:  # noqa: BLE001 - cut short: keep what is whole
-                return Loaded(records, None, end, False)
+                return Loaded(records, None, end, False, identity)
             if isinstance(record, Trailer):
-                return Loaded(records, record.payload, end, True)
+                return Loaded(records, record.payload, end, True, identity)
             records.append(record)
 
 
@@ -85,7 +89,7 @@ class Writer:
         self.handle: Any = None
         if append and loaded is not None and fcntl is not None:
             with contextlib.suppress(OSError):
-                self.handle = self._locked(path, loaded.end)
+                self.handle = self._locked(path, loaded)
         if self.handle is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             # A file of its own: two builds that share the folder never write into each other's.
@@ -99,11 +103,16 @@ class Writer:
         return self.temporary is None
 
     @staticmethod
-    def _locked(path: Path, end: int) -> Any:
+    def _locked(path: Path, loaded: Loaded) -> Any:
+        """The file, locked and cut at ``loaded.end``, if it is still the file ``loaded``
+        was read from (another build may have replaced it or appended to it since)."""
         handle = open(path, "r+b")  # noqa: SIM115 - kept open until finish/abandon
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            handle.seek(end)
+            stat = os.fstat(handle.fileno())
+            if (stat.st_dev, stat.st_ino, stat.st_size) != loaded.identity:
+                raise OSError("changed since it was read")
+            handle.seek(loaded.end)
             handle.truncate()
         except OSError:
             handle.close()

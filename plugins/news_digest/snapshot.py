@@ -23,7 +23,7 @@ of the ArticlesGenerator), when Pelican's own content cache is off:
   (:class:`SnapshotArticle`), from the dump's parse in the parse cache (else from the file):
   the pages of an unchanged dump are not rendered again, so most articles never need it.
 
-The file (``CACHE_PATH/news_digest/articles.pickle``) is a record file
+The file (``CACHE_PATH/news_digest/articles-<version>.pickle``) is a record file
 (:mod:`news_digest.records`): one ``(path, sha1, pickled state)`` record per dump. The
 articles of dumps read in a build are appended to it as they come; a build that reads none
 leaves it alone, and it is written anew when the records of gone or changed dumps would be
@@ -41,6 +41,7 @@ import logging
 import os
 import pickle
 import sys
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -51,23 +52,55 @@ from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 from . import cache, records
 from .build_checks import record_dump, recorder_for
 from .reader import TEXT_FIELDS, is_dump, text_fields
+from .report import future_date_message
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_FILE = "articles.pickle"
+#: ``CACHE_PATH/news_digest/articles-<version>.pickle``: one file per set of settings (and
+#: code), so that builds with other settings (``make html`` and ``make publish``) do not
+#: throw each other's snapshot away; the few most recently used are kept.
+SNAPSHOT_GLOB = "articles-*.pickle"
+KEEP_SNAPSHOTS = 3
 MAGIC = "news_digest article snapshot"
 
 
+#: Signals whose receivers shape an article as it is read (ours and other plugins').
+ARTICLE_SIGNALS = (
+    "readers_init",
+    "article_generator_init",
+    "article_generator_preread",
+    "article_generator_context",
+    "content_object_init",
+)
+
+
+def receiver_sources() -> list[Path]:
+    """The source files of every receiver of :data:`ARTICLE_SIGNALS`: a plugin that shapes
+    articles and changes its code makes every article be read again."""
+    from pelican import signals
+
+    files: set[Path] = set()
+    for name in ARTICLE_SIGNALS:
+        for receiver in list(getattr(signals, name).receivers.values()):
+            function = receiver() if isinstance(receiver, weakref.ref) else receiver
+            module = sys.modules.get(getattr(function, "__module__", None) or "")
+            source = getattr(module, "__file__", None)
+            if source and os.path.isfile(source):
+                files.add(Path(source))
+    return sorted(files)
+
+
 def snapshot_version(settings: Mapping[str, Any]) -> str:
-    """What an article's state depends on besides its dump: the plugin's code, Pelican's and
-    Python's versions, the locale that formats dates, and the settings."""
+    """What an article's state depends on besides its dump: the plugin's code and that of
+    every receiver of :data:`ARTICLE_SIGNALS`, Pelican's and Python's versions, the locale
+    that formats dates, and the settings."""
     from importlib.metadata import version
 
     from .render import _stable
 
     sha = hashlib.sha1(MAGIC.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        sha.update(path.name.encode())
+    for path in sorted({*Path(__file__).parent.glob("*.py"), *receiver_sources()}):
+        sha.update(str(path.name).encode())
         sha.update(path.read_bytes())
     sha.update(f"pelican {version('pelican')} python {sys.version_info[:2]}".encode())
     sha.update(str(locale.setlocale(locale.LC_TIME)).encode())
@@ -164,12 +197,12 @@ class ArticleSnapshot:
     The new file is written as the articles come, from the first dump read on (a build that
     reads none and loses none leaves the file alone), so no build holds every new record."""
 
-    def __init__(self, generator: Any, path: Path | None) -> None:
+    def __init__(self, generator: Any, folder: Path | None) -> None:
         self.settings = generator.settings
         self.context = generator.context
         self.base_path = os.path.abspath(generator.path)
-        self.path = path
         self.version = snapshot_version(self.settings)
+        self.path = snapshot_file(folder, self.version) if folder is not None else None
         #: ``filename -> (sha1, pickled state)`` of the last build.
         self.saved: dict[str, tuple[str, bytes]] = {}
         #: ``filename -> sha1`` of what this build keeps.
@@ -180,6 +213,7 @@ class ArticleSnapshot:
         self.refused = 0
         self._out: records.Writer | None = None  # from the first dump read on
         self._loaded: records.Loaded | None = None
+        path = self.path
         if path is not None and path.is_file():
             try:
                 self._loaded = records.load(path, (MAGIC, self.version))
@@ -206,6 +240,8 @@ class ArticleSnapshot:
             return default
         finally:
             _LOADING.pop()
+        if future_date_message(state["date"].isoformat()):
+            return default  # read again: its warning depends on the day of the build
         claimed = store.claim(source)
         article = SnapshotArticle.__new__(SnapshotArticle)
         article.__dict__.update(state)
@@ -313,6 +349,22 @@ class ArticleSnapshot:
             self._fail(error)
 
 
+def snapshot_file(folder: Path, version: str) -> Path:
+    return folder / SNAPSHOT_GLOB.replace("*", version[:16])
+
+
+def prune(folder: Path, current: Path) -> None:
+    """Remove all but the :data:`KEEP_SNAPSHOTS` most recently written snapshot files."""
+    others = []
+    for path in folder.glob(SNAPSHOT_GLOB):
+        with contextlib.suppress(OSError):
+            if path != current:
+                others.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(others, reverse=True)[KEEP_SNAPSHOTS - 1 :]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 def install(generator: Any) -> ArticleSnapshot | None:
     """Give an ArticlesGenerator the snapshot as its content cache, unless Pelican's own
     generator-layer cache is on, or the parse cache (``NEWS_DIGEST["cache"]``) is off."""
@@ -323,7 +375,7 @@ def install(generator: Any) -> ArticleSnapshot | None:
         return None
     while _OPEN:  # left by a build that failed before every dump was read
         _OPEN.pop().abort()
-    snapshot = ArticleSnapshot(generator, folder / SNAPSHOT_FILE)
+    snapshot = ArticleSnapshot(generator, folder)
     _OPEN.append(snapshot)
     generator.get_cached_data = snapshot.get_cached_data
     generator.cache_data = snapshot.cache_data
@@ -335,6 +387,8 @@ def finish(generator: Any) -> None:
     snapshot = getattr(generator.cache_data, "__self__", None)
     if isinstance(snapshot, ArticleSnapshot):
         snapshot.save()
+        if snapshot.path is not None:
+            prune(snapshot.path.parent, snapshot.path)
         if snapshot in _OPEN:
             _OPEN.remove(snapshot)
         logger.debug(
