@@ -404,3 +404,17 @@ def test_another_plugin_that_shapes_articles_keys_the_snapshot_with_its_code(tmp
         signals.content_object_init.disconnect(module.mark)
         del sys.modules["other_plugin"]
     assert len({before, connected, edited}) == 3
+
+
+def test_a_broken_snapshot_or_parse_cache_only_makes_a_slower_build(tmp_path, snapshots):
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    write_fixture_content(content)
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    _snapshot_file(cache).write_bytes(b"not a pickle")
+    (cache / "news_digest" / "parse.pickle").write_bytes(b"\x80\x05 broken")
+    site = build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert snapshots[1].hits == 0 and _sources(snapshots[1]) == CLEAN
+    assert site.path("2023/05/10/harbour-bridge-closed-after-cracks-found/").is_file()
+    assert not site.messages(logging.ERROR)
+    build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
+    assert snapshots[2].hits == len(CLEAN)

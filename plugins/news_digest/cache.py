@@ -181,12 +181,7 @@ class ParseStore:
         self._results: Iterator[tuple[str, bytes] | None] | None = None
         self._pool: Any = None
         self._writer: records.Writer | None = None
-        self._loaded: records.Loaded | None = None
-        if cache_file is not None and cache_file.is_file():
-            try:
-                self._loaded = records.load(cache_file, (MAGIC, self.version))
-            except Exception as error:  # a broken cache is only a slower build
-                logger.debug("news_digest: parse cache %s not used: %s", cache_file, error)
+        self._loaded = records.load_if_any(cache_file, (MAGIC, self.version), "parse cache")
         if self._loaded is not None:
             self.saved = dict(self._loaded.records)
             trailer = self._loaded.trailer

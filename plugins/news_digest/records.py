@@ -15,6 +15,7 @@ shares the cache folder writes a file of its own instead.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
 import tempfile
@@ -25,6 +26,8 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: every file is written anew
     fcntl = None  # type: ignore[assignment]
+
+logger = logging.getLogger(__name__)
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 #: Dead records, over the live ones, above which a file is written anew.
@@ -68,6 +71,18 @@ def load(path: Path, header: Any) -> Loaded | None:
             if isinstance(record, Trailer):
                 return Loaded(records, record.payload, end, True, identity)
             records.append(record)
+
+
+def load_if_any(path: Path | None, header: Any, what: str) -> Loaded | None:
+    """:func:`load`, or None when there is no file or it cannot be read (a broken cache is
+    only a slower build; ``what`` names it in the debug log)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        return load(path, header)
+    except Exception as error:  # noqa: BLE001 - see above
+        logger.debug("news_digest: %s %s not used: %s", what, path, error)
+        return None
 
 
 def worth_appending(loaded: Loaded | None, live: int) -> bool:

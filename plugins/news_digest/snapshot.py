@@ -212,13 +212,7 @@ class ArticleSnapshot:
         self.hits = 0
         self.refused = 0
         self._out: records.Writer | None = None  # from the first dump read on
-        self._loaded: records.Loaded | None = None
-        path = self.path
-        if path is not None and path.is_file():
-            try:
-                self._loaded = records.load(path, (MAGIC, self.version))
-            except Exception as error:  # a broken snapshot is only a slower build
-                logger.debug("news_digest: article snapshot %s not used: %s", path, error)
+        self._loaded = records.load_if_any(self.path, (MAGIC, self.version), "article snapshot")
         if self._loaded is not None:
             self.saved = {name: (sha, blob) for name, sha, blob in self._loaded.records}
 
