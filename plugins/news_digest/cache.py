@@ -168,8 +168,9 @@ class ParseStore:
         self.stats: dict[str, tuple] = {}
         #: ``source -> key`` of every dump found by :meth:`fill`, for :meth:`take`.
         self.keys: dict[str, tuple[str, str]] = {}
-        #: ``source -> sha1`` of every dump found by :meth:`fill` (kept when it is taken).
-        self.shas: dict[str, str] = {}
+        #: ``name -> source``: each file as Pelican lists it, and the path that keys it here
+        #: (see :func:`preparse`).
+        self.sources: dict[str, str] = {}
         # Files changed in the last moments before this build are hashed again next time: a
         # file written twice within the clock's granularity keeps its mtime ("racy git").
         self.started_ns = time.time_ns()
@@ -238,7 +239,6 @@ class ParseStore:
                 continue
             key = (source, digest)
             self.keys[source] = key
-            self.shas[source] = digest
             if key in self.current or key in self._waiting:
                 continue
             cached = self.saved.get(key)
@@ -308,13 +308,14 @@ class ParseStore:
 
     def sha_of(self, source: str) -> str | None:
         """sha1 of the bytes of a dump that :meth:`fill` found (None if it could not)."""
-        return self.shas.get(source)
+        key = self.keys.get(source)
+        return key[1] if key is not None else None
 
     def claim(self, source: str) -> tuple[str, bytes | None] | None:
         """``(sha1 of the bytes, pickled view or None)`` of a dump that :meth:`fill` found,
         taken out of the store: each dump is read once, so memory is freed while Pelican
         builds its articles (the cache file has the entry already)."""
-        key = self.keys.pop(source, None)
+        key = self.keys.get(source)
         if key is None:
             return None
         self._wait_for(key)
@@ -425,7 +426,8 @@ def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) 
     the reader will ask for them) going, before the reader asks."""
     store = store_for(settings) or start(settings)
     base_path = os.path.abspath(base_path)
-    items = ((source_name(base_path, name), os.path.join(base_path, name)) for name in files)
+    store.sources = {name: source_name(base_path, name) for name in files}
+    items = [(source, os.path.join(base_path, name)) for name, source in store.sources.items()]
     store.fill(items, worker_count(settings))
     logger.debug(
         "news_digest: %d dumps from the parse cache, %d to parse", store.hits, store.parsed

@@ -51,7 +51,7 @@ class Loaded(NamedTuple):
     trailer: Any
     end: int
     whole: bool
-    identity: tuple[int, int, int] = (0, 0, 0)
+    identity: tuple[int, int, int]
 
 
 def load(path: Path, header: Any) -> Loaded | None:

@@ -162,7 +162,10 @@ _WRITTEN: dict[int, dict[str, list[Any]]] = {}
 
 def note_written(settings: Mapping[str, Any], written: Mapping[str, list[Any]]) -> None:
     """Remember the records of pages a build wrote as it wrote them (the page writer knows
-    their bytes), so that :func:`build_index` does not read them again."""
+    their bytes), so that :func:`build_index` does not read them again. What a build that
+    failed before its search step left is dropped."""
+    if id(settings) not in _WRITTEN:
+        _WRITTEN.clear()
     _WRITTEN.setdefault(id(settings), {}).update(written)
 
 

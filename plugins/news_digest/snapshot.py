@@ -200,7 +200,6 @@ class ArticleSnapshot:
     def __init__(self, generator: Any, folder: Path | None) -> None:
         self.settings = generator.settings
         self.context = generator.context
-        self.base_path = os.path.abspath(generator.path)
         self.version = snapshot_version(self.settings)
         self.path = snapshot_file(folder, self.version) if folder is not None else None
         #: ``filename -> (sha1, pickled state)`` of the last build.
@@ -222,7 +221,7 @@ class ArticleSnapshot:
         store = cache.store_for(self.settings)
         if record is None or store is None:
             return default
-        source = cache.source_name(self.base_path, filename)
+        source = store.sources.get(filename, "")
         sha, blob = record
         if store.sha_of(source) != sha:
             return default
@@ -294,7 +293,7 @@ class ArticleSnapshot:
         if store is None:
             return 0
         return sum(
-            store.sha_of(cache.source_name(self.base_path, name)) == sha
+            store.sha_of(store.sources.get(name, "")) == sha
             for name, (sha, _) in self.saved.items()
         )
 
