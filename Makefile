@@ -34,7 +34,7 @@ ifeq ($(RELATIVE), 1)
 endif
 
 # STRICT=1: any warning or error fails the build, after it has listed every one as
-# file:line: reason (NEWS_DIGEST_STRICT, see plugins/news_digest/build_checks.py).
+# file:line: reason (NEWS_DIGEST_STRICT, see plugins/news_digest/site/build_checks.py).
 # --fatal errors also stops a build whose plugin failed to load; Pelican's own
 # --fatal warnings would stop at the first bad dump, with a traceback and no list.
 STRICT ?= 0

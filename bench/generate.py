@@ -28,51 +28,184 @@ START_DATE = dt.date(2021, 1, 4)
 PER_DAY = (3, 8)  # dumps per day, inclusive range
 
 SUBJECTS = [
-    "Ministers", "Police", "Regulators", "Scientists", "Doctors", "Farmers", "Voters",
-    "Investors", "Teachers", "Rescuers", "Judges", "Engineers", "Pilots", "Firefighters",
-    "Astronomers", "Lawmakers", "Unions", "Retailers", "Banks", "Airlines", "Carmakers",
-    "Fishermen", "Nurses", "Diplomats", "Prosecutors", "Residents", "Students", "Rebels",
+    "Ministers",
+    "Police",
+    "Regulators",
+    "Scientists",
+    "Doctors",
+    "Farmers",
+    "Voters",
+    "Investors",
+    "Teachers",
+    "Rescuers",
+    "Judges",
+    "Engineers",
+    "Pilots",
+    "Firefighters",
+    "Astronomers",
+    "Lawmakers",
+    "Unions",
+    "Retailers",
+    "Banks",
+    "Airlines",
+    "Carmakers",
+    "Fishermen",
+    "Nurses",
+    "Diplomats",
+    "Prosecutors",
+    "Residents",
+    "Students",
+    "Rebels",
 ]
 VERBS = [
-    "warn over", "push back on", "call for", "reject", "agree on", "clash over", "probe",
-    "back", "delay", "unveil", "scrap", "defend", "question", "celebrate", "brace for",
-    "approve", "criticise", "welcome", "investigate", "plan", "halt", "resume", "rethink",
+    "warn over",
+    "push back on",
+    "call for",
+    "reject",
+    "agree on",
+    "clash over",
+    "probe",
+    "back",
+    "delay",
+    "unveil",
+    "scrap",
+    "defend",
+    "question",
+    "celebrate",
+    "brace for",
+    "approve",
+    "criticise",
+    "welcome",
+    "investigate",
+    "plan",
+    "halt",
+    "resume",
+    "rethink",
 ]
 OBJECTS = [
-    "fuel price rise", "new border rules", "record heatwave", "river flood defences",
-    "rail strike", "school funding plan", "port expansion", "drought measures", "tax reform",
-    "hospital waiting lists", "wildfire response", "election timetable", "housing targets",
-    "grain export deal", "power grid upgrade", "fishing quotas", "airport noise limits",
-    "mining licence", "water tariffs", "space launch", "vaccine rollout", "data privacy law",
-    "steel tariffs", "budget cuts", "minimum wage increase", "coastal erosion plan",
+    "fuel price rise",
+    "new border rules",
+    "record heatwave",
+    "river flood defences",
+    "rail strike",
+    "school funding plan",
+    "port expansion",
+    "drought measures",
+    "tax reform",
+    "hospital waiting lists",
+    "wildfire response",
+    "election timetable",
+    "housing targets",
+    "grain export deal",
+    "power grid upgrade",
+    "fishing quotas",
+    "airport noise limits",
+    "mining licence",
+    "water tariffs",
+    "space launch",
+    "vaccine rollout",
+    "data privacy law",
+    "steel tariffs",
+    "budget cuts",
+    "minimum wage increase",
+    "coastal erosion plan",
 ]
 PLACES = [
-    "Sudan", "Kenya", "Peru", "Vietnam", "Australia", "Canada", "Norway", "Chile", "Ghana",
-    "Japan", "Mexico", "Poland", "Brazil", "Nepal", "Morocco", "Ireland", "Turkey", "Togo",
-    "Madagascar", "Pakistan", "Portugal", "Indonesia", "Finland", "Egypt", "Colombia",
-    "Scotland", "Texas", "Bavaria", "Queensland", "Alberta", "Sicily", "Patagonia",
+    "Sudan",
+    "Kenya",
+    "Peru",
+    "Vietnam",
+    "Australia",
+    "Canada",
+    "Norway",
+    "Chile",
+    "Ghana",
+    "Japan",
+    "Mexico",
+    "Poland",
+    "Brazil",
+    "Nepal",
+    "Morocco",
+    "Ireland",
+    "Turkey",
+    "Togo",
+    "Madagascar",
+    "Pakistan",
+    "Portugal",
+    "Indonesia",
+    "Finland",
+    "Egypt",
+    "Colombia",
+    "Scotland",
+    "Texas",
+    "Bavaria",
+    "Queensland",
+    "Alberta",
+    "Sicily",
+    "Patagonia",
 ]
 NAMES = [
-    "Maria Santos", "John Kirby", "Aiko Tanaka", "Samuel Okoro", "Elena Petrova",
-    "David Chen", "Fatima Haddad", "Lars Nilsson", "Priya Raman", "Tomas Novak",
+    "Maria Santos",
+    "John Kirby",
+    "Aiko Tanaka",
+    "Samuel Okoro",
+    "Elena Petrova",
+    "David Chen",
+    "Fatima Haddad",
+    "Lars Nilsson",
+    "Priya Raman",
+    "Tomas Novak",
 ]
 EDITORS = ["Press center6", "Liu Wei", "Desk 3", "N. Ortega", "Press center2", "Web desk"]
 ADJ = [
-    "sharp", "sudden", "long-awaited", "controversial", "modest", "unexpected", "costly",
-    "temporary", "sweeping", "limited", "historic", "cautious", "fresh", "renewed",
+    "sharp",
+    "sudden",
+    "long-awaited",
+    "controversial",
+    "modest",
+    "unexpected",
+    "costly",
+    "temporary",
+    "sweeping",
+    "limited",
+    "historic",
+    "cautious",
+    "fresh",
+    "renewed",
 ]
 NOUNS = [
-    "decision", "announcement", "report", "inquiry", "agreement", "proposal", "warning",
-    "shortage", "increase", "protest", "review", "ruling", "investment", "campaign",
+    "decision",
+    "announcement",
+    "report",
+    "inquiry",
+    "agreement",
+    "proposal",
+    "warning",
+    "shortage",
+    "increase",
+    "protest",
+    "review",
+    "ruling",
+    "investment",
+    "campaign",
 ]
 FILLER = [
-    "officials said on Tuesday", "according to local media", "the ministry said in a statement",
-    "witnesses told reporters", "figures released this week show", "the company confirmed",
-    "a spokesperson said", "campaigners say", "analysts expect", "the report found",
+    "officials said on Tuesday",
+    "according to local media",
+    "the ministry said in a statement",
+    "witnesses told reporters",
+    "figures released this week show",
+    "the company confirmed",
+    "a spokesperson said",
+    "campaigners say",
+    "analysts expect",
+    "the report found",
 ]
 FURNITURE = [
-    "Published2 minutes agoShare page", "Published 3 hours agoShare page",
-    "Published1 day agoShare pageAbout", "Published 5 minutes ago",
+    "Published2 minutes agoShare page",
+    "Published 3 hours agoShare page",
+    "Published1 day agoShare pageAbout",
+    "Published 5 minutes ago",
 ]
 
 
@@ -113,10 +246,7 @@ def _sentence(rng: random.Random) -> str:
     subj, verb, obj = rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(OBJECTS)
     place = rng.choice(PLACES)
     if kind == 0:
-        return (
-            f"{subj} in {place} {verb} the {rng.choice(ADJ)} {obj}, "
-            f"{rng.choice(FILLER)}."
-        )
+        return f"{subj} in {place} {verb} the {rng.choice(ADJ)} {obj}, {rng.choice(FILLER)}."
     if kind == 1:
         n = rng.randrange(2, 900)
         return (
@@ -301,22 +431,14 @@ def _hour(d: Dump) -> str:
 
 
 def pelican_markdown(d: Dump) -> str:
-    head = (
-        f"Title: {d.title}\n"
-        f"Date: {d.date.isoformat()} {_hour(d)}\n"
-        f"Slug: {d.slug}\n\n"
-    )
+    head = f"Title: {d.title}\nDate: {d.date.isoformat()} {_hour(d)}\nSlug: {d.slug}\n\n"
     return head + markdown_body(d)
 
 
 def hugo_markdown(d: Dump) -> str:
     title = d.title.replace("\\", "\\\\").replace('"', '\\"')
     head = (
-        "---\n"
-        f'title: "{title}"\n'
-        f"date: {d.date.isoformat()}T{_hour(d)}:00Z\n"
-        f"slug: {d.slug}\n"
-        "---\n\n"
+        f'---\ntitle: "{title}"\ndate: {d.date.isoformat()}T{_hour(d)}:00Z\nslug: {d.slug}\n---\n\n'
     )
     return head + markdown_body(d)
 

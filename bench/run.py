@@ -254,10 +254,14 @@ class OursBuilder(Builder):
         return [
             venv_tool("pelican"),
             str(self.content_root),
-            "-s", str(self.settings),
-            "-o", str(self.out),
-            "--cache-path", str(self.cache),
-            "--fatal", "errors",
+            "-s",
+            str(self.settings),
+            "-o",
+            str(self.out),
+            "--cache-path",
+            str(self.cache),
+            "--fatal",
+            "errors",
             "-q",
             *(["-e", *self.extra] if self.extra else []),
         ]
@@ -300,10 +304,14 @@ class StockBuilder(Builder):
         return [
             venv_tool("pelican"),
             str(self.lay.markdown),
-            "-s", str(self.settings),
-            "-o", str(self.out),
-            "--cache-path", str(self.cache),
-            "--fatal", "errors",
+            "-s",
+            str(self.settings),
+            "-o",
+            str(self.out),
+            "--cache-path",
+            str(self.cache),
+            "--fatal",
+            "errors",
             "-q",
         ]
 
@@ -328,9 +336,12 @@ class HugoBuilder(Builder):
         return [
             shutil.which("hugo") or "hugo",
             "--quiet",
-            "-s", str(self.lay.hugo),
-            "-d", str(self.out),
-            "--cacheDir", str(self.cache),
+            "-s",
+            str(self.lay.hugo),
+            "-d",
+            str(self.out),
+            "--cacheDir",
+            str(self.cache),
         ]
 
 
@@ -378,9 +389,9 @@ def ours_subdir(conf: Path) -> str:
 
 
 def parser_throughput(files: list[Path], runs: int) -> dict:
-    """MB/s of news_digest.parser.parse_bytes over all the dumps, in this process."""
+    """MB/s of news_digest.parse.parser.parse_bytes over all the dumps, in this process."""
     sys.path.insert(0, str(REPO / "plugins"))
-    from news_digest.parser import parse_bytes  # type: ignore[import-not-found]
+    from news_digest.parse.parser import parse_bytes  # type: ignore[import-not-found]
 
     blobs = [(f.name, f.read_bytes()) for f in files]
     total = sum(len(b) for _, b in blobs)
@@ -518,8 +529,16 @@ def run_builder(b: Builder, runs: int, n: int) -> dict:
     for scen in SCENARIOS:
         summary[scen] = {
             k: res.median(scen, k)
-            for k in ("wall", "cpu", "rss_mb", "html_written", "pages_per_s", "bytes_per_dump",
-                      "output_bytes", "output_files")
+            for k in (
+                "wall",
+                "cpu",
+                "rss_mb",
+                "html_written",
+                "pages_per_s",
+                "bytes_per_dump",
+                "output_bytes",
+                "output_files",
+            )
         }
         summary[scen]["bytes_by_kind"] = res.runs[scen][-1].get("bytes_by_kind", {})
     return {"summary": summary, "runs": res.runs}
@@ -619,20 +638,29 @@ def targets(all_results: dict[int, dict]) -> list[str]:
     if c is not None and h:
         cc = ours(2000, "cold", "cpu")
         cpu_note = f"; CPU time {cc / hc:.2f} ×" if cc and hc else ""
-        row("cold build, 2,000 dumps ≤ 1.5 × Hugo", c / h, c / h <= 1.5,
-            "{:.2f} × Hugo (" + f"{c:.2f} s vs {h:.2f} s wall{cpu_note})")
+        row(
+            "cold build, 2,000 dumps ≤ 1.5 × Hugo",
+            c / h,
+            c / h <= 1.5,
+            "{:.2f} × Hugo (" + f"{c:.2f} s vs {h:.2f} s wall{cpu_note})",
+        )
     else:
         row("cold build, 2,000 dumps ≤ 1.5 × Hugo", None, False, "")
     v = ours(10000, "cold", "wall")
     row("cold build, 10,000 dumps ≤ 20 s", v, v is not None and v <= 20, "{:.2f} s")
     v = ours(10000, "cold", "rss_mb")
-    row("peak memory, 10,000 dumps ≤ 300 MB", v, v is not None and v * 1.048576 <= 300,
-        "{:.0f} MiB")
+    row(
+        "peak memory, 10,000 dumps ≤ 300 MB", v, v is not None and v * 1.048576 <= 300, "{:.0f} MiB"
+    )
     v = ours(10000, "add_one", "wall")
     row("add one dump to 10,000: rebuild ≤ 2 s", v, v is not None and v <= 2, "{:.2f} s")
     v = ours(10000, "cold", "bytes_per_dump")
-    row("output ≤ 10 KB per dump at 10,000 (all files)", v,
-        v is not None and v <= 10_000, "{:,.0f} bytes")
+    row(
+        "output ≤ 10 KB per dump at 10,000 (all files)",
+        v,
+        v is not None and v <= 10_000,
+        "{:,.0f} bytes",
+    )
     best = None
     for n in sorted(all_results, reverse=True):
         p = all_results[n].get("parser")
@@ -640,8 +668,12 @@ def targets(all_results: dict[int, dict]) -> list[str]:
             best = (n, p["mb_per_s"])
             break
     if best:
-        row("parser ≥ 10 MB/s per core", best[1], best[1] >= 10,
-            "{:.1f} MB per CPU s" + f" ({best[0]:,} dumps)")
+        row(
+            "parser ≥ 10 MB/s per core",
+            best[1],
+            best[1] >= 10,
+            "{:.1f} MB per CPU s" + f" ({best[0]:,} dumps)",
+        )
     else:
         row("parser ≥ 10 MB/s per core", None, False, "")
     return rows
@@ -673,7 +705,8 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
         "a small parent process, so that the benchmark's own memory is not counted);",
         "*output KiB/dump* is every byte in the output folder (pages, archives, feeds, static",
         "files) divided by the number of dumps. The parser figure is",
-        "`news_digest.parser.parse_bytes` over all dumps in one process: MB per CPU second of",
+        "`news_digest.parse.parser.parse_bytes` over all dumps in one process: MB per CPU second "
+        "of",
         "that single-threaded process (its wall-clock figure is in the JSON).",
         "",
         "Baselines: stock Pelican with its built-in `simple` theme reading the same content as",
@@ -802,7 +835,8 @@ def merge_previous(result: dict, path: Path) -> None:
     if result.get("parser") is None and old.get("parser"):
         result["parser"] = old["parser"]
     result["notes"] = [
-        x for x in result["notes"]
+        x
+        for x in result["notes"]
         if not (x.startswith("our site was not built") and "ours" in result["builders"])
     ]
 
@@ -811,27 +845,49 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dumps", type=int, default=2000, help="number of dumps (default 2000)")
     ap.add_argument("--runs", type=int, default=3, help="runs per figure, median (default 3)")
-    ap.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md",
-                    help="report to write (default docs/benchmarks.md)")
-    ap.add_argument("--results-dir", type=Path, default=HERE / "results",
-                    help="where the JSON results are kept (default bench/results)")
-    ap.add_argument("--work", type=Path, default=None,
-                    help="work folder (default bench/out/run-N)")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=REPO / "docs" / "benchmarks.md",
+        help="report to write (default docs/benchmarks.md)",
+    )
+    ap.add_argument(
+        "--results-dir",
+        type=Path,
+        default=HERE / "results",
+        help="where the JSON results are kept (default bench/results)",
+    )
+    ap.add_argument("--work", type=Path, default=None, help="work folder (default bench/out/run-N)")
     ap.add_argument("--skip-hugo", action="store_true", help="do not build with Hugo")
-    ap.add_argument("--skip-pelican", action="store_true",
-                    help="do not build the stock Pelican baseline")
+    ap.add_argument(
+        "--skip-pelican", action="store_true", help="do not build the stock Pelican baseline"
+    )
     ap.add_argument("--skip-ours", action="store_true", help="do not build our site")
     ap.add_argument("--skip-parser", action="store_true", help="do not time the parser")
-    ap.add_argument("--ours-setting", action="append", default=[], metavar="KEY=JSON",
-                    help="extra Pelican setting for our build (pelican -e), repeatable; "
-                    'e.g. NEWS_DIGEST=\'{"pagefind": false}\'')
+    ap.add_argument(
+        "--ours-setting",
+        action="append",
+        default=[],
+        metavar="KEY=JSON",
+        help="extra Pelican setting for our build (pelican -e), repeatable; "
+        "e.g. NEWS_DIGEST='{\"pagefind\": false}'",
+    )
     ap.add_argument("--keep", action="store_true", help="keep generated dumps and outputs")
-    ap.add_argument("--no-report", action="store_true",
-                    help="print only: save no JSON, leave docs/benchmarks.md alone")
-    ap.add_argument("--report-only", action="store_true",
-                    help="only rewrite the report from the saved JSON results")
-    ap.add_argument("--profile", action="store_true",
-                    help="only profile one cold build of our site with cProfile")
+    ap.add_argument(
+        "--no-report",
+        action="store_true",
+        help="print only: save no JSON, leave docs/benchmarks.md alone",
+    )
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only rewrite the report from the saved JSON results",
+    )
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="only profile one cold build of our site with cProfile",
+    )
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per build")
     ap.add_argument("--seed", type=int, default=20230510)
     args = ap.parse_args(argv)

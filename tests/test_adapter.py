@@ -8,10 +8,10 @@ import sys
 
 import pytest
 from conftest import REPO_ROOT
-from news_digest.generators import assign_digest_urls, period_children, resolve_url_collisions
-from news_digest.markdown_reader import split_front_matter
-from news_digest.reader import date_from_folder
-from news_digest.settings import DEFAULTS, merged_settings
+from news_digest.site.generators import assign_digest_urls, period_children, resolve_url_collisions
+from news_digest.site.markdown_reader import split_front_matter
+from news_digest.site.reader import date_from_folder
+from news_digest.site.settings import DEFAULTS, merged_settings
 
 
 def test_importing_the_package_does_not_import_pelican():
@@ -110,7 +110,7 @@ def test_period_children():
 
 
 def test_markdown_outside_the_page_folders_is_skipped_with_a_warning(tmp_path, caplog):
-    from news_digest.markdown_reader import MarkdownItReader
+    from news_digest.site.markdown_reader import MarkdownItReader
     from pelican.settings import DEFAULT_CONFIG
 
     (tmp_path / "pages").mkdir()
@@ -136,7 +136,8 @@ def test_each_run_gives_the_last_runs_objects_back_to_the_collector(tmp_path):
     import gc
 
     from conftest import build, write_fixture_content
-    from news_digest import cache, pelican_adapter, progress
+    from news_digest.incremental import cache
+    from news_digest.site import pelican_adapter, progress
 
     content = tmp_path / "content"
     write_fixture_content(content)

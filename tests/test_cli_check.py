@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hostile_corpus import BY_KEY, CASES, good_dump
 from news_digest.cli import main
-from news_digest.report import future_date_message, is_dump_name, readable_path
+from news_digest.parse.report import future_date_message, is_dump_name, readable_path
 
 SMALL = [case for case in CASES if not case.big]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from news_digest.model import DropReason, ItemKind
-from news_digest.parser import parse_file
-from news_digest.reader import date_from_folder
+from news_digest.parse.model import DropReason, ItemKind
+from news_digest.parse.parser import parse_file
+from news_digest.site.reader import date_from_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -15,8 +15,8 @@ import pytest
 from helpers import SPEC, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from news_digest.model import DumpError
-from news_digest.parser import parse_bytes, parse_text
+from news_digest.parse.model import DumpError
+from news_digest.parse.parser import parse_bytes, parse_text
 
 # Examples per property: enough to cover every line kind in many orders in `make test`
 # (about ten seconds in all), and fifty times more under `make fuzz`.

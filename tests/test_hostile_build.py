@@ -22,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO_ROOT, Site, build
 from hostile_corpus import BY_KEY, CASES, CREDIT_PAYLOAD, PAYLOADS, TEMPLATE, good_dump
-from news_digest.report import readable_path
+from news_digest.parse.report import readable_path
 
 SMALL = [case for case in CASES if not case.big]
 SITEURL = "https://example.org/news"

@@ -10,8 +10,8 @@ import pytest
 from helpers import assert_nothing_lost
 from hostile_corpus import BY_KEY, CASES, CREDIT_PAYLOAD, PAYLOADS, XSS_ATTR, Case
 from news_digest.cli import main
-from news_digest.model import DumpError
-from news_digest.parser import parse_bytes
+from news_digest.parse.model import DumpError
+from news_digest.parse.parser import parse_bytes
 
 # Seconds one megabyte-sized case may take to parse on this project's 2-core machines
 # (measured: about 1.5 s for 10 MB or 100,000 headlines); a regression to quadratic time

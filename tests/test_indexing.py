@@ -1,7 +1,7 @@
 """Sharing and indexing: JSON-LD, Open Graph, canonical links, sitemaps, robots.txt, feeds.
 
 End-to-end tests read the session builds of conftest.py back (``published`` is under
-``https://example.org/repo``); unit tests feed :mod:`news_digest.indexing` hostile text.
+``https://example.org/repo``); unit tests feed :mod:`news_digest.publish.indexing` hostile text.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import feedparser
 import pytest
 from conftest import PUBLISH_SITEURL
-from news_digest import indexing
+from news_digest.publish import indexing
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -377,7 +377,7 @@ def test_iso_datetime_always_has_an_offset():
 
 
 def test_json_feed_keeps_the_newest_items_up_to_the_limit():
-    from news_digest.indexing_generator import IndexingGenerator
+    from news_digest.publish.indexing_generator import IndexingGenerator
 
     generator = IndexingGenerator.__new__(IndexingGenerator)
     generator.settings = {
@@ -412,7 +412,7 @@ def test_json_feed_keeps_the_newest_items_up_to_the_limit():
     ],
 )
 def test_canonical_url_is_absolute_or_absent(siteurl, output_file, expected):
-    from news_digest.indexing_generator import TemplateHelpers
+    from news_digest.publish.indexing_generator import TemplateHelpers
 
     helpers = TemplateHelpers({"SITEURL": siteurl, "TIMEZONE": "UTC"})
     # A page of a RELATIVE_URLS build has a relative SITEURL in its context; the helper

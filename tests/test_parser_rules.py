@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from helpers import FIXTURES, assert_nothing_lost, split_lines
-from news_digest.model import DumpError
-from news_digest.parser import parse_bytes, parse_file
+from news_digest.parse.model import DumpError
+from news_digest.parse.parser import parse_bytes, parse_file
 
 TEXT_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.txt"))
 BINARY_FIXTURES = ["01_nul_bytes.bin", "01_png_image.png"]

@@ -1,4 +1,5 @@
-"""Stable pagination, page fingerprints and the parse cache (news_digest.render, .cache)."""
+"""Stable pagination, page fingerprints and the parse cache (news_digest.incremental.render,
+.cache)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from conftest import build, write_fixture_content
-from news_digest.render import pagers, stable_pages
+from news_digest.site.pagination import pagers, stable_pages
 
 SETTINGS = {
     "PAGINATION_PATTERNS": (
@@ -83,8 +84,8 @@ def test_a_rebuild_writes_only_what_changed(tmp_path: Path):
 
 
 def test_summary_line_counts_dumps_pages_and_warnings():
-    from news_digest.progress import summary
-    from news_digest.render import RenderStats
+    from news_digest.incremental.render import RenderStats
+    from news_digest.site.progress import summary
 
     line = summary(10000, RenderStats(pages=22362, written=7, unchanged=22355), 1, 1.94)
     assert line == (
@@ -115,8 +116,8 @@ def test_parse_cache_trusts_an_unchanged_stat_but_not_a_rewrite_or_a_recent_one(
 ):
     import os
 
-    from news_digest import cache
-    from news_digest.cache import RACY_NS, ParseStore
+    from news_digest.incremental import cache
+    from news_digest.incremental.cache import RACY_NS, ParseStore
 
     def later_store() -> ParseStore:
         """A store of a build that starts well after the file was written."""
@@ -160,9 +161,9 @@ def test_parse_cache_trusts_an_unchanged_stat_but_not_a_rewrite_or_a_recent_one(
 def test_parse_cache_holds_plain_views_with_the_report_entry(tmp_path: Path):
     import pickle
 
-    from news_digest import records
-    from news_digest.cache import MAGIC, parser_version
-    from news_digest.view import dump_view
+    from news_digest.incremental import records
+    from news_digest.incremental.cache import MAGIC, parser_version
+    from news_digest.parse.view import dump_view
 
     content = tmp_path / "content"
     write_fixture_content(content)
@@ -175,7 +176,7 @@ def test_parse_cache_holds_plain_views_with_the_report_entry(tmp_path: Path):
     assert harbour["entry"]["source"] == "2023-05-10-harbour.txt"
     assert [kind for _, _, kind in harbour["headlines"]].count("reference") == 2
 
-    from news_digest.parser import parse_bytes
+    from news_digest.parse.parser import parse_bytes
 
     data = (content / "2023-05-10-harbour.txt").read_bytes()
     assert harbour == dump_view(
@@ -186,7 +187,7 @@ def test_parse_cache_holds_plain_views_with_the_report_entry(tmp_path: Path):
 def test_many_dumps_are_parsed_by_workers_while_pelican_reads(tmp_path: Path, caplog):
     """Past MIN_PARALLEL_DUMPS, forked workers parse while the reader takes their answers;
     every dump gets its pages, and a rebuild takes every parse from the cache file."""
-    from news_digest.cache import MIN_PARALLEL_DUMPS
+    from news_digest.incremental.cache import MIN_PARALLEL_DUMPS
 
     content = tmp_path / "content"
     count = MIN_PARALLEL_DUMPS + 16
@@ -198,7 +199,7 @@ def test_many_dumps_are_parsed_by_workers_while_pelican_reads(tmp_path: Path, ca
     assert len(leads) == count
     assert "Desk 17" in (output / "2023/05/18/story-number-17-makes-news/index.html").read_text()
 
-    with caplog.at_level(logging.DEBUG, logger="news_digest.cache"):
+    with caplog.at_level(logging.DEBUG, logger="news_digest.incremental.cache"):
         build("pelicanconf.py", content, output, **options)
     assert f"{count} dumps from the parse cache, 0 to parse" in caplog.text
 
@@ -216,8 +217,8 @@ def _many_dumps(content: Path, count: int) -> None:
 def test_a_parse_that_fails_in_a_worker_is_reported_on_its_own_file(tmp_path, monkeypatch):
     """An unforeseen exception in one worker's parse costs that dump only: the reader parses
     it again itself, and Pelican names that file; every other dump is built."""
-    from news_digest import cache
-    from news_digest.cache import MIN_PARALLEL_DUMPS
+    from news_digest.incremental import cache
+    from news_digest.incremental.cache import MIN_PARALLEL_DUMPS
 
     real_view = cache._view
     bad = "2023-05-05-story-4.txt"
@@ -246,7 +247,7 @@ def test_a_parse_that_fails_in_a_worker_is_reported_on_its_own_file(tmp_path, mo
 
 
 def test_a_cache_that_cannot_be_written_costs_one_warning(tmp_path, monkeypatch):
-    from news_digest import cache, records
+    from news_digest.incremental import cache, records
 
     def full(self, record):
         raise OSError(28, "No space left on device")
@@ -267,7 +268,7 @@ def test_a_cache_that_cannot_be_written_costs_one_warning(tmp_path, monkeypatch)
 def test_a_new_run_stops_what_a_failed_run_left(tmp_path):
     """A run that failed before its end leaves its workers and its unfinished cache file;
     the next run's store stops them."""
-    from news_digest import cache
+    from news_digest.incremental import cache
 
     content = tmp_path / "content"
     _many_dumps(content, cache.MIN_PARALLEL_DUMPS + 16)
@@ -288,7 +289,7 @@ def test_a_new_run_stops_what_a_failed_run_left(tmp_path):
 def test_a_dump_changed_between_hash_and_parse_is_not_taken(tmp_path):
     """The parse is of the bytes a worker read; if they are not those hashed, the reader is
     told to read the file itself (so the parse and its hash never disagree)."""
-    from news_digest.cache import ParseStore
+    from news_digest.incremental.cache import ParseStore
 
     dump = tmp_path / "a.txt"
     dump.write_bytes(b"Title one\n\nA paragraph of the lead story that is long enough.\n")

@@ -8,8 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from news_digest.build_checks import build_entry, report_text, write_report
-from news_digest.model import (
+from news_digest.parse.model import (
     Digest,
     Dropped,
     DropReason,
@@ -21,8 +20,9 @@ from news_digest.model import (
     ParseWarning,
     WarningKind,
 )
-from news_digest.report import build_report, dump_entry, readable_path
-from news_digest.view import dump_view
+from news_digest.parse.report import build_report, dump_entry, readable_path
+from news_digest.parse.view import dump_view
+from news_digest.site.build_checks import build_entry, report_text, write_report
 
 
 def headline(title: str, kind: ItemKind) -> Headline:
@@ -113,7 +113,7 @@ def test_readable_path_keeps_text_and_replaces_bytes_that_are_not_utf8():
 
 
 def test_build_entry_warns_once_about_a_date_in_the_future(caplog):
-    with caplog.at_level(logging.WARNING, logger="news_digest.build_checks"):
+    with caplog.at_level(logging.WARNING, logger="news_digest.site.build_checks"):
         entry = build_entry(dump_view(digest(), "x.txt"), "dump", "2999-01-01")
     assert entry["status"] == "warning"
     assert entry["warnings"] == [
@@ -131,7 +131,7 @@ def test_build_entry_warns_once_about_a_date_in_the_future(caplog):
 def test_build_entry_replaces_no_date_by_its_fallback_warning(caplog):
     no_date = ParseWarning("no date in header or file name", None, WarningKind.NO_DATE)
     parsed = digest(metadata=Metadata(), warnings=(no_date,))
-    with caplog.at_level(logging.WARNING, logger="news_digest.build_checks"):
+    with caplog.at_level(logging.WARNING, logger="news_digest.site.build_checks"):
         entry = build_entry(dump_view(parsed, "x.txt"), "fallback", "1970-01-01")
     assert entry["warnings"] == [
         {

@@ -74,7 +74,8 @@ def test_two_builds_in_different_folders_and_times_are_byte_identical(tmp_path: 
     time.sleep(1.1)  # a different wall clock second, and a different time zone
     build_in_subprocess(second / "content", second / "output", "Pacific/Kiritimati")
     one, two = tree(first / "output"), tree(second / "output")
-    # The search index too: news_digest.pagefind_files puts Pagefind's filter values (written
+    # The search index too: news_digest.publish.pagefind_files puts Pagefind's filter values
+    # (written
     # from a hash map) in a stable order, and shards.json lists the shards in date order.
     assert any(n.startswith(SEARCH_INDEX) for n in one)
     assert sorted(one) == sorted(two)

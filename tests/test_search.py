@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
-from news_digest import pagefind_files, search
+from news_digest.publish import pagefind_files, search
 
 SETTINGS = {"NEWS_DIGEST": {}, "DEFAULT_LANG": "en"}
 

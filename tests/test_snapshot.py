@@ -1,4 +1,5 @@
-"""The article snapshot (news_digest.snapshot): unchanged dumps' articles from the last build."""
+"""The article snapshot (news_digest.incremental.snapshot): unchanged dumps' articles from the last
+build."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import build, write_fixture_content
-from news_digest import records, snapshot
-from news_digest.snapshot import ArticleSnapshot, SnapshotArticle
+from news_digest.incremental import records, snapshot
+from news_digest.incremental.snapshot import ArticleSnapshot, SnapshotArticle
 
 #: Fixture dumps that the reader reads without a warning (the others are read every time).
 CLEAN = {
@@ -132,8 +133,8 @@ def _lazy(path: Path, blob: bytes | None) -> SnapshotArticle:
 
 def test_the_text_is_read_when_first_asked_for(tmp_path):
     from conftest import LEAD_DUMP
-    from news_digest.cache import view_of
-    from news_digest.reader import text_fields
+    from news_digest.incremental.cache import view_of
+    from news_digest.site.reader import text_fields
 
     path = tmp_path / "2023-05-10-harbour.txt"
     path.write_text(LEAD_DUMP, encoding="utf-8")
@@ -354,7 +355,7 @@ def test_a_dump_dated_in_the_future_by_the_build_day_is_read_again(
 
 def test_a_run_after_a_failed_run_in_one_process_reports_afresh(tmp_path, monkeypatch):
     from conftest import REPO_ROOT
-    from news_digest.generators import DigestGenerator
+    from news_digest.site.generators import DigestGenerator
     from pelican import Pelican
     from pelican.settings import read_settings
 

@@ -1,4 +1,5 @@
-"""news_digest.urls.expand gives what Pelican's own URL formatting gives, for any pattern."""
+"""news_digest.incremental.urls.expand gives what Pelican's own URL formatting gives, for any
+pattern."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from news_digest import urls
+from news_digest.incremental import urls
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category
@@ -118,7 +119,7 @@ def test_future_article_is_not_preset() -> None:
 
 def test_a_page_keeps_the_page_settings() -> None:
     """A .txt among the pages is read as a Page: no article URL is preset on it."""
-    from news_digest.generators import preset_urls
+    from news_digest.site.generators import preset_urls
     from pelican.contents import Page
 
     article = make_article("{slug}/", DATES[0])

@@ -16,9 +16,9 @@ import os
 import sys
 from collections import Counter
 
-from .model import Digest, DumpError
-from .parser import parse_file
-from .report import (
+from .parse.model import Digest, DumpError
+from .parse.parser import parse_file
+from .parse.report import (
     build_report,
     drop_missing_date,
     dump_entry,
@@ -127,7 +127,7 @@ def _folder_date(entry: dict, source: str) -> str | None:
     parser's "no date" warning is then dropped from ``entry``, as the build drops it."""
     if "/" not in source:
         return None
-    from .reader import date_from_folder  # imports Pelican: only for dumps without a date
+    from .site.reader import date_from_folder  # imports Pelican: only for dumps without a date
 
     date = date_from_folder(source)
     if date:

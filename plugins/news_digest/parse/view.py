@@ -1,7 +1,7 @@
 """What a site build needs of a parsed dump, as plain data.
 
 Pure Python, no Pelican. The parse cache stores a :func:`dump_view` instead of the
-:class:`~news_digest.model.Digest` itself: strings, tuples and small dicts unpickle several
+:class:`~news_digest.parse.model.Digest` itself: strings, tuples and small dicts unpickle several
 times faster than the model's frozen dataclasses (a dump's parse holds some sixty of them,
 dropped lines included), and the view carries the dump's parse-report entry, so a cached
 dump costs the reader a lookup, not a walk over its parse.
@@ -44,7 +44,7 @@ def dump_view(digest: Digest, source: str) -> dict[str, Any]:
     reader and the parse report use it.
 
     ``warnings`` are ``(line, message, kind)`` with ``kind`` a :class:`WarningKind` value
-    (or None); ``entry`` is :func:`news_digest.report.dump_entry`.
+    (or None); ``entry`` is :func:`news_digest.parse.report.dump_entry`.
     """
     lead = digest.lead
     header = digest.metadata

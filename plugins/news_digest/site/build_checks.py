@@ -5,7 +5,7 @@ handler notes every other warning and error. Articles of the same date are order
 path (:func:`newest_first`), not in the order Pelican happened to find them. When the build
 has finished (``finalized``):
 
-- the report (:mod:`news_digest.report`) is written to ``CACHE_PATH/<NEWS_DIGEST_REPORT>``
+- the report (:mod:`news_digest.parse.report`) is written to ``CACHE_PATH/<NEWS_DIGEST_REPORT>``
   (default ``parse-report.json``, so ``cache/parse-report.json``; an absolute path is used
   as it is; an empty value writes none), as JSON with sorted keys and one line per dump, and
   only when its bytes change (:func:`write_report`). It is for the site's owner, not its
@@ -25,7 +25,7 @@ import logging
 import os
 from typing import Any
 
-from .report import (
+from ..parse.report import (
     build_report,
     drop_missing_date,
     future_date_message,
@@ -41,7 +41,7 @@ DEFAULT_REPORT_NAME = "parse-report.json"
 # Problems listed at the end of a build that is not strict; the report has them all.
 LISTED_PROBLEMS = 50
 # The loggers whose warnings are dump problems, already in the report.
-DUMP_LOGGERS = ("news_digest.reader", __name__)
+DUMP_LOGGERS = ("news_digest.site.reader", __name__)
 
 
 class BuildRecorder(logging.Handler):
@@ -80,7 +80,7 @@ def record_dump(settings: Any, entry: dict) -> None:
 
 
 def build_entry(view: dict, date_source: str, date: str) -> dict:
-    """The parser's entry (from a :func:`news_digest.view.dump_view`), with the build's own
+    """The parser's entry (from a :func:`news_digest.parse.view.dump_view`), with the build's own
     date rules: its fallback in place of "no date" warnings, and a warning for a date in the
     future (logged here too)."""
     entry = {**view["entry"]}

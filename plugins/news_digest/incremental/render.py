@@ -14,8 +14,6 @@ same ``SITEURL`` handling as Pelican's writer. Three things make a build fast:
   workers, which inherit the finished context and write their own files.
 
 Nothing here reads the clock, and jobs are ordered, so two builds write the same bytes.
-:func:`stable_pages` is the pagination: fixed-size pages counted from the oldest dump, so a new
-dump changes the first page (and, once in a while, the few pages that link to a new one).
 """
 
 from __future__ import annotations
@@ -27,11 +25,12 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .cache import cache_folder, fork_available
+from .codehash import package_code_hash
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +40,6 @@ MIN_PARALLEL_PAGES = 200
 CHUNK_SIZE = 64
 #: Bumped when the meaning of a fingerprint changes.
 FINGERPRINT_VERSION = "1"
-#: Links around the current page in the pagination (the newest and oldest are always there).
-PAGINATION_WINDOW = 2
 
 
 @dataclass
@@ -61,99 +58,6 @@ class RenderStats:
     pages: int = 0
     written: int = 0
     unchanged: int = 0
-
-
-# Pagination
-
-
-@dataclass
-class PageSlice:
-    """One page of a paginated listing: ``number`` is None for the first (newest) page."""
-
-    number: int | None
-    url: str
-    save_as: str
-    object_list: list[Any]
-
-
-@dataclass
-class Pager:
-    """What the pagination partial shows: ``links`` are ``(label, url, is_current)``."""
-
-    links: list[tuple[str, str, bool]] = field(default_factory=list)
-    previous_url: str | None = None
-    next_url: str | None = None
-
-
-def page_location(settings: Mapping[str, Any], save_as: str, url: str, number: int) -> tuple:
-    """``(url, save_as)`` of page ``number`` (>= 1) of a listing, from the pagination rule for
-    second and later pages (``PAGINATION_PATTERNS``); the first rule is the listing itself."""
-    rule = None
-    for pattern in settings["PAGINATION_PATTERNS"]:
-        min_page = pattern[0]
-        if min_page != -1 and min_page <= max(number, 2):
-            rule = pattern
-    if rule is None:
-        raise ValueError("PAGINATION_PATTERNS has no rule for a second page")
-    name, extension = os.path.splitext(save_as)
-    folder, file_name = os.path.split(save_as)
-    values = {
-        "save_as": save_as,
-        "url": url,
-        "name": name,
-        "base_name": folder if file_name in ("index.htm", "index.html") else name,
-        "extension": extension,
-        "number": number,
-    }
-    return tuple(str(part).format(**values).removeprefix("/") for part in rule[1:3])
-
-
-def stable_pages(
-    items: Sequence[Any], per_page: int, url: str, save_as: str, settings: Mapping[str, Any]
-) -> list[PageSlice]:
-    """Pages of ``items`` (newest first): the first page at ``url``, then numbered pages.
-
-    Pages are ``per_page`` items counted from the *oldest*: page 1 holds the oldest items,
-    page 2 the next ones, and so on. The first page at ``url`` holds the newest full page
-    plus the newer items that do not fill a page yet (``per_page`` to ``2 * per_page - 1``
-    items). A new dump therefore changes the first page only, until the newest items fill a
-    page: then that page gets its number, once and for all. Returned newest first.
-    """
-    if not per_page or len(items) <= per_page:
-        return [PageSlice(None, url, save_as, list(items))]
-    oldest_first = list(reversed(items))
-    full = len(oldest_first) // per_page
-    numbered = [oldest_first[k * per_page : (k + 1) * per_page] for k in range(full - 1)]
-    first = oldest_first[(full - 1) * per_page :]
-    pages = [PageSlice(None, url, save_as, first[::-1])]
-    for number in range(len(numbered), 0, -1):
-        page_url, page_save_as = page_location(settings, save_as, url, number)
-        pages.append(PageSlice(number, page_url, page_save_as, numbered[number - 1][::-1]))
-    return pages
-
-
-def pagers(pages: Sequence[PageSlice]) -> list[Pager]:
-    """The navigation of each page of :func:`stable_pages`: Newer/Older, the first and last
-    pages and the pages within :data:`PAGINATION_WINDOW` of the current one."""
-    result = []
-    last = len(pages) - 1
-    for position in range(len(pages)):
-        if last == 0:
-            result.append(Pager())
-            continue
-        links = []
-        for other, target in enumerate(pages):
-            if other in (0, last) or abs(other - position) <= PAGINATION_WINDOW:
-                label = "Latest" if target.number is None else f"Page {target.number}"
-                links.append((label, target.url, other == position))
-        result.append(
-            Pager(
-                links=links,
-                previous_url=pages[position - 1].url if position > 0 else None,
-                next_url=pages[position + 1].url if position < last else None,
-            )
-        )
-    return result
 
 
 def prepare_environment(env: Any) -> None:
@@ -214,9 +118,7 @@ def site_fingerprint(settings: Mapping[str, Any], template_dirs: Iterable[str], 
             if path.is_file():
                 sha.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape"))
                 sha.update(path.read_bytes())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        sha.update(path.name.encode())
-        sha.update(path.read_bytes())
+    sha.update(package_code_hash().encode())
     try:
         from importlib.metadata import version
 
@@ -365,11 +267,11 @@ class PageRenderer:
 
     def render_chunk(self, indexes: Sequence[int]) -> dict[str, list[Any]]:
         """Render the jobs at ``indexes``; returns the files (re)written, each with what the
-        search index needs to know of it (:func:`news_digest.search.page_record`), so that
+        search index needs to know of it (:func:`news_digest.publish.search.page_record`), so that
         it does not read them again."""
         from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-        from .search import page_record
+        from ..publish.search import page_record
 
         written: dict[str, list[Any]] = {}
         templates: dict[str, Any] = {}

@@ -5,14 +5,15 @@ file whose size, mtime, ctime, inode and device are those of the last build keep
 looks each one
 up in the parse cache (``CACHE_PATH/news_digest/parse.pickle``) by ``(path below PATH, sha1
 of the bytes)``, and parses the rest in a pool of forked processes. What is kept of a parse
-is its :func:`~news_digest.view.dump_view`: plain data, quick to unpickle. The reader
-(:mod:`news_digest.reader`) takes it with :meth:`ParseStore.take` and only maps it to
+is its :func:`~news_digest.parse.view.dump_view`: plain data, quick to unpickle. The reader
+(:mod:`news_digest.site.reader`) takes it with :meth:`ParseStore.take` and only maps it to
 ``(content, metadata)``; warnings are logged by the reader, so a cached dump reports the same
 problems as a fresh one.
 
-The cache is keyed by the source code of the parser and of the view (:data:`PARSER_FILES`):
+The cache is keyed by the hash of the whole package's code (:mod:`.codehash`):
 a changed rule invalidates every entry. New parses are appended to the file as they come
-(:mod:`news_digest.records`); entries of dumps that are gone or changed stay there until they
+(:mod:`news_digest.incremental.records`); entries of dumps that are gone or changed stay there
+until they
 would be a quarter of the live ones, when the file is written anew with the live ones only.
 No state outlives a build: the parsed dumps are kept per settings dict and dropped by
 :func:`finish`, as soon as every dump is read (before the pages are rendered); the cache file
@@ -34,24 +35,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..parse.model import Digest, DumpError
+from ..parse.parser import parse_bytes
+from ..parse.view import dump_view
 from . import records
-from .model import Digest, DumpError
-from .parser import parse_bytes
-from .view import dump_view
+from .codehash import package_code_hash
 
 logger = logging.getLogger(__name__)
 
-#: Modules whose code decides what a dump parses to (and how it is stored); their bytes
-#: key the cache.
-PARSER_FILES = (
-    "parser.py",
-    "model.py",
-    "decoding.py",
-    "cache.py",
-    "records.py",
-    "view.py",
-    "report.py",
-)
 #: Below this many dumps to parse, forking workers costs more than it saves.
 MIN_PARALLEL_DUMPS = 64
 #: Dumps handed to a worker at a time: few round trips, even shares.
@@ -64,7 +55,7 @@ CACHE_DIR = "news_digest"
 CACHE_FILE = "parse.pickle"
 
 Parsed = Digest | DumpError
-#: What the cache holds for a dump: its :func:`~news_digest.view.dump_view`, or why not.
+#: What the cache holds for a dump: its :func:`~news_digest.parse.view.dump_view`, or why not.
 Viewed = dict[str, Any] | DumpError
 
 
@@ -75,16 +66,12 @@ copyreg.pickle(DumpError, lambda err: (DumpError, (err.source, err.message, err.
 
 def parser_version() -> str:
     """sha1 of the parser's source files: a changed parser never reads a stale entry."""
-    here = Path(__file__).parent
-    sha = hashlib.sha1()
-    for name in PARSER_FILES:
-        sha.update((here / name).read_bytes())
-    return sha.hexdigest()
+    return package_code_hash()
 
 
 def worker_count(settings: Mapping[str, Any]) -> int:
     """``NEWS_DIGEST["workers"]``, else every core this process may use."""
-    from .settings import merged_settings
+    from ..site.settings import merged_settings
 
     wanted = merged_settings(settings).get("workers")
     if wanted:
@@ -386,7 +373,7 @@ _STORES: dict[int, ParseStore] = {}
 
 def cache_folder(settings: Mapping[str, Any]) -> Path | None:
     """``CACHE_PATH/news_digest``, or None when ``NEWS_DIGEST["cache"]`` is off."""
-    from .settings import merged_settings
+    from ..site.settings import merged_settings
 
     if not merged_settings(settings).get("cache", True):
         return None

@@ -1,7 +1,7 @@
 """What search engines and feed readers get: JSON-LD, sitemaps, a JSON Feed, robots.txt.
 
 Plain Python: every function takes plain values (URLs, dates, texts) and returns a string, so
-it can be tested without a build. :mod:`news_digest.indexing_generator` gathers those values
+it can be tested without a build. :mod:`news_digest.publish.indexing_generator` gathers those values
 from Pelican and writes the files.
 
 Rules shared by every output:

@@ -10,7 +10,8 @@
 - :func:`build_period_archives` is Pelican's period grouping in linear time, and
   :func:`take_over_page_writing` leaves the pages that grow with the dumps to
   :class:`DigestGenerator`, which writes lead pages, digest pages, year/month/day archives,
-  the paginated home and the direct templates through :mod:`news_digest.render` (all cores,
+  the paginated home and the direct templates through :mod:`news_digest.incremental.render` (all
+  cores,
   only pages that changed).
 - :func:`period_children` maps each year and month archive to the archives one level down.
 
@@ -30,18 +31,12 @@ from typing import Any
 from pelican.contents import Article
 from pelican.generators import Generator
 
+from ..incremental.render import PageRenderer, page_key, prepare_environment
+from ..incremental.urls import expand, will_stay_published
+from ..publish.search import note_written
+from .pagination import PageSlice, pagers, stable_pages
 from .reader import is_dump, paragraphs_html
-from .render import (
-    PageRenderer,
-    PageSlice,
-    page_key,
-    pagers,
-    prepare_environment,
-    stable_pages,
-)
-from .search import note_written
 from .settings import merged_settings
-from .urls import expand, will_stay_published
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +65,7 @@ def preset_urls(article: Any) -> None:
 
 
 def article_urls(article: Any) -> tuple[str, str]:
-    """``(url, save_as)`` as :func:`~news_digest.urls.expand` gives them: those that
+    """``(url, save_as)`` as :func:`~news_digest.incremental.urls.expand` gives them: those that
     :func:`preset_urls` formatted when the article was made, while its slug is the same."""
     preset = article.__dict__.get("_preset_urls")
     if preset is not None and preset[0] == article.slug:
@@ -300,7 +295,8 @@ def _per_page(settings: Mapping[str, Any], template: str) -> int:
 
 
 class DigestGenerator(Generator):
-    """Writes every page whose number grows with the dumps (see :mod:`news_digest.render`):
+    """Writes every page whose number grows with the dumps (see
+    :mod:`news_digest.incremental.render`):
     lead pages, "More headlines" pages (``article.digest_save_as``), the year/month/day
     archives, the home page with its pages, and the direct templates."""
 
@@ -308,7 +304,7 @@ class DigestGenerator(Generator):
         """Nothing to read: the articles come from the ArticlesGenerator's context."""
 
     def generate_output(self, writer: Any) -> None:
-        from .cache import worker_count
+        from ..incremental.cache import worker_count
         from .progress import build_progress, record
 
         prepare_environment(self.env)

@@ -43,8 +43,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..site.settings import merged_settings
 from . import pagefind_files
-from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The parse report: what was read from each dump, as plain JSON-ready data.
 
 Pure Python, no Pelican. ``news-digest check FOLDER`` prints it, and each site build writes
-it (see :mod:`news_digest.pelican_adapter`). Nothing in it depends on the clock or on the
+it (see :mod:`news_digest.site.pelican_adapter`). Nothing in it depends on the clock or on the
 folder the content sits in: sources are paths relative to the content folder.
 """
 

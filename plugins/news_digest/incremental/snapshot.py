@@ -10,21 +10,22 @@ of the ArticlesGenerator), when Pelican's own content cache is off:
 
 - **What is kept** of a dump's article is its state right after it was read (the attributes
   Pelican, our reader and every ``content_object_init`` receiver gave it), without its text
-  (:data:`~news_digest.reader.TEXT_FIELDS`: paragraphs and headlines), and the dump's
+  (:data:`~news_digest.site.reader.TEXT_FIELDS`: paragraphs and headlines), and the dump's
   parse-report entry. The build's settings and context are not kept: an article from the
   snapshot gets this build's.
 - **Which dumps**: published articles of dumps that the reader read without a warning (their
   report entry is ``ok``). A dump with a warning is read again on every build, so that every
   build reports it; so is a draft.
 - **When it is used**: the dump's bytes have the sha1 of the kept article (taken by the parse
-  store, see :mod:`news_digest.cache`), and the snapshot was written by the same plugin code,
+  store, see :mod:`news_digest.incremental.cache`), and the snapshot was written by the same plugin
+  code,
   Pelican, Python and locale, with the same settings (:func:`snapshot_version`).
 - **The text** comes back when a template, a feed or the search first asks for it
   (:class:`SnapshotArticle`), from the dump's parse in the parse cache (else from the file):
   the pages of an unchanged dump are not rendered again, so most articles never need it.
 
 The file (``CACHE_PATH/news_digest/articles-<version>.pickle``) is a record file
-(:mod:`news_digest.records`): one ``(path, sha1, pickled state)`` record per dump. The
+(:mod:`news_digest.incremental.records`): one ``(path, sha1, pickled state)`` record per dump. The
 articles of dumps read in a build are appended to it as they come; a build that reads none
 leaves it alone, and it is written anew when the records of gone or changed dumps would be
 too many.
@@ -49,10 +50,11 @@ from typing import Any
 from pelican.contents import Article
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
+from ..parse.report import future_date_message
+from ..site.build_checks import record_dump, recorder_for
+from ..site.reader import TEXT_FIELDS, is_dump, text_fields
 from . import cache, records
-from .build_checks import record_dump, recorder_for
-from .reader import TEXT_FIELDS, is_dump, text_fields
-from .report import future_date_message
+from .codehash import package_code_hash
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +101,8 @@ def snapshot_version(settings: Mapping[str, Any]) -> str:
     from .render import _stable
 
     sha = hashlib.sha1(MAGIC.encode())
-    for path in sorted({*Path(__file__).parent.glob("*.py"), *receiver_sources()}):
+    sha.update(package_code_hash().encode())
+    for path in receiver_sources():
         sha.update(str(path.name).encode())
         sha.update(path.read_bytes())
     sha.update(f"pelican {version('pelican')} python {sys.version_info[:2]}".encode())
@@ -299,7 +302,8 @@ class ArticleSnapshot:
 
     def _open(self, append: bool | None = None) -> None:
         """Start writing: append to the file, or start a new one with the articles kept so
-        far when the file's dead records would be too many (see :mod:`news_digest.records`)."""
+        far when the file's dead records would be too many (see
+        :mod:`news_digest.incremental.records`)."""
         if self.path is None:
             return
         if append is None:
@@ -319,7 +323,7 @@ class ArticleSnapshot:
         self.path = None  # nothing more is written in this build
 
     def abort(self) -> None:
-        """Stop writing (see :meth:`news_digest.records.Writer.abandon`)."""
+        """Stop writing (see :meth:`news_digest.incremental.records.Writer.abandon`)."""
         if self._out is not None:
             self._out.abandon()
             self._out = None

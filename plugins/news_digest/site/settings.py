@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     # ``{first}`` is the first headline's title, ``{stem}`` the file name without extension.
     "leadless_title": "Headlines: {first}",
     "leadless_title_empty": "Headlines from {stem}",
-    # Sharing and indexing (news_digest.indexing). File names below OUTPUT_PATH; "" or None
+    # Sharing and indexing (news_digest.publish.indexing). File names below OUTPUT_PATH; "" or None
     # turns one off. The sitemaps and robots.txt need an absolute SITEURL; the JSON Feed
     # takes SITEURL, else FEED_DOMAIN, like the Atom feed.
     "sitemap": "sitemap.xml",
@@ -42,7 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "news_sitemap_max_items": 1000,
     # Publisher logo in the JSON-LD: an absolute URL or a path below SITEURL, or None.
     "publisher_logo": None,
-    # Run Pagefind on the output folder after the build (news_digest.search), so the search
+    # Run Pagefind on the output folder after the build (news_digest.publish.search), so the search
     # page has an index. Off for quick builds that need no search.
     "pagefind": True,
     # Keep parsed dumps, the articles of clean dumps and the fingerprints of written pages in

@@ -11,6 +11,15 @@ from enum import Enum
 from typing import Any
 
 
+class InputKind(Enum):
+    """What kind of scrape a file is; the reader recognises it from the text, not the name."""
+
+    CMS = "cms"  # a CMS-style dump like the example: lead, credit, then the headline list
+    PAGE_TEXT = "page-text"  # all visible text of a page, one block a line
+    HTML = "html"  # a saved HTML page (``.html``/``.htm``, or HTML under a ``.txt`` name)
+    LIVE = "live"  # a live page: time-stamped entries
+
+
 class ItemKind(Enum):
     """What a headline item points to."""
 
@@ -37,6 +46,7 @@ class WarningKind(Enum):
     NO_DATE = "no-date"  # no date in the header or the file name
     NO_LEAD = "no-lead"  # the dump starts with the list or the credit
     CREDIT = "credit"  # a credit without a name, or a second credit
+    UNSURE = "unsure"  # the reading is probably wrong (see Digest.confidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +77,16 @@ class Headline:
     summary: str | None
     kind: ItemKind
     lines: tuple[int, ...]
+    url: str | None = None  # the link's address, where the input had one (saved HTML)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One time-stamped entry of a live page."""
+
+    time: str  # as the page wrote it, e.g. "10:32 GMT"
+    text: str
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +151,10 @@ class Digest:
     dropped: tuple[Dropped, ...] = ()
     warnings: tuple[ParseWarning, ...] = ()
     slug: str = ""  # from the header's Slug, else from the lead title (not in the JSON)
+    kind: InputKind = InputKind.CMS
+    lang: str | None = None  # the page's language: header Lang, <html lang>, else detected
+    confidence: float = 1.0  # 0..1: how sure the reading is; an unsure one also warns
+    entries: tuple[Entry, ...] = ()  # a live page's time-stamped entries, in page order
 
     @property
     def news(self) -> tuple[Headline, ...]:
@@ -166,6 +190,7 @@ class Digest:
                     "summary": h.summary,
                     "kind": h.kind.value,
                     "lines": list(h.lines),
+                    **({"url": h.url} if h.url else {}),
                 }
                 for h in self.headlines
             ],
@@ -173,6 +198,10 @@ class Digest:
                 {"line": d.line, "text": d.text, "reason": d.reason.value} for d in self.dropped
             ],
             "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
+            "kind": self.kind.value,
+            "lang": self.lang,
+            "confidence": round(self.confidence, 3),
+            "entries": [{"time": e.time, "text": e.text, "line": e.line} for e in self.entries],
         }
 
 

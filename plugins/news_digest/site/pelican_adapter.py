@@ -11,7 +11,14 @@ import gc
 import logging
 from typing import Any
 
-from . import cache, progress, snapshot
+from ..incremental import cache, snapshot
+from ..publish.indexing_generator import (
+    IndexingGenerator,
+    install_template_helpers,
+    restore_feed_titles,
+)
+from ..publish.search import build_index
+from . import progress
 from .generators import (
     DigestGenerator,
     assign_digest_urls,
@@ -25,14 +32,8 @@ from .generators import (
     skip_idle_file_stamps,
     take_over_page_writing,
 )
-from .indexing_generator import (
-    IndexingGenerator,
-    install_template_helpers,
-    restore_feed_titles,
-)
 from .markdown_reader import MarkdownItReader
 from .reader import DumpReader
-from .search import build_index
 from .settings import SETTINGS_KEY, merged_settings
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,8 @@ def on_article_generator_init(generator: Any) -> None:
 
     The dumps are listed by the very set Pelican then reads them from (``list_files_once``),
     so the workers' answers come in the order the reader asks for them. With Pelican's
-    content cache off, the article snapshot (:mod:`news_digest.snapshot`) takes its place:
+    content cache off, the article snapshot (:mod:`news_digest.incremental.snapshot`) takes its
+    place:
     an unchanged dump's article comes from the last build instead of being read."""
     on_generator_init(generator)
     take_over_page_writing(generator)

@@ -1,4 +1,4 @@
-"""The Pelican side of :mod:`news_digest.indexing`: template helpers and the index files.
+"""The Pelican side of :mod:`news_digest.publish.indexing`: template helpers and the index files.
 
 - :class:`TemplateHelpers` is installed into every generator's Jinja environment
   (``generator_init``): ``canonical_url()``, the ``isoformat`` and ``excerpt`` filters, and the
@@ -11,7 +11,7 @@
 - :class:`IndexingGenerator` writes ``sitemap.xml``, the Google News sitemap, ``robots.txt``
   and the JSON Feed after every page is known. Its cost is one pass over the articles.
 
-File names and limits come from ``NEWS_DIGEST`` (see :mod:`news_digest.settings`).
+File names and limits come from ``NEWS_DIGEST`` (see :mod:`news_digest.site.settings`).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
+from ..site.pagination import stable_pages
+from ..site.reader import is_dump
+from ..site.settings import merged_settings
 from . import indexing
-from .reader import is_dump
-from .render import stable_pages
-from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
 

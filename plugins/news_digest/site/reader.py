@@ -1,7 +1,7 @@
 """Pelican reader for dumps: one ``.txt`` file in, one article's ``(html, metadata)`` out.
 
 The reader calls the parser, maps the typed model to plain, picklable metadata and picks no
-URL (URLs are settled in :mod:`news_digest.generators` once every dump is read).
+URL (URLs are settled in :mod:`news_digest.site.generators` once every dump is read).
 
 Metadata keys set on every dump article (templates read only these):
 
@@ -20,7 +20,7 @@ Metadata keys set on every dump article (templates read only these):
 ``credit``
     The editor's name from the credit line, or ``None``.
 ``headlines``, ``news_headlines``, ``reference_headlines``
-    Tuples of :class:`~news_digest.view.HeadlineItem` (``title``, ``summary``, which may be
+    Tuples of :class:`~news_digest.parse.view.HeadlineItem` (``title``, ``summary``, which may be
     ``None``, and ``kind``, ``"news"`` or ``"reference"``): all items in page order, then
     the two kinds apart.
 ``headline_count``
@@ -32,12 +32,12 @@ Metadata keys set on every dump article (templates read only these):
     and ``Source`` (or ``None``).
 ``dump_sha1``
     sha1 of the dump's bytes: with the code and the settings, it decides everything the
-    dump's own pages show (see :func:`news_digest.render.page_key`).
+    dump's own pages show (see :func:`news_digest.incremental.render.page_key`).
 
 Set later, after all dumps are read: ``digest_url``, ``digest_save_as`` (and ``slug`` may get
-a ``-2`` suffix, see :func:`news_digest.generators.resolve_url_collisions`), and the
+a ``-2`` suffix, see :func:`news_digest.site.generators.resolve_url_collisions`), and the
 article's ``content`` (the paragraphs as HTML) for the newest dumps, those the feeds show
-(:func:`news_digest.generators.fill_feed_content`); it is empty for the others.
+(:func:`news_digest.site.generators.fill_feed_content`); it is empty for the others.
 """
 
 from __future__ import annotations
@@ -53,12 +53,12 @@ from typing import Any
 from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime, posixize_path, slugify
 
+from ..incremental.cache import store_for, view_of
+from ..parse.model import DumpError, WarningKind
+from ..parse.report import dump_entry
+from ..parse.view import as_headline_item
 from .build_checks import build_entry, record_dump
-from .cache import store_for, view_of
-from .model import DumpError, WarningKind
-from .report import dump_entry
 from .settings import merged_settings
-from .view import as_headline_item
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ def date_from_folder(relative_path: str) -> str | None:
     return None
 
 
-#: The metadata that holds a dump's text: what :mod:`news_digest.snapshot` leaves out of an
-#: article's snapshot and gives back, from the parse, when it is first read.
+#: The metadata that holds a dump's text: what :mod:`news_digest.incremental.snapshot` leaves
+#: out of an article's snapshot and gives back, from the parse, when it is first read.
 TEXT_FIELDS = ("paragraphs", "headlines", "news_headlines", "reference_headlines")
 
 
@@ -96,7 +96,7 @@ def is_dump(article: Any) -> bool:
 
 
 def text_fields(view: dict[str, Any]) -> dict[str, Any]:
-    """The :data:`TEXT_FIELDS` of a dump, from its :func:`~news_digest.view.dump_view`."""
+    """The :data:`TEXT_FIELDS` of a dump, from its :func:`~news_digest.parse.view.dump_view`."""
     headlines = tuple(map(as_headline_item, view["headlines"]))
     return {
         "paragraphs": view["paragraphs"],
@@ -112,7 +112,7 @@ def paragraphs_html(paragraphs: tuple[str, ...]) -> str:
 
 
 class DumpReader(BaseReader):
-    """Reads a dump (``.txt``) with :func:`news_digest.parser.parse_bytes`."""
+    """Reads a dump (``.txt``) with :func:`news_digest.parse.parser.parse_bytes`."""
 
     enabled = True
     file_extensions = list(merged_settings({})["extensions"])
@@ -196,7 +196,7 @@ class DumpReader(BaseReader):
         if paragraphs:
             metadata["summary"] = paragraphs_html(paragraphs[:1])
         # The content (the paragraphs as HTML) is made only for the dumps the feeds show,
-        # once every dump is read (news_digest.generators.fill_feed_content): the templates
+        # once every dump is read (news_digest.site.generators.fill_feed_content): the templates
         # read ``paragraphs``, and 10,000 copies of every lead as HTML cost ~40 MB.
         return "", metadata
 

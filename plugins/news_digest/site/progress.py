@@ -27,7 +27,7 @@ class BuildClock(logging.Handler):
         self.started = time.perf_counter()
         self.warnings = 0
         self.dumps = 0
-        self.pages: Any = None  # news_digest.render.RenderStats
+        self.pages: Any = None  # news_digest.incremental.render.RenderStats
 
     def emit(self, record: logging.LogRecord) -> None:
         self.warnings += 1
