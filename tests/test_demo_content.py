@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE
 from news_digest.parse.model import DropReason, ItemKind
 from news_digest.parse.parser import parse_file
 from news_digest.site.reader import date_from_folder
@@ -17,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 DUMPS = sorted(CONTENT.rglob("*.txt"))
 EXAMPLE_NAME = "000_4017f763499f7360.txt"
-SHARED_EXAMPLE = ROOT.parent / "shared" / "examples" / EXAMPLE_NAME
 
 MIN_HEADLINES = 20
 PARAGRAPHS = range(8, 21)  # lead paragraphs in a demo dump, as on the real pages
@@ -38,10 +38,8 @@ def test_there_are_six_demo_dumps_and_the_example():
 
 
 def test_the_example_is_copied_unchanged():
-    if not SHARED_EXAMPLE.exists():
-        pytest.skip("the shared example is not beside the checkout")
     (copy,) = [path for path in DUMPS if path.name == EXAMPLE_NAME]
-    assert copy.read_bytes() == SHARED_EXAMPLE.read_bytes()
+    assert copy.read_bytes() == EXAMPLE.read_bytes()
     assert date_from_folder(_id(copy)) is not None
 
 

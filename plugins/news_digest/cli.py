@@ -2,6 +2,7 @@
 
     news-digest parse FILE [--json]
     news-digest check FOLDER... [--json]
+    news-digest schema
 
 Exit status: 0 on success, 1 when the file cannot be read as text (one line
 ``FILE: reason`` on stderr) or, for ``check``, when any dump has an error; 2 on usage
@@ -15,6 +16,7 @@ import json
 import os
 import sys
 from collections import Counter
+from importlib import resources
 
 from .parse.model import Digest, DumpError
 from .parse.parser import parse_file
@@ -30,6 +32,9 @@ from .parse.report import (
 )
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
+
+#: The schema's file name inside the ``news_digest.parse`` package.
+SCHEMA_NAME = "digest.schema.json"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("folders", metavar="FOLDER", nargs="+", help="folder (or dump) to check")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    commands.add_parser("schema", help="print the JSON schema that parse --json follows")
     return parser
 
 
@@ -59,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return check(args.folders, args.json)
+        if args.command == "schema":
+            _write(schema_text())
+            return EXIT_OK
         return parse(args.file, args.json)
     except Exception as err:  # a bug must still not show the user a traceback
         target = getattr(args, "file", None) or " ".join(getattr(args, "folders", []))
@@ -79,6 +88,11 @@ def parse(file: str, as_json: bool) -> int:
     )
     _write(text)
     return EXIT_OK
+
+
+def schema_text() -> str:
+    """The JSON schema of ``parse --json`` (``digest.schema.json``, shipped in the package)."""
+    return resources.files("news_digest.parse").joinpath(SCHEMA_NAME).read_text(encoding="utf-8")
 
 
 def _write(text: str) -> None:
