@@ -22,7 +22,6 @@ from .parse.model import Digest, DumpError
 from .parse.parser import parse_file
 from .parse.report import (
     build_report,
-    drop_missing_date,
     dump_entry,
     find_dumps,
     problems,
@@ -121,8 +120,7 @@ def check(targets: list[str], as_json: bool) -> int:
             try:
                 digest = parse_file(path, source)
                 entry = dump_entry(source, digest)
-                date = digest.metadata.date or _folder_date(entry, source)
-                entries.append(with_future_date_warning(entry, date))
+                entries.append(with_future_date_warning(entry, digest.metadata.date))
             except DumpError as err:
                 entries.append(dump_entry(source, None, err))
     report = build_report(entries)
@@ -134,19 +132,6 @@ def check(targets: list[str], as_json: bool) -> int:
         print(problem, file=sys.stderr)
     print(summary_line(report), file=sys.stderr)
     return EXIT_UNREADABLE if report["totals"]["errors"] else EXIT_OK
-
-
-def _folder_date(entry: dict, source: str) -> str | None:
-    """The site's date from the folders of ``source`` (as the build takes it), if any; the
-    parser's "no date" warning is then dropped from ``entry``, as the build drops it."""
-    if "/" not in source:
-        return None
-    from .site.reader import date_from_folder  # imports Pelican: only for dumps without a date
-
-    date = date_from_folder(source)
-    if date:
-        drop_missing_date(entry)
-    return date
 
 
 def _entry_line(entry: dict) -> str:
@@ -161,11 +146,18 @@ def _entry_line(entry: dict) -> str:
     )
 
 
+def _date_line(date: str | None, date_from: str | None) -> str:
+    """``2023-05-10 (from the folder)``: the date the site will give the dump, and its rule."""
+    if date is None:
+        return "(none: the site uses its undated_date)"
+    return f"{date} (from the {date_from})" if date_from else date
+
+
 def summary(digest: Digest) -> str:
     """A short readable account of one parse."""
     out = [f"{digest.source} ({digest.encoding})"]
     meta = digest.metadata
-    out.append(f"  date:      {meta.date or '(none)'}")
+    out.append(f"  date:      {_date_line(meta.date, meta.date_from)}")
     if digest.lead is None:
         out.append("  lead:      (none)")
     else:
