@@ -1,4 +1,4 @@
-"""Read one dump into a ``Digest``, rule by rule as ``PARSING.md`` gives them.
+"""Read one dump into a ``Digest``, rule by rule as ``docs/reading/cms.md`` gives them.
 
 Pure Python: no Pelican, Jinja or settings import. Each rule of the spec lives in a function
 named for it; ``parse_text`` runs them in the spec's order:
