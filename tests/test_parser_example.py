@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import tomllib
 from contextlib import redirect_stdout
 from typing import Any
 
@@ -128,3 +129,10 @@ def test_schema_allows_a_headline_url_but_only_a_string() -> None:
     jsonschema.Draft202012Validator(schema).validate(data)
     data["headlines"][0]["url"] = None
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+
+
+def test_the_schema_is_package_data() -> None:
+    # Without this line an installed (non-editable) package has no schema to print.
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    package_data = config["tool"]["setuptools"]["package-data"]["news_digest"]
+    assert SCHEMA.relative_to(REPO_ROOT / "plugins" / "news_digest").as_posix() in package_data
