@@ -24,6 +24,10 @@ MAKE_TIMEOUT = 60  # seconds for a make run that must stop by itself
 # The devserver's first build of a two-dump site takes a few seconds; more on a busy machine.
 FIRST_PAGE_TIMEOUT = 120
 STOP_TIMEOUT = 30  # seconds for make and every process under it to end once stopped
+# Pelican starts watching for changes only once a build has finished (search index
+# included), so a file written before that is not seen: it is written again this often
+# until its page appears.
+POKE_EVERY = 3.0
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -94,9 +98,14 @@ def _get(port: int, path: str, method: str = "GET") -> tuple[int, bytes]:
         conn.close()
 
 
-def _wait_for(port: int, path: str, timeout: float, proc: subprocess.Popen) -> None:
+def _wait_for(port: int, path: str, timeout: float, proc: subprocess.Popen, poke=None) -> None:
+    """Wait until ``path`` is served; ``poke()``, if given, is called every POKE_EVERY s."""
     deadline = time.monotonic() + timeout
+    poked = 0.0
     while time.monotonic() < deadline:
+        if poke is not None and time.monotonic() - poked > POKE_EVERY:
+            poke()
+            poked = time.monotonic()
         assert proc.poll() is None, "make ended early: " + proc.stderr.read()
         try:
             if _get(port, path)[0] == 200:
@@ -229,8 +238,14 @@ def test_devserver_rebuilds_and_leaves_no_process_when_stopped(how: str, tmp_pat
         assert _processes_naming(str(out)), "no rebuild process is running"
         if how == "ctrl-c":  # a new dump is built while it runs
             new = LEAD_DUMP.replace("Harbour bridge closed", "Ferry pier reopened")
-            (content / "2023-05-11-ferry.txt").write_text(new, encoding="utf-8")
-            _wait_for(port, "/2023/05/11/", FIRST_PAGE_TIMEOUT, proc)
+            dump = content / "2023-05-11-ferry.txt"
+            _wait_for(
+                port,
+                "/2023/05/11/",
+                FIRST_PAGE_TIMEOUT,
+                proc,
+                poke=lambda: dump.write_text(new, encoding="utf-8"),
+            )
     finally:
         _stop(proc, how)
     _assert_nothing_left(str(tmp_path), port)
