@@ -43,9 +43,26 @@ ifeq ($(STRICT), 1)
 endif
 
 SERVER ?= 127.0.0.1
-PORT ?= 0
-ifneq ($(PORT), 0)
-	PELICANOPTS += -p $(PORT)
+PORT ?= 8000
+
+# `make publish` and `make github` build absolute URLs from SITEURL: without it the site
+# would point at publishconf.py's placeholder address, so they stop here with one line.
+PUBLISH_GOALS = $(filter publish github,$(MAKECMDGOALS))
+ifneq ($(PUBLISH_GOALS),)
+ifeq ($(strip $(SITEURL)),)
+$(error SITEURL is not set: make $(firstword $(PUBLISH_GOALS)) needs the site's address, \
+e.g. SITEURL=https://USER.github.io/REPO make $(firstword $(PUBLISH_GOALS)))
+endif
+endif
+
+# `make serve` and `make devserver` stop with one line when the port is taken, before
+# building anything (tools/serve.py says it again if the port is taken in between).
+SERVE_GOALS = $(filter serve devserver,$(MAKECMDGOALS))
+ifneq ($(SERVE_GOALS),)
+PORT_PROBLEM := $(shell $(PY) tools/serve.py --check --bind "$(SERVER)" --port "$(PORT)")
+ifneq ($(PORT_PROBLEM),)
+$(error $(PORT_PROBLEM))
+endif
 endif
 
 .DEFAULT_GOAL := help
@@ -60,8 +77,8 @@ help:
 	@echo '   make serve [PORT=8000]  serve $(OUTPUTDIR)/ at http://localhost:8000'
 	@echo '   make devserver [PORT=8000]  build, serve, and rebuild when a dump, the theme,'
 	@echo '                         the settings or the plugin changes'
-	@echo '   make publish          build the site for publishing with $(PUBLISHCONF)'
-	@echo '   make github           publish, then push $(OUTPUTDIR)/ to the $(GITHUB_PAGES_BRANCH) branch'
+	@echo '   make publish SITEURL=https://...  build the site for publishing with $(PUBLISHCONF)'
+	@echo '   make github SITEURL=https://...   publish, then push $(OUTPUTDIR)/ to the $(GITHUB_PAGES_BRANCH) branch'
 	@echo '   make test             run the test suite'
 	@echo '   make fuzz             run the property-based parser tests with many more examples'
 	@echo '   make lint             check the code with ruff'
@@ -103,15 +120,21 @@ install-system:
 html: $(STAMP)
 	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
-serve: $(STAMP)
-	"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(SERVER) $(PELICANOPTS)
+# tools/serve.py, not `pelican -l`: a missing page gets 404.html (Pelican's server sends
+# an empty reply), and a busy port stops it with one line.
+serve:
+	@exec $(PY) tools/serve.py "$(OUTPUTDIR)" --bind "$(SERVER)" --port "$(PORT)"
 
-# Pelican's autoreload watches the content, the theme and the settings file;
-# a change to the plugin's code needs a new process, so watchfiles (installed
-# with Pelican) restarts the whole server when a file in $(PLUGINDIR)/ changes.
+# tools/serve.py takes the port first, then runs the rebuild loop in a process group of its
+# own and stops the whole group when it stops (`exec`: a SIGTERM that make passes on
+# reaches it, not a shell that would die alone). Pelican's autoreload (-r) watches the
+# content, the theme and the settings file; a change to the plugin's code needs a new
+# process, so watchfiles (installed with Pelican) restarts Pelican when a file in
+# $(PLUGINDIR)/ changes.
 devserver: $(STAMP)
-	"$(VENV_BIN)/watchfiles" --filter python \
-		'"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b $(SERVER) $(PELICANOPTS)' \
+	@exec $(PY) tools/serve.py "$(OUTPUTDIR)" --bind "$(SERVER)" --port "$(PORT)" -- \
+		"$(VENV_BIN)/watchfiles" --filter python \
+		'"$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)' \
 		"$(PLUGINDIR)"
 
 # Safe publishing: build into $(OUTPUTDIR).new beside the output folder, and swap it in
@@ -119,7 +142,7 @@ devserver: $(STAMP)
 PUBLISHED = $(patsubst %/,%,$(OUTPUTDIR))
 publish: $(STAMP)
 	@rm -rf "$(PUBLISHED).new" "$(PUBLISHED).old"
-	"$(PELICAN)" "$(INPUTDIR)" -o "$(PUBLISHED).new" -s "$(PUBLISHCONF)" $(PELICANOPTS) || { \
+	SITEURL="$(SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(PUBLISHED).new" -s "$(PUBLISHCONF)" $(PELICANOPTS) || { \
 		rm -rf "$(PUBLISHED).new"; \
 		echo 'publish: the build failed; $(PUBLISHED)/ was left as it was' >&2; exit 1; }
 	@if [ -e "$(PUBLISHED)" ]; then mv "$(PUBLISHED)" "$(PUBLISHED).old"; fi

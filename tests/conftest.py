@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PUBLISH_SITEURL = "https://example.org/repo"
 
-# Small dumps whose parse PARSING.md fixes; each one exercises one site rule.
+# Small dumps whose parse docs/reading/cms.md fixes; each one exercises one site rule.
 LEAD_DUMP = """\
 Harbour bridge closed after cracks found
 Engineers closed the Port Alden harbour bridge on Tuesday after finding cracks in its main span.

@@ -1,4 +1,5 @@
-"""Test helpers written from ../shared/spec/PARSING.md, independent of the parser's code."""
+"""Test helpers written from the reading rules (docs/reading/cms.md), independent of the
+parser's code."""
 
 from __future__ import annotations
 
@@ -8,15 +9,13 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
-SPEC = SHARED / "spec"
-EXAMPLES = SHARED / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "parsing"
-
-SHARED_MISSING_REASON = (
-    "the shared spec folder (../shared next to the repository) is absent; "
-    "the example and schema tests need it"
-)
+# The user's example dump and its exact expected parse (also in content/2023-05-10/).
+EXAMPLE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "example"
+EXAMPLE = EXAMPLE_FIXTURES / "000_4017f763499f7360.txt"
+EXPECTED = EXAMPLE_FIXTURES / "000_4017f763499f7360.expected.json"
+# The JSON schema of `news-digest parse --json`, as the package ships it.
+SCHEMA = REPO_ROOT / "plugins" / "news_digest" / "parse" / "digest.schema.json"
 
 # Section 1: "\n, \r\n and \r all end lines" (and nothing else does, unlike str.splitlines).
 _LINE_END = re.compile(r"\r\n|\r|\n")

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 from conftest import REPO_ROOT
+from news_digest.parse.dates import date_from_folder
 from news_digest.site.generators import assign_digest_urls, period_children, resolve_url_collisions
 from news_digest.site.markdown_reader import split_front_matter
-from news_digest.site.reader import date_from_folder
 from news_digest.site.settings import DEFAULTS, merged_settings
 
 

@@ -136,4 +136,4 @@ def test_check_takes_the_date_from_the_folders_as_the_build_does(
         "2023/05/11/dump.txt": "ok",
         "undated/dump.txt": "warning",
     }
-    assert "undated/dump.txt: warning: no date in the header or the file name" in err
+    assert "undated/dump.txt: warning: no date in the header, the file name, the folders" in err

@@ -9,15 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE
+from news_digest.parse.dates import date_from_folder
 from news_digest.parse.model import DropReason, ItemKind
 from news_digest.parse.parser import parse_file
-from news_digest.site.reader import date_from_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 DUMPS = sorted(CONTENT.rglob("*.txt"))
 EXAMPLE_NAME = "000_4017f763499f7360.txt"
-SHARED_EXAMPLE = ROOT.parent / "shared" / "examples" / EXAMPLE_NAME
 
 MIN_HEADLINES = 20
 PARAGRAPHS = range(8, 21)  # lead paragraphs in a demo dump, as on the real pages
@@ -28,8 +28,8 @@ def _id(path: Path) -> str:
 
 
 def _date(path: Path) -> str | None:
-    """The date the site gives the dump: header or file name (parser), else its folder."""
-    return parse_file(path).metadata.date or date_from_folder(_id(path))
+    """The date the site gives the dump: header, file name or folder, as the parser reads it."""
+    return parse_file(path).metadata.date
 
 
 def test_there_are_six_demo_dumps_and_the_example():
@@ -38,10 +38,8 @@ def test_there_are_six_demo_dumps_and_the_example():
 
 
 def test_the_example_is_copied_unchanged():
-    if not SHARED_EXAMPLE.exists():
-        pytest.skip("the shared example is not beside the checkout")
     (copy,) = [path for path in DUMPS if path.name == EXAMPLE_NAME]
-    assert copy.read_bytes() == SHARED_EXAMPLE.read_bytes()
+    assert copy.read_bytes() == EXAMPLE.read_bytes()
     assert date_from_folder(_id(copy)) is not None
 
 
@@ -81,9 +79,11 @@ def test_demo_dates_span_two_months():
 
 def test_dates_come_from_each_source_the_site_reads():
     digests = {path: parse_file(path) for path in DUMPS}
-    from_header = [p for p, d in digests.items() if d.metadata_lines and d.metadata.date]
-    from_folder = [p for p, d in digests.items() if d.metadata.date is None]
-    from_name = [p for p, d in digests.items() if d.metadata.date and not d.metadata_lines]
+    origins = {path: digest.metadata.date_from for path, digest in digests.items()}
+    assert None not in origins.values()
+    from_header = [p for p, origin in origins.items() if origin == "header"]
+    from_folder = [p for p, origin in origins.items() if origin == "folder"]
+    from_name = [p for p, origin in origins.items() if origin == "file name"]
     assert from_header, "no dump with a metadata header"
     assert from_folder, "no dump dated by its folder"
     assert from_name, "no dump dated by its file name"

@@ -11,8 +11,7 @@ import json
 import os
 import time
 
-import pytest
-from helpers import SPEC, assert_nothing_lost
+from helpers import SCHEMA, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from news_digest.parse.model import DumpError
@@ -38,7 +37,6 @@ settings.register_profile(
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
 fuzz_settings = settings(settings.get_profile(PROFILE))
 
-SCHEMA = SPEC / "digest.schema.json"
 
 # ------------------------------------------------------------------ strategies
 
@@ -191,7 +189,6 @@ def test_nothing_lost(lines: list[str], nl: str) -> None:
     assert_nothing_lost(text, digest)
 
 
-@pytest.mark.skipif(not SCHEMA.is_file(), reason="the shared spec folder is absent")
 @fuzz_settings
 @given(lines=dump_lines, nl=newline, name=st.sampled_from(["x.txt", "2023-05-10-x.txt"]))
 def test_json_output_validates_against_the_schema(lines: list[str], nl: str, name: str) -> None:

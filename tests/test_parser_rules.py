@@ -1,4 +1,4 @@
-"""One or more tests per rule of PARSING.md, each on a small fixture dump.
+"""One or more tests per reading rule (docs/reading/cms.md), each on a small fixture dump.
 
 Fixtures live in tests/fixtures/parsing/ and are named for the rule they exercise.
 Where the spec leaves a choice open, the reading taken is written next to the test.

@@ -88,6 +88,10 @@ def test_two_builds_in_different_folders_and_times_are_byte_identical(tmp_path: 
             assert needle.encode() not in data, (name, needle)
 
 
+# `make publish` stops without a SITEURL (tests/test_make_targets.py).
+PUBLISH_SITEURL = "SITEURL=https://news.example.org"
+
+
 def make(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
     """`make` in the repository, with this interpreter's Pelican and no reinstall."""
     venv_bin = Path(sys.executable).parent
@@ -116,7 +120,7 @@ def test_publish_swaps_in_a_good_build_and_keeps_the_old_site_on_failure(tmp_pat
     site.mkdir()
     (site / "stale.html").write_text("from an older build", encoding="utf-8")
 
-    ok = make("publish", f"INPUTDIR={content}", f"OUTPUTDIR={site}")
+    ok = make("publish", PUBLISH_SITEURL, f"INPUTDIR={content}", f"OUTPUTDIR={site}")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert list(site.glob("2023/05/01/first-story/index.html"))
     assert not (site / "stale.html").exists()  # the new tree replaced the old one whole
@@ -125,6 +129,7 @@ def test_publish_swaps_in_a_good_build_and_keeps_the_old_site_on_failure(tmp_pat
     (content / "2023-05-02-second.txt").write_text(good_dump("Second story"), encoding="utf-8")
     failed = make(
         "publish",
+        PUBLISH_SITEURL,
         f"INPUTDIR={content}",
         f"OUTPUTDIR={site}",
         f"PUBLISHCONF={tmp_path / 'broken.py'}",  # a settings file that does not exist

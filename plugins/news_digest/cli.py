@@ -2,6 +2,7 @@
 
     news-digest parse FILE [--json]
     news-digest check FOLDER... [--json]
+    news-digest schema
 
 Exit status: 0 on success, 1 when the file cannot be read as text (one line
 ``FILE: reason`` on stderr) or, for ``check``, when any dump has an error; 2 on usage
@@ -15,12 +16,12 @@ import json
 import os
 import sys
 from collections import Counter
+from importlib import resources
 
 from .parse.model import Digest, DumpError
 from .parse.parser import parse_file
 from .parse.report import (
     build_report,
-    drop_missing_date,
     dump_entry,
     find_dumps,
     problems,
@@ -30,6 +31,9 @@ from .parse.report import (
 )
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
+
+#: The schema's file name inside the ``news_digest.parse`` package.
+SCHEMA_NAME = "digest.schema.json"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("folders", metavar="FOLDER", nargs="+", help="folder (or dump) to check")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    commands.add_parser("schema", help="print the JSON schema that parse --json follows")
     return parser
 
 
@@ -59,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return check(args.folders, args.json)
+        if args.command == "schema":
+            _write(schema_text())
+            return EXIT_OK
         return parse(args.file, args.json)
     except Exception as err:  # a bug must still not show the user a traceback
         target = getattr(args, "file", None) or " ".join(getattr(args, "folders", []))
@@ -79,6 +87,11 @@ def parse(file: str, as_json: bool) -> int:
     )
     _write(text)
     return EXIT_OK
+
+
+def schema_text() -> str:
+    """The JSON schema of ``parse --json`` (``digest.schema.json``, shipped in the package)."""
+    return resources.files("news_digest.parse").joinpath(SCHEMA_NAME).read_text(encoding="utf-8")
 
 
 def _write(text: str) -> None:
@@ -107,8 +120,7 @@ def check(targets: list[str], as_json: bool) -> int:
             try:
                 digest = parse_file(path, source)
                 entry = dump_entry(source, digest)
-                date = digest.metadata.date or _folder_date(entry, source)
-                entries.append(with_future_date_warning(entry, date))
+                entries.append(with_future_date_warning(entry, digest.metadata.date))
             except DumpError as err:
                 entries.append(dump_entry(source, None, err))
     report = build_report(entries)
@@ -120,19 +132,6 @@ def check(targets: list[str], as_json: bool) -> int:
         print(problem, file=sys.stderr)
     print(summary_line(report), file=sys.stderr)
     return EXIT_UNREADABLE if report["totals"]["errors"] else EXIT_OK
-
-
-def _folder_date(entry: dict, source: str) -> str | None:
-    """The site's date from the folders of ``source`` (as the build takes it), if any; the
-    parser's "no date" warning is then dropped from ``entry``, as the build drops it."""
-    if "/" not in source:
-        return None
-    from .site.reader import date_from_folder  # imports Pelican: only for dumps without a date
-
-    date = date_from_folder(source)
-    if date:
-        drop_missing_date(entry)
-    return date
 
 
 def _entry_line(entry: dict) -> str:
@@ -147,11 +146,18 @@ def _entry_line(entry: dict) -> str:
     )
 
 
+def _date_line(date: str | None, date_from: str | None) -> str:
+    """``2023-05-10 (from the folder)``: the date the site will give the dump, and its rule."""
+    if date is None:
+        return "(none: the site uses its undated_date)"
+    return f"{date} (from the {date_from})" if date_from else date
+
+
 def summary(digest: Digest) -> str:
     """A short readable account of one parse."""
     out = [f"{digest.source} ({digest.encoding})"]
     meta = digest.metadata
-    out.append(f"  date:      {meta.date or '(none)'}")
+    out.append(f"  date:      {_date_line(meta.date, meta.date_from)}")
     if digest.lead is None:
         out.append("  lead:      (none)")
     else:

@@ -1,4 +1,4 @@
-"""Rule 1 of PARSING.md: bytes to lines.
+"""Bytes to lines (docs/reading/cms.md, section 2).
 
 Pure functions, no Pelican. ``decode_bytes`` picks the encoding, ``split_lines`` cuts the
 text at ``\\n``, ``\\r\\n`` and ``\\r``, and ``normalise_line`` folds spaces and takes out

@@ -43,7 +43,8 @@ class WarningKind(Enum):
     ENCODING = "encoding"  # not UTF-8: decoded by detection
     EMPTY = "empty"  # no text at all
     HEADER_DATE = "header-date"  # a header Date or Modified that is not a real date
-    NO_DATE = "no-date"  # no date in the header or the file name
+    NO_DATE = "no-date"  # no date in the header, the file name, the folders or the text
+    TEXT_DATE = "text-date"  # the date was read from a date line in the text
     NO_LEAD = "no-lead"  # the dump starts with the list or the credit
     CREDIT = "credit"  # a credit without a name, or a second credit
     UNSURE = "unsure"  # the reading is probably wrong (see Digest.confidence)
@@ -108,7 +109,7 @@ class ParseWarning:
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
-    """Header values and the file-name date. Keys follow Pelican's names, in lower case."""
+    """Header values and the dump's date. Keys follow Pelican's names, in lower case."""
 
     title: str | None = None
     date: str | None = None  # ISO 8601: "2023-05-10" or "2023-05-10T08:30:00+01:00"
@@ -121,6 +122,8 @@ class Metadata:
     summary: str | None = None
     lang: str | None = None
     authors: tuple[str, ...] = ()
+    # Where ``date`` came from: "header", "file name", "folder", "text" (not in the JSON).
+    date_from: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

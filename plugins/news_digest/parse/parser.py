@@ -1,4 +1,4 @@
-"""Read one dump into a ``Digest``, rule by rule as ``PARSING.md`` gives them.
+"""Read one dump into a ``Digest``, rule by rule as ``docs/reading/cms.md`` gives them.
 
 Pure Python: no Pelican, Jinja or settings import. Each rule of the spec lives in a function
 named for it; ``parse_text`` runs them in the spec's order:
@@ -9,7 +9,7 @@ named for it; ``parse_text`` runs them in the spec's order:
 4. page furniture ........................ ``strip_furniture``
 3. headline items ........................ ``read_headline_items``, ``clean_summary``,
    ``repair_truncated_title``, ``drop_duplicate_items``, ``item_kind``
-5. date and slug ......................... ``date_from_header``, ``date_from_file_name``,
+5. date and slug ......................... ``date_of_dump`` (the rules in ``dates.py``),
    ``make_slug``
 6. nothing lost .......................... every line ends in the model or in ``dropped``
 
@@ -21,10 +21,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from enum import Enum
 from pathlib import PurePath
 
+from .dates import DateFrom, DumpDate, choose_date, date_from_header
 from .decoding import decode_bytes, normalise_line, split_lines
 from .model import (
     Credit,
@@ -132,21 +132,9 @@ NAME_PARTICLES = frozenset(
     {"of", "and", "the", "de", "da", "du", "del", "al", "el", "la", "le", "van", "von", "y"}
 )
 
-# --- dates (section 5)
-ISO_DATE = re.compile(
-    r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
-    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
-)
-FILE_NAME_DATE = re.compile(
-    r"(?<![0-9A-Za-z])(?P<y>(?:19|20)\d{2})(?P<sep>[-_.]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?!\d)"
-)
+NO_DATE_MESSAGE = "no date in the header, the file name, the folders or the text"
 SLUG_MAX_LENGTH = 80
 NO_LEAD_LIST = "no lead story: the dump starts with the headline list"
-# Longest header date handed to dateutil, in characters: "Wednesday, 13 September 2023
-# 08:30:00 +01:00 (British Summer Time)" is 70; dateutil takes quadratic time on long input
-# (30 s for a million digits).
-HEADER_DATE_MAX_CHARS = 100
 # Names that Windows reserves for devices, in any case and with any extension: a folder or
 # file named so cannot be checked out there ("CON" is also a headline word).
 WINDOWS_DEVICE_NAME = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])", re.IGNORECASE)
@@ -241,13 +229,11 @@ def parse_text(
     lead, section = split_lead(body, header.get("title"), log)
     headlines = read_headline_items(section, log)
 
-    file_date = date_from_file_name(source)
-    header_date = header.get("date")
-    if header_date is None and file_date is None:
-        log.warn(WarningKind.NO_DATE, "no date in the header or the file name")
+    dated = date_of_dump(header.get("date"), source, numbered[body_start:], log)
     metadata = Metadata(
         title=header.get("title"),
-        date=header_date or file_date,
+        date=dated.value if dated else None,
+        date_from=dated.origin.value if dated else None,
         source=header.get("source"),
         tags=tuple(header.get("tags", ())),
         modified=header.get("modified"),
@@ -333,49 +319,25 @@ def read_metadata_header(lines: list[tuple[int, str]], log: _Log) -> tuple[dict,
     return values, numbers, index
 
 
-def date_from_header(value: str) -> str | None:
-    """An ISO 8601 string for a header date, or None when it is not a real date.
-
-    A date alone stays a date (``2023-05-10``); a time keeps its offset when it has one.
-    """
-    match = ISO_DATE.fullmatch(value.strip())
-    if match:
-        try:
-            day = date(int(match["y"]), int(match["m"]), int(match["d"]))
-            if match["H"] is None:
-                return day.isoformat()
-            tz = match["tz"] or ""
-            if tz and tz != "Z" and ":" not in tz:
-                tz = f"{tz[:3]}:{tz[3:]}"
-            moment = datetime.fromisoformat(
-                f"{day.isoformat()}T{int(match['H']):02d}:{match['M']}:{match['S'] or '00'}"
-                f"{'+00:00' if tz == 'Z' else tz}"
-            )
-        except ValueError:
-            return None
-        return moment.isoformat()
-    if len(value) > HEADER_DATE_MAX_CHARS:
-        return None
-    try:
-        from dateutil import parser as dateutil_parser
-
-        moment = dateutil_parser.parse(value)
-    except (ValueError, OverflowError, ImportError):
-        return None
-    if moment.hour == moment.minute == moment.second == 0 and not re.search(r"\d:\d", value):
-        return moment.date().isoformat()
-    return moment.isoformat()
+# --------------------------------------------------------------------------- rule 5: date
 
 
-def date_from_file_name(source: str) -> str | None:
-    """A date in the file name: ``2023-05-10-anything.txt``, ``20230510_anything.txt``."""
-    name = PurePath(source.replace("\\", "/")).name
-    for match in FILE_NAME_DATE.finditer(name):
-        try:
-            return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
-        except ValueError:
-            continue
-    return None
+def date_of_dump(
+    header_date: str | None, source: str, body: list[tuple[int, str]], log: _Log
+) -> DumpDate | None:
+    """The dump's date (``dates.choose_date``: header, file name, folders, then a date line
+    in the text, which is warned about with its line); a warning when there is none."""
+    dated = choose_date(header_date, source, body)
+    if dated is None:
+        log.warn(WarningKind.NO_DATE, NO_DATE_MESSAGE)
+    elif dated.origin is DateFrom.TEXT:
+        log.warn(
+            WarningKind.TEXT_DATE,
+            f"date {dated.value} read from the text '{dated.text}' (no date in the header, "
+            "the file name or the folders)",
+            dated.line,
+        )
+    return dated
 
 
 # --------------------------------------------------------------------------- rule 4

@@ -56,7 +56,8 @@ def dump_view(digest: Digest, source: str) -> dict[str, Any]:
         "slug": digest.slug,
         "encoding": digest.encoding,
         "header_title": header.title,
-        "header_date": header.date,
+        "header_date": header.date,  # the parser's date: header, file name, folders or text
+        "date_from": header.date_from,
         "header_slug": header.slug,
         "lang": header.lang,
         "source_url": header.source,

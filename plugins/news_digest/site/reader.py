@@ -7,9 +7,9 @@ Metadata keys set on every dump article (templates read only these):
 
 ``title``, ``date``, ``slug``
     The lead's title (or a made-up title for a dump with no lead, see ``has_lead``), the date
-    (header ``Date``, else date in the file name, else date in the folder path, else
-    ``NEWS_DIGEST["undated_date"]``) and the slug (header ``Slug``, else from the lead title,
-    else from the file name).
+    (header ``Date``, else date in the file name, else date in the folder path, else a date
+    line in the text, see :mod:`news_digest.parse.dates`; else ``NEWS_DIGEST["undated_date"]``)
+    and the slug (header ``Slug``, else from the lead title, else from the file name).
 ``has_lead``
     ``False`` when the dump starts with the headline list. Such an article has no lead page:
     its URL is its "More headlines" page.
@@ -42,7 +42,6 @@ article's ``content`` (the paragraphs as HTML) for the newest dumps, those the f
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import os
@@ -54,6 +53,7 @@ from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime, posixize_path, slugify
 
 from ..incremental.cache import store_for, view_of
+from ..parse.dates import DateFrom
 from ..parse.model import DumpError, WarningKind
 from ..parse.report import dump_entry
 from ..parse.view import as_headline_item
@@ -65,23 +65,11 @@ logger = logging.getLogger(__name__)
 #: A date that starts a file name (``2023-05-10-``, ``20230510_``), left out of slugs.
 LEADING_DATE_RE = re.compile(r"^\d{4}-?\d{2}-?\d{2}[-_ .]*")
 
-#: ``2023-05-10`` or ``2023-05-10 08:30[:00]``: read without dateutil (see ``_parse_date``).
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?$")
-
-#: A date spelled by the folders of the dump's path: ``2023/05/10/`` or ``2023-05-10/``.
-FOLDER_DATE_RE = re.compile(r"(?:^|/)(\d{4})(?:/|-)(\d{2})(?:/|-)(\d{2})/")
-
-
-def date_from_folder(relative_path: str) -> str | None:
-    """The ISO date spelled by the folders of ``relative_path`` (the last one wins), or None."""
-    folder = posixize_path(os.path.dirname(relative_path)) + "/"
-    for match in reversed(list(FOLDER_DATE_RE.finditer(folder))):
-        year, month, day = (int(g) for g in match.groups())
-        try:
-            return dt.date(year, month, day).isoformat()
-        except ValueError:
-            continue
-    return None
+#: ``2023-05-10``, ``2023-05-10 08:30[:00]``, ``2023-05-10T08:30:00[+01:00]``: the parser's
+#: dates, read without dateutil (see ``_parse_date``).
+ISO_DATE_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?$"
+)
 
 
 #: The metadata that holds a dump's text: what :mod:`news_digest.incremental.snapshot` leaves
@@ -247,12 +235,13 @@ class DumpReader(BaseReader):
 
     @staticmethod
     def _date(view: dict[str, Any], relative: str, options: dict[str, Any]) -> tuple[str, str]:
+        # The parser dated the dump by its path below the content folder (``relative``), as
+        # ``news-digest parse`` does: header, file name, folders, then a date line in the text.
         if view["header_date"]:
+            if view["date_from"] == DateFrom.FOLDER.value:
+                logger.debug("%s: date %s from the folder path", relative, view["header_date"])
+                return view["header_date"], "folder"
             return view["header_date"], "dump"
-        folder_date = date_from_folder(relative)
-        if folder_date:
-            logger.debug("%s: date %s from the folder path", relative, folder_date)
-            return folder_date, "folder"
         fallback = str(options["undated_date"])
         logger.warning(
             "%s: no date in header, file name or folder; using %s",
