@@ -239,16 +239,14 @@ def is_html_bytes(data: bytes, source: str) -> bool:
 
 def parse_html_bytes(data: bytes, source: str) -> Digest:
     """Decode a saved HTML page: UTF-8, else the charset its ``<meta>`` declares, else by
-    detection (as a dump), then read it with ``parse.html.parse_html``."""
+    detection (as a dump), then read it with ``parse.html.parse_html``. Bytes that are not
+    text raise ``DumpError`` as for any dump."""
     from .html import declared_charset, parse_html
 
     warnings = []
     declared = declared_charset(data)
-    try:
-        decoded = decode_bytes(data, source)
-    except DumpError:
-        raise
-    if decoded.detected and declared is not None:
+    decoded = decode_bytes(data, source)
+    if decoded.detected and declared not in (None, "utf-8"):  # a false "utf-8" is ignored
         text = data.decode(declared, errors="replace")
         encoding = declared
     else:
