@@ -39,6 +39,7 @@ from news_digest.parse.parser import parse_bytes  # noqa: E402
 
 SHINGLE_WORDS = 4  # the benchmark's measure: 4-word shingles
 WORD = re.compile(r"\w+")
+HTML_LANG = re.compile(rb"<html[^>]*?\slang=[\"']?([A-Za-z-]+)", re.IGNORECASE)
 
 
 def shingles(text: str, n: int = SHINGLE_WORDS) -> Counter:
@@ -98,7 +99,10 @@ def score_pages(
     pages: Iterable[tuple[Path, str]],
     reader: Callable[[bytes, str], tuple[str, str, bool]],
     timed: bool = False,
+    other_languages: Score | None = None,
 ) -> Score:
+    """Score each page; pages whose language (``<html lang>``) is not English are also
+    added to ``other_languages`` when given."""
     score = Score(name)
     pages = list(pages)
     if timed and pages:
@@ -112,7 +116,17 @@ def score_pages(
         score.kinds[kind] += 1
         score.unsure += unsure
         score.add(got, want)
+        if other_languages is not None and not page_language(data).startswith(("en", "?")):
+            other_languages.kinds[kind] += 1
+            other_languages.unsure += unsure
+            other_languages.add(got, want)
     return score
+
+
+def page_language(data: bytes) -> str:
+    """The page's ``<html lang>`` (lower case), ``"?"`` when it has none."""
+    match = HTML_LANG.search(data[:4096])
+    return match.group(1).decode("ascii", "replace").lower() if match else "?"
 
 
 def read_with_parser(data: bytes, name: str) -> tuple[str, str, bool]:
@@ -178,8 +192,13 @@ def main(argv: list[str] | None = None) -> int:
     html_score = None
     if args.realpages and args.realpages.is_dir():
         html_pages = real_pages(args.realpages, ".html")
-        html_score = score_pages("real pages, saved HTML", html_pages, read_with_parser, True)
+        others = Score("  of which not in English")
+        html_score = score_pages(
+            "real pages, saved HTML", html_pages, read_with_parser, True, others
+        )
         scores.append(html_score)
+        if others.recalls:
+            scores.append(others)
         if args.trafilatura:
             scores.append(
                 score_pages(
