@@ -391,3 +391,48 @@ def test_a_page_with_a_byte_order_mark_and_an_xml_declaration_is_read():
 def test_the_page_language_comes_from_the_html_element():
     assert parse_text(page(lang="de-AT"), "x.html").lang == "de-AT"
     assert parse_text(page(lang="de-AT"), "x.html").metadata.lang == "de-AT"
+
+
+def test_text_before_the_titles_repeat_is_not_the_articles():
+    body = (
+        "<div>Teaser of another story on the site</div>"
+        "<article><h2>Council votes on harbour plan</h2>"
+        f"<h1>Council votes on harbour plan</h1><p>{BODY}</p></article>"
+    )
+    digest = parse_text(page(body=body), "x.html")
+    texts = [p.text for p in digest.lead.paragraphs]
+    assert texts and texts[0].startswith("Sentence 0")
+    assert not any("Teaser" in t for t in texts)
+
+
+# --------------------------------------------------------------------------- hostile pages
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>",
+        '<script type="application/ld+json">{"@type": ["NewsArticle"], "headline": ["A", 3],'
+        ' "author": {"name": 5}, "datePublished": {"x": 1}, "url": 7}</script>',
+        '<base href="http://[::1">',
+        '<link rel="canonical" href="javascript:alert(1)">',
+    ],
+    ids=["deep-json-ld", "odd-json-ld-types", "bad-base", "script-canonical"],
+)
+def test_odd_metadata_never_stops_the_reading(head):
+    body = (
+        f"<article><h1>Council votes on harbour plan</h1><p>{BODY}</p></article>"
+        '<a href="http://[bad/news/2023/01/01/story-long-slug">Story number one of the day</a>'
+        '<a href="/news/2023/01/01/story-with-a-long-slug">Story number two of the day</a>'
+    )
+    digest = parse_text(page(body=body, head=head), "x.html")
+    assert digest.lead is not None and digest.lead.paragraphs
+    assert digest.metadata.source is None or digest.metadata.source.startswith("http")
+    assert all(h.url.startswith("http") for h in digest.headlines)
+
+
+def test_a_page_without_any_text_is_unsure_before_it_is_undated():
+    digest = parse_text("<html><body><div></div></body></html>", "x.html")
+    assert digest.lead is None
+    assert [w.kind for w in digest.warnings] == [WarningKind.UNSURE, WarningKind.NO_DATE]
+    assert digest.warnings[0].message == "probably read wrong: no article text found"

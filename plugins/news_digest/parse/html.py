@@ -71,6 +71,9 @@ MIN_BODY_WORDS = 60
 # less than this share of its words: the page's own statement of its body is trusted over a
 # plainly partial extraction, but the extraction keeps its paragraph breaks otherwise.
 ARTICLE_BODY_TAKEOVER = 0.5
+# The title's repeat is looked for among the first paragraphs only: further down the same
+# words are a quotation or a heading of the article's own.
+TITLE_REPEAT_WITHIN = 3
 # A paragraph whose letters are at least this share one link's text is that link, not text.
 LINK_LINE_SHARE = 0.6
 # Below this confidence a reading warns (kind "unsure"), once, naming the line and reason.
@@ -227,10 +230,10 @@ def read_json_ld(tree: Any) -> list[dict[str, Any]]:
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             try:  # a trailing ";" or a stray control character is common
                 data = json.loads(raw.rstrip(";"), strict=False)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         _flatten_json_ld(data, objects, depth=0)
     return objects
@@ -342,17 +345,13 @@ def parse_html(
     title, title_line = choose_title(page, article, tree, reading)
     paragraphs = extract_body(tree, article, reading)
     paragraphs = drop_title_repeat(paragraphs, title, title_line, reading)
-    base = page.base or page.canonical or page.meta.get("og:url", ("",))[0] or None
+    base = usable_base(page.base or page.canonical or page.meta.get("og:url", ("",))[0])
     source_url = choose_source(page, article)
     link_texts: list[str] = []
     headlines = read_article_links(tree, base or source_url, source_url, title, link_texts)
     paragraphs = drop_link_lines(paragraphs, link_texts, lines, reading)
     lead_paragraphs = _numbered(paragraphs, lines, title_line or 1)
     date = choose_date(page, article, tree) or date_from_file_name(source)
-    if date is None:
-        reading.warnings.append(
-            ParseWarning("no date in the page or the file name", None, WarningKind.NO_DATE)
-        )
     lang = page.lang or _ld_text(article, "inLanguage")
     confidence = reading_confidence(reading, title, paragraphs)
     if confidence < UNSURE_BELOW:
@@ -362,6 +361,10 @@ def parse_html(
             line = body.sourceline if body is not None and body.sourceline else 1
         reading.warnings.append(
             ParseWarning(f"probably read wrong: {reason}", line, WarningKind.UNSURE)
+        )
+    if date is None:
+        reading.warnings.append(
+            ParseWarning("no date in the page or the file name", None, WarningKind.NO_DATE)
         )
     lead = None
     if title is not None:
@@ -539,12 +542,20 @@ def _trafilatura_paragraphs(document: Any) -> list[str]:
 def drop_title_repeat(
     paragraphs: list[str], title: str | None, title_line: int | None, reading: _Reading
 ) -> list[str]:
-    """A first paragraph that repeats the title is the title again, not text: dropped
-    (reason ``duplicate``, at the title's line)."""
-    if paragraphs and title and _key(paragraphs[0]) == _key(title):
-        reading.dropped.append(Dropped(title_line or 1, paragraphs[0], DropReason.DUPLICATE))
-        return paragraphs[1:]
-    return paragraphs
+    """Paragraphs among the first ``TITLE_REPEAT_WITHIN`` that repeat the title are the
+    title again, not text: dropped (reason ``duplicate``, at the title's line). Any before the
+    last repeat come from outside the article (a teaser, a caption of another story): dropped
+    too (reason ``furniture``)."""
+    if not title:
+        return paragraphs
+    key = _key(title)
+    repeats = [i for i, text in enumerate(paragraphs[:TITLE_REPEAT_WITHIN]) if _key(text) == key]
+    if not repeats:
+        return paragraphs
+    for text in paragraphs[: repeats[-1] + 1]:
+        reason = DropReason.DUPLICATE if _key(text) == key else DropReason.FURNITURE
+        reading.dropped.append(Dropped(title_line or 1, text, reason))
+    return paragraphs[repeats[-1] + 1 :]
 
 
 def drop_link_lines(
@@ -608,8 +619,8 @@ def choose_source(page: PageMetadata, article: dict[str, Any] | None) -> str | N
     elif isinstance(main, str):
         candidates.append(main)
     for value in candidates:
-        if value and urlsplit(value).scheme in ("http", "https") and urlsplit(value).netloc:
-            return value
+        if isinstance(value, str) and usable_base(value.strip()):
+            return value.strip()
     return None
 
 
@@ -668,8 +679,11 @@ def read_article_links(
             continue
         if link_texts is not None:
             link_texts.append(text)
-        url = urljoin(base, href) if base else href
-        if not is_article_link(anchor, text, url, base):
+        try:
+            url = urljoin(base, href) if base else href
+            if not is_article_link(anchor, text, url, base):
+                continue
+        except ValueError:  # an address that is not one ("http://[bad")
             continue
         url_key, title_key = _url_key(url), _key(text)
         if url_key in seen_urls or title_key in seen_titles:
@@ -711,6 +725,18 @@ def is_article_link(anchor: Any, text: str, url: str, base: str | None) -> bool:
         parent = parent.getparent()
         hops += 1
     return True
+
+
+def usable_base(address: str | None) -> str | None:
+    """The address that relative links are resolved against, when it is a valid absolute
+    http(s) address; else None (relative links are then left out)."""
+    if not address:
+        return None
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return None
+    return address if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def names_an_article(address: str) -> bool:
