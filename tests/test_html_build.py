@@ -9,6 +9,7 @@ under ``pages/`` is still Pelican's.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def html_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
         "2023-08-21-saved-as-text.txt",
     ):
         shutil.copy(FIXTURES / name, content / name)
+    shutil.copy(FIXTURES / "cookie-wall.html", content / "2023-09-01-cookie-wall.html")
     (content / "2023-05-10-harbour.txt").write_text(LEAD_DUMP, encoding="utf-8")
     (content / "pages").mkdir()
     (content / "pages" / "contact.html").write_text(PELICAN_PAGE, encoding="utf-8")
@@ -132,5 +134,18 @@ def test_the_parse_report_gives_each_dump_its_kind(html_site):
         "2023-05-10-harbour.txt": "cms",
         "2023-06-02-harbour-ferry.html": "html",
         "2023-08-21-saved-as-text.txt": "html",
+        "2023-09-01-cookie-wall.html": "html",
         "stadtwerke-hochwasser.htm": "html",
     }
+
+
+def test_an_unsure_reading_warns_once_in_the_log_and_the_report(html_site):
+    warnings = [m for m in html_site.messages(logging.WARNING) if "probably read wrong" in m]
+    assert warnings == [
+        "2023-09-01-cookie-wall.html:7: probably read wrong: short article text (11 words)"
+    ]
+    [entry] = [e for e in html_site.report["dumps"] if e["source"].endswith("cookie-wall.html")]
+    assert entry["status"] == "warning" and entry["confidence"] < 0.5
+    assert [w["kind"] for w in entry["warnings"]] == ["unsure"]
+    sure = [e for e in html_site.report["dumps"] if not e["source"].endswith("cookie-wall.html")]
+    assert all(e["confidence"] == 1.0 for e in sure)
