@@ -436,3 +436,20 @@ def test_a_page_without_any_text_is_unsure_before_it_is_undated():
     assert digest.lead is None
     assert [w.kind for w in digest.warnings] == [WarningKind.UNSURE, WarningKind.NO_DATE]
     assert digest.warnings[0].message == "probably read wrong: no article text found"
+
+
+def test_a_stated_title_loses_a_site_name_that_the_host_name_spells():
+    head = (
+        '<meta property="og:title" content="Reviews are here — and they are not great - Digg">'
+        '<link rel="canonical" href="https://digg.com/2019/reviews-are-here">'
+    )
+    body = f"<header><h1>Digg</h1></header><article><p>{BODY}</p></article>"
+    digest = parse_text(page(body=body, head=head), "x.html")
+    assert digest.lead.title == "Reviews are here — and they are not great"
+
+
+def test_a_stated_title_with_a_dash_of_its_own_is_kept_whole():
+    head = '<meta property="og:title" content="Jedi review – shoots for the moon">'
+    body = f"<header><h1>Games Weekly</h1></header><article><p>{BODY}</p></article>"
+    digest = parse_text(page(body=body, head=head), "x.html")
+    assert digest.lead.title == "Jedi review – shoots for the moon"

@@ -94,6 +94,8 @@ ARTICLE_ID = re.compile(rf"\d{{{ARTICLE_ID_DIGITS},}}")
 # Links inside these are site furniture, never headlines.
 FURNITURE_TAGS = frozenset({"nav", "footer", "form", "button", "select", "label"})
 
+# Host-name labels shorter than this ("m", "de", "uk") do not name a site.
+MIN_SITE_LABEL_CHARS = 3
 # Separators between a title and the site's name in <title>: "Story | Site", "Story - Site".
 TITLE_SITE_SEPARATOR = re.compile(r"\s+[|\-–—·:»]\s+")
 NON_ALNUM = re.compile(r"[\W_]+")
@@ -427,14 +429,15 @@ def choose_title(
     """
     h1 = first_h1(tree)
     stated: list[tuple[str, int | None]] = []
-    for key in ("og:title",):
-        if key in page.meta:
-            stated.append(page.meta[key])
+    if "og:title" in page.meta:
+        value, line = page.meta["og:title"]
+        stated.append((strip_site_name(value, page, longest=False), line))
     headline = _ld_text(article, "headline")
     if headline:
         stated.append((headline, None))
     if "twitter:title" in page.meta:
-        stated.append(page.meta["twitter:title"])
+        value, line = page.meta["twitter:title"]
+        stated.append((strip_site_name(value, page, longest=False), line))
     if page.title_tag is not None:
         stated.append((strip_site_name(page.title_tag[0], page), page.title_tag[1]))
     if h1 is not None and any(titles_agree(h1[0], value) for value, _ in stated):
@@ -470,18 +473,37 @@ def titles_agree(a: str, b: str) -> bool:
     return ka == kb or (min(len(ka), len(kb)) >= 12 and (ka in kb or kb in ka))
 
 
-def strip_site_name(title: str, page: PageMetadata) -> str:
-    """``<title>`` without the site's name: the parts around the separators less the one
-    that is ``og:site_name``; without a site name, the longest part."""
-    parts = TITLE_SITE_SEPARATOR.split(title)
-    if len(parts) < 2:
+def strip_site_name(title: str, page: PageMetadata, longest: bool = True) -> str:
+    """A stated title without the site's name: the part after its last separator, or before
+    its first, when that part names the site (``og:site_name``, or a label of the page's host
+    name: "Digg" on ``digg.com``). When neither does, ``<title>`` keeps its longest part
+    (``longest``); the other statements are kept whole, since a title may hold a dash of its
+    own."""
+    separators = list(TITLE_SITE_SEPARATOR.finditer(title))
+    if not separators:
         return title
-    site = _key(page.meta.get("og:site_name", ("",))[0])
-    if site:
-        kept = [part for part in parts if _key(part) != site]
-        if kept and len(kept) < len(parts):
-            return " - ".join(kept)
-    return max(parts, key=len)
+    names = site_names(page)
+    first, last = separators[0], separators[-1]
+    if _key(title[last.end() :]) in names:  # "Story - Site"
+        return title[: last.start()].strip()
+    if _key(title[: first.start()]) in names:  # "Site | Story"
+        return title[first.end() :].strip()
+    return max(TITLE_SITE_SEPARATOR.split(title), key=len) if longest else title
+
+
+def site_names(page: PageMetadata) -> set[str]:
+    """The site's name, as letters and digits: ``og:site_name``, and the labels of the host
+    name of the page's address, less ``www`` and the top-level ones."""
+    names = {_key(page.meta.get("og:site_name", ("",))[0])}
+    address = page.canonical or page.meta.get("og:url", ("",))[0]
+    try:
+        host = urlsplit(address).hostname or "" if address else ""
+    except ValueError:
+        host = ""
+    labels = host.split(".")[:-1]  # the last label is the top-level domain
+    names.update(_key(label) for label in labels if len(label) >= MIN_SITE_LABEL_CHARS)
+    names -= {"", "www", "com", "co", "org", "net"}
+    return names
 
 
 # --------------------------------------------------------------------------- body
