@@ -453,3 +453,13 @@ def test_a_stated_title_with_a_dash_of_its_own_is_kept_whole():
     body = f"<header><h1>Games Weekly</h1></header><article><p>{BODY}</p></article>"
     digest = parse_text(page(body=body, head=head), "x.html")
     assert digest.lead.title == "Jedi review – shoots for the moon"
+
+
+def test_the_extractor_logs_nothing_of_its_own(caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        for text in ("<html><body></body></html>", "<html><body><p>x</p></body></html>", page()):
+            parse_text(text, "x.html")
+    assert [r for r in caplog.records if r.name.startswith("trafilatura")] == []
+    assert logging.getLogger("trafilatura").level == logging.NOTSET  # set back

@@ -6,9 +6,9 @@ named for it; ``docs/reading/html.md`` gives them in prose, with an example):
 1. is it HTML ............................ ``looks_like_html``, ``declared_charset``
 2. the page's metadata ................... ``read_page_metadata`` (beautifulsoup4 on the
    ``<head>``), ``read_json_ld``
-3. title ................................. ``choose_title``
+3. title ................................. ``choose_title``, ``strip_site_name``
 4. article body .......................... ``extract_body`` (trafilatura), ``body_fallback``,
-   ``drop_title_repeat``
+   ``drop_title_repeat``, ``drop_link_lines``
 5. date, source URL, author, language .... ``choose_date``, ``choose_source``,
    ``choose_authors``
 6. links to other articles ............... ``read_article_links``, ``is_article_link``
@@ -24,6 +24,8 @@ import json
 import logging
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -41,8 +43,6 @@ from .model import (
     WarningKind,
 )
 from .parser import date_from_file_name, date_from_header, item_kind, make_slug
-
-logger = logging.getLogger(__name__)
 
 __all__ = ["declared_charset", "looks_like_html", "parse_html"]
 
@@ -325,6 +325,21 @@ class _Reading:
         self.doubts.append((factor, reason, line))
 
 
+@contextmanager
+def quiet_extractor_logs() -> Iterator[None]:
+    """trafilatura logs what it discards (at WARNING, some at ERROR) under its own name; the
+    reading says the same in its own warnings and confidence, naming the file and line, so the
+    library's records would only be unnamed repeats in a build log (and fail a strict build).
+    Its loggers are silenced while a page is read and set back after."""
+    library = logging.getLogger("trafilatura")
+    level = library.level
+    library.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        library.setLevel(level)
+
+
 def parse_html(
     text: str,
     source: str = "<html>",
@@ -332,7 +347,12 @@ def parse_html(
     warnings: list[ParseWarning] | None = None,
 ) -> Digest:
     """Read a saved HTML page (rules 2 to 7 of ``docs/reading/html.md``)."""
-    reading = _Reading(warnings=list(warnings or ()))
+    with quiet_extractor_logs():
+        return _parse_html(text, source, encoding, list(warnings or ()))
+
+
+def _parse_html(text: str, source: str, encoding: str, warnings: list[ParseWarning]) -> Digest:
+    reading = _Reading(warnings=warnings)
     tree = load_tree(text)
     if tree is None:
         reading.warnings.append(
@@ -355,9 +375,9 @@ def parse_html(
     lead_paragraphs = _numbered(paragraphs, lines, title_line or 1)
     date = choose_date(page, article, tree) or date_from_file_name(source)
     lang = page.lang or _ld_text(article, "inLanguage")
-    confidence = reading_confidence(reading, title, paragraphs)
+    confidence = reading_confidence(reading)
     if confidence < UNSURE_BELOW:
-        factor, reason, line = min(reading.doubts, key=lambda d: d[0])
+        _factor, reason, line = min(reading.doubts, key=lambda d: d[0])
         if line is None:
             body = tree.find("body")
             line = body.sourceline if body is not None and body.sourceline else 1
@@ -783,9 +803,9 @@ def _url_key(url: str | None) -> str:
 # --------------------------------------------------------------------------- confidence
 
 
-def reading_confidence(reading: _Reading, title: str | None, paragraphs: list[str]) -> float:
+def reading_confidence(reading: _Reading) -> float:
     """How sure the reading is, 0 to 1: the product of the doubts the rules raised (no title,
-    a title from ``<title>`` alone, a short or empty body, a second extraction)."""
+    a title from ``<title>`` alone, a short or empty body)."""
     confidence = 1.0
     for factor, _reason, _line in reading.doubts:
         confidence *= factor
