@@ -23,6 +23,9 @@ GITHUB_PAGES_COMMIT_MESSAGE ?= Generate Pelican site
 # Number of generated dumps for `make bench`.
 N ?= 2000
 
+# Real pages for `make eval` (ID.html, ID.txt, ID.truth.json); skipped when absent.
+REALPAGES ?= ../shared/realpages/dev
+
 DEBUG ?= 0
 ifeq ($(DEBUG), 1)
 	PELICANOPTS += -D
@@ -83,6 +86,8 @@ help:
 	@echo '   make fuzz             run the property-based parser tests with many more examples'
 	@echo '   make lint             check the code with ruff'
 	@echo '   make bench [N=2000]   time a build of N generated dumps'
+	@echo '   make eval             score the reading of article text per kind of input'
+	@echo '                         (own fixtures; real pages from $$(REALPAGES) when present)'
 	@echo '   make clean            remove $(OUTPUTDIR)/ and caches'
 	@echo
 	@echo 'Set STRICT=1 to fail the build on any warning, DEBUG=1 for debug output,'
@@ -168,7 +173,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV_PY) bench/run.py --dumps $(N)
 
+# F1, precision and recall of the lead's title and paragraphs against the expected text,
+# per kind of input, and the mean time per saved HTML page (bench/eval.py).
+eval: $(STAMP)
+	$(VENV_PY) bench/eval.py --realpages "$(REALPAGES)" --trafilatura
+
 clean:
 	rm -rf "$(OUTPUTDIR)" cache .pytest_cache .ruff_cache
 
-.PHONY: help install install-system html serve devserver publish github test fuzz lint bench clean
+.PHONY: help install install-system html serve devserver publish github test fuzz lint bench eval clean

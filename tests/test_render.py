@@ -174,7 +174,7 @@ def test_parse_cache_holds_plain_views_with_the_report_entry(tmp_path: Path):
     harbour = views["2023-05-10-harbour.txt"]
     assert harbour["lead_title"] == "Harbour bridge closed after cracks found"
     assert harbour["entry"]["source"] == "2023-05-10-harbour.txt"
-    assert [kind for _, _, kind in harbour["headlines"]].count("reference") == 2
+    assert [item[2] for item in harbour["headlines"]].count("reference") == 2
 
     from news_digest.parse.parser import parse_bytes
 

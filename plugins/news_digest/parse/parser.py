@@ -201,6 +201,8 @@ def parse_file(path: str | os.PathLike[str], source: str | None = None) -> Diges
 
 def parse_bytes(data: bytes, source: str = "<bytes>") -> Digest:
     """Parse a dump's bytes. Raises ``DumpError`` when they are not text."""
+    if is_html_bytes(data, source):
+        return parse_html_bytes(data, source)
     decoded = decode_bytes(data, source)
     warnings = []
     if decoded.detected:
@@ -212,13 +214,49 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Digest:
     return parse_text(decoded.text, source, decoded.encoding, warnings)
 
 
+def is_html_bytes(data: bytes, source: str) -> bool:
+    """Whether the bytes are a saved HTML page (``parse.html.looks_like_html`` on their
+    start, decoded leniently: the sniff needs ASCII only)."""
+    from .html import HTML_SNIFF_CHARS, looks_like_html
+
+    head = data[: HTML_SNIFF_CHARS * 4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16: decoded first, then sniffed by parse_text
+    return looks_like_html(head.decode("utf-8", "replace")[:HTML_SNIFF_CHARS], source)
+
+
+def parse_html_bytes(data: bytes, source: str) -> Digest:
+    """Decode a saved HTML page: UTF-8, else the charset its ``<meta>`` declares, else by
+    detection (as a dump), then read it with ``parse.html.parse_html``. Bytes that are not
+    text raise ``DumpError`` as for any dump."""
+    from .html import declared_charset, parse_html
+
+    warnings = []
+    declared = declared_charset(data)
+    decoded = decode_bytes(data, source)
+    if decoded.detected and declared not in (None, "utf-8"):  # a false "utf-8" is ignored
+        text = data.decode(declared, errors="replace")
+        encoding = declared
+    else:
+        text, encoding = decoded.text, decoded.encoding
+        if decoded.detected:
+            warnings.append(
+                ParseWarning(f"not valid UTF-8: decoded as {encoding}", None, WarningKind.ENCODING)
+            )
+    return parse_html(text, source, encoding, warnings)
+
+
 def parse_text(
     text: str,
     source: str = "<text>",
     encoding: str = "utf-8",
     warnings: list[ParseWarning] | None = None,
 ) -> Digest:
-    """Parse decoded text (rules 2 to 6)."""
+    """Parse decoded text (rules 2 to 6); a saved HTML page goes to ``parse.html``."""
+    from .html import looks_like_html, parse_html
+
+    if looks_like_html(text, source):
+        return parse_html(text, source, encoding, warnings)
     log = _Log(warnings=list(warnings or ()))
     numbered = read_lines(text, log)
     if not numbered:

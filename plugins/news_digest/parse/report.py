@@ -50,6 +50,8 @@ def dump_entry(source: str, digest: Digest | None, error: DumpError | None = Non
             "references": 0,
             "dropped": {},
             "warnings": [],
+            "kind": None,
+            "confidence": None,
         }
     # Counted with list.count, which compares by identity first: an Enum's hash and
     # equality are Python code, so a Counter of them costs several times more.
@@ -76,6 +78,8 @@ def dump_entry(source: str, digest: Digest | None, error: DumpError | None = Non
             {"line": w.line, "message": w.message, "kind": w.kind.value if w.kind else None}
             for w in digest.warnings
         ],
+        "kind": digest.kind.value,
+        "confidence": round(digest.confidence, 3),
     }
 
 
@@ -171,10 +175,16 @@ def is_dump_name(name: str, extensions: Iterable[str] = ("txt",)) -> bool:
     return bool(stem) and bool(dot) and ext.lower() in lowered and not name.startswith(".")
 
 
+#: File extensions ``check`` reads: text dumps and saved HTML pages.
+DUMP_EXTENSIONS = ("txt", "html", "htm")
+
+
 def find_dumps(folder: str) -> list[str]:
     """Paths of the dumps below ``folder``, sorted; hidden folders are not entered."""
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(os.path.join(root, name) for name in files if is_dump_name(name))
+        found.extend(
+            os.path.join(root, name) for name in files if is_dump_name(name, DUMP_EXTENSIONS)
+        )
     return sorted(found)

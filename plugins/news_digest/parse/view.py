@@ -18,23 +18,25 @@ from .report import dump_entry
 
 class HeadlineItem(NamedTuple):
     """One headline item of a dump, as templates read it: ``item.title``, ``item.summary``
-    (or None), ``item.kind`` (``"news"`` or ``"reference"``). A tuple, not a dict: a
-    10,000-dump site holds a quarter of a million of them (64 bytes each, not 232)."""
+    (or None), ``item.kind`` (``"news"`` or ``"reference"``), ``item.url`` (the article's
+    address where the input had one, a saved HTML page's links; else None). A tuple, not a
+    dict: a 10,000-dump site holds a quarter of a million of them (72 bytes each, not 232)."""
 
     title: str
     summary: str | None
     kind: str
+    url: str | None = None
 
 
 #: ``tuple -> HeadlineItem`` at C speed (``HeadlineItem._make`` is Python code).
 as_headline_item = partial(tuple.__new__, HeadlineItem)
 
 
-def headline_tuples(digest: Digest) -> tuple[tuple[str, str | None, str], ...]:
-    """Every headline item as ``(title, summary, kind)``, in page order (plain tuples
+def headline_tuples(digest: Digest) -> tuple[tuple[str, str | None, str, str | None], ...]:
+    """Every headline item as ``(title, summary, kind, url)``, in page order (plain tuples
     unpickle fastest; :data:`as_headline_item` makes them :class:`HeadlineItem`)."""
     return tuple(
-        (h.title, h.summary, "reference" if h.kind is ItemKind.REFERENCE else "news")
+        (h.title, h.summary, "reference" if h.kind is ItemKind.REFERENCE else "news", h.url)
         for h in digest.headlines
     )
 
@@ -43,8 +45,10 @@ def dump_view(digest: Digest, source: str) -> dict[str, Any]:
     """The parse of the dump at ``source`` (its path below the content folder), as the
     reader and the parse report use it.
 
-    ``warnings`` are ``(line, message, kind)`` with ``kind`` a :class:`WarningKind` value
-    (or None); ``entry`` is :func:`news_digest.parse.report.dump_entry`.
+    ``kind`` is the :class:`~news_digest.parse.model.InputKind` value, ``lang`` the header's
+    ``Lang`` else the page's own language (a saved page's ``<html lang>``), ``confidence``
+    the parse's (0 to 1). ``warnings`` are ``(line, message, kind)`` with ``kind`` a
+    :class:`WarningKind` value (or None); ``entry`` is :func:`news_digest.parse.report.dump_entry`.
     """
     lead = digest.lead
     header = digest.metadata
@@ -59,7 +63,9 @@ def dump_view(digest: Digest, source: str) -> dict[str, Any]:
         "header_date": header.date,  # the parser's date: header, file name, folders or text
         "date_from": header.date_from,
         "header_slug": header.slug,
-        "lang": header.lang,
+        "lang": header.lang or digest.lang,
+        "kind": digest.kind.value,
+        "confidence": digest.confidence,
         "source_url": header.source,
         "warnings": tuple(
             (w.line, w.message, w.kind.value if w.kind else None) for w in digest.warnings

@@ -21,15 +21,20 @@ Metadata keys set on every dump article (templates read only these):
     The editor's name from the credit line, or ``None``.
 ``headlines``, ``news_headlines``, ``reference_headlines``
     Tuples of :class:`~news_digest.parse.view.HeadlineItem` (``title``, ``summary``, which may be
-    ``None``, and ``kind``, ``"news"`` or ``"reference"``): all items in page order, then
-    the two kinds apart.
+    ``None``, ``kind``, ``"news"`` or ``"reference"``, and ``url``, the article's address
+    where a saved page linked it, else ``None``): all items in page order, then the two
+    kinds apart.
 ``headline_count``
     ``len(headlines)``.
 ``date_source``
     Where the date came from: ``"dump"``, ``"folder"`` or ``"fallback"``.
 ``dump_source``, ``dump_encoding``, ``dump_lang``, ``dump_source_url``
     Path of the dump below ``PATH``, the encoding it was decoded with, the header's ``Lang``
-    and ``Source`` (or ``None``).
+    (else a saved page's ``<html lang>``) and ``Source`` (else a saved page's address), or
+    ``None``.
+``dump_kind``, ``dump_confidence``
+    What kind of input the dump was (:class:`~news_digest.parse.model.InputKind` value:
+    ``"cms"``, ``"html"`` ...) and how sure its reading is (0 to 1).
 ``dump_sha1``
     sha1 of the dump's bytes: with the code and the settings, it decides everything the
     dump's own pages show (see :func:`news_digest.incremental.render.page_key`).
@@ -49,7 +54,7 @@ import re
 from html import escape
 from typing import Any
 
-from pelican.readers import BaseReader
+from pelican.readers import BaseReader, HTMLReader
 from pelican.utils import SafeDatetime, posixize_path, slugify
 
 from ..incremental.cache import store_for, view_of
@@ -65,10 +70,10 @@ logger = logging.getLogger(__name__)
 #: A date that starts a file name (``2023-05-10-``, ``20230510_``), left out of slugs.
 LEADING_DATE_RE = re.compile(r"^\d{4}-?\d{2}-?\d{2}[-_ .]*")
 
-#: ``2023-05-10``, ``2023-05-10 08:30[:00]``, ``2023-05-10T08:30:00[+01:00]``: the parser's
-#: dates, read without dateutil (see ``_parse_date``).
+#: ``2023-05-10``, ``2023-05-10 08:30[:00]`` or ``2023-05-10T08:30:00+01:00`` (the parser's
+#: ISO dates): read without dateutil (see ``_parse_date``), whose ``tzoffset`` is unhashable.
 ISO_DATE_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?$"
+    r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$"
 )
 
 
@@ -99,8 +104,13 @@ def paragraphs_html(paragraphs: tuple[str, ...]) -> str:
     return "".join(f"<p>{escape(text)}</p>\n" for text in paragraphs)
 
 
+#: Extensions that Pelican's own HTMLReader reads; below ``PAGE_PATHS`` it still does.
+PELICAN_HTML_EXTENSIONS = frozenset({"html", "htm"})
+
+
 class DumpReader(BaseReader):
-    """Reads a dump (``.txt``) with :func:`news_digest.parse.parser.parse_bytes`."""
+    """Reads a dump (``.txt``, or a saved page, ``.html``/``.htm``) with
+    :func:`news_digest.parse.parser.parse_bytes`."""
 
     enabled = True
     file_extensions = list(merged_settings({})["extensions"])
@@ -108,6 +118,8 @@ class DumpReader(BaseReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         options = merged_settings(self.settings)
         relative = self._relative(source_path)
+        if self._is_pelican_page(relative):
+            return HTMLReader(self.settings).read(source_path)
         store = store_for(self.settings)
         taken = store.take(relative) if store is not None else None
         try:
@@ -179,6 +191,8 @@ class DumpReader(BaseReader):
             "dump_encoding": view["encoding"],
             "dump_lang": view["lang"],
             "dump_source_url": view["source_url"],
+            "dump_kind": view["kind"],
+            "dump_confidence": view["confidence"],
             "dump_sha1": sha,
         }
         if paragraphs:
@@ -187,6 +201,17 @@ class DumpReader(BaseReader):
         # once every dump is read (news_digest.site.generators.fill_feed_content): the templates
         # read ``paragraphs``, and 10,000 copies of every lead as HTML cost ~40 MB.
         return "", metadata
+
+    def _is_pelican_page(self, relative: str) -> bool:
+        """An ``.html``/``.htm`` file below one of ``PAGE_PATHS``: a page of the site, which
+        Pelican's HTMLReader reads, not a saved news page."""
+        if relative.rpartition(".")[2].lower() not in PELICAN_HTML_EXTENSIONS:
+            return False
+        for folder in self.settings.get("PAGE_PATHS") or ():
+            folder = posixize_path(os.path.normpath(folder)).strip("/")
+            if folder not in ("", ".") and relative.startswith(folder + "/"):
+                return True
+        return False
 
     def _read_bytes(self, source_path: str, relative: str) -> bytes | None:
         try:
@@ -200,7 +225,8 @@ class DumpReader(BaseReader):
 
     def _parse_date(self, date: str) -> Any:
         """Pelican's date processing, without dateutil for the usual ISO forms (the same
-        value: a naive date that Pelican then puts in ``TIMEZONE``)."""
+        value: a naive date that Pelican then puts in ``TIMEZONE``, or an aware one with a
+        ``datetime.timezone`` offset)."""
         if ISO_DATE_RE.match(date):
             try:
                 return SafeDatetime.fromisoformat(date)

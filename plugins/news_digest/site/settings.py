@@ -20,8 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "undated_date": "1970-01-01",
     # Folder (below the lead's URL) that holds the "More headlines" page.
     "digest_dirname": "headlines",
-    # File extensions read as dumps. Pelican matches extensions case-sensitively.
-    "extensions": ("txt", "TXT"),
+    # File extensions read as dumps: text dumps and saved HTML pages (an .html or .htm file
+    # under PAGE_PATHS stays a Pelican page). Pelican matches extensions case-sensitively.
+    "extensions": ("txt", "TXT", "html", "htm", "HTML", "HTM"),
     # Title given to the article of a dump that has no lead story;
     # ``{first}`` is the first headline's title, ``{stem}`` the file name without extension.
     "leadless_title": "Headlines: {first}",
