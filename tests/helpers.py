@@ -69,6 +69,14 @@ def covered_line_numbers(data: dict[str, Any]) -> set[int]:
     for item in data["headlines"]:
         covered.update(item["lines"])
     covered.update(d["line"] for d in data["dropped"])
+    # A live page's entry covers its stamp line and its text lines up to the next entry.
+    entries = sorted(e["line"] for e in data.get("entries", ()))
+    for start, stop in zip(entries, entries[1:] + [None], strict=False):
+        covered.add(start)
+        number = start + 1
+        while (stop is None or number < stop) and number not in covered:
+            covered.add(number)
+            number += 1
     return covered
 
 

@@ -58,6 +58,9 @@ def test_check_reports_every_dump_and_fails_on_an_error(
         "references": 0,
         "dropped": {"separator": 1},
         "warnings": [],
+        "kind": "cms",
+        "lang": "en",
+        "confidence": 1.0,
     }
     totals = report["totals"]
     assert totals["dumps"] == len(SMALL) + 1

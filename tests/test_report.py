@@ -65,6 +65,9 @@ def test_an_entry_counts_headlines_by_kind_and_dropped_lines_by_reason_in_reason
         "references": 1,
         "dropped": {"separator": 2, "duplicate": 1, "furniture": 1, "other": 1},
         "warnings": [],
+        "kind": "cms",
+        "lang": None,
+        "confidence": 1.0,
     }
     # `news-digest check --json` prints entries without sorting their keys.
     assert list(entry) == [
@@ -78,6 +81,9 @@ def test_an_entry_counts_headlines_by_kind_and_dropped_lines_by_reason_in_reason
         "references",
         "dropped",
         "warnings",
+        "kind",
+        "lang",
+        "confidence",
     ]
     assert list(entry["dropped"]) == [r.value for r in DropReason if r.value in entry["dropped"]]
 

@@ -247,7 +247,9 @@ def find_title(lines: list[PageLine], first: int, langs: LanguageTables) -> int 
     """Rule 4: the index of the title line before ``first``, or None.
 
     Among headline-shaped lines within ``TITLE_LOOKBACK`` lines before the body, the one the
-    page repeats (inside another line: breadcrumb, window title) wins; else the closest.
+    page repeats (inside another line: breadcrumb, window title) wins; else the closest of
+    ``TITLE_REPEAT_MIN_WORDS`` words or more ("Transport correspondent" is a byline); else
+    the closest.
     """
     low = max(0, first - TITLE_LOOKBACK)
     candidates = [i for i in range(first - 1, low - 1, -1) if _title_shaped(lines[i], langs)]
@@ -260,7 +262,8 @@ def find_title(lines: list[PageLine], first: int, langs: LanguageTables) -> int 
         key = lines[index].text.casefold()
         if any(key in other for j, other in enumerate(others) if j != index):
             return index
-    return candidates[0]
+    full = [i for i in candidates if lines[i].words >= TITLE_REPEAT_MIN_WORDS]
+    return full[0] if full else candidates[0]
 
 
 def _headline_shaped(line: PageLine) -> bool:

@@ -50,6 +50,9 @@ def dump_entry(source: str, digest: Digest | None, error: DumpError | None = Non
             "references": 0,
             "dropped": {},
             "warnings": [],
+            "kind": None,
+            "lang": None,
+            "confidence": None,
         }
     # Counted with list.count, which compares by identity first: an Enum's hash and
     # equality are Python code, so a Counter of them costs several times more.
@@ -76,6 +79,9 @@ def dump_entry(source: str, digest: Digest | None, error: DumpError | None = Non
             {"line": w.line, "message": w.message, "kind": w.kind.value if w.kind else None}
             for w in digest.warnings
         ],
+        "kind": digest.kind.value,
+        "lang": digest.lang,
+        "confidence": round(digest.confidence, 3),
     }
 
 

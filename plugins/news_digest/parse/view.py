@@ -64,4 +64,10 @@ def dump_view(digest: Digest, source: str) -> dict[str, Any]:
             (w.line, w.message, w.kind.value if w.kind else None) for w in digest.warnings
         ),
         "entry": dump_entry(source, digest),
+        # What kind of dump it was, its detected language and a live page's entries
+        # (time, text): for templates that show them.
+        "kind": digest.kind.value,
+        "page_lang": digest.lang,
+        "confidence": digest.confidence,
+        "entries": tuple((e.time, e.text) for e in digest.entries),
     }
