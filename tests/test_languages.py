@@ -110,3 +110,19 @@ def test_english_credit_forms_still_match() -> None:
     langs = tables()
     for text in ("(editor-in-charge:Press center6)", "(EDITOR IN CHARGE: X)", "（Editor：X）"):
         assert any(True for _ in langs.find_credit(text)), text
+
+
+def test_a_language_without_a_table_is_named_by_the_library_not_guessed() -> None:
+    pytest.importorskip("py3langid")
+    # Indonesian shares a few short words with Dutch ("dan", "di"): chance, not Dutch.
+    indonesian = (
+        "Pemerintah daerah mengumumkan bahwa jembatan di pelabuhan akan ditutup selama dua "
+        "minggu untuk perbaikan, dan warga diminta menggunakan jalan lain selama pekerjaan "
+        "berlangsung. Kepala dinas mengatakan bahwa keselamatan warga adalah prioritas utama."
+    )
+    assert tables().detect([indonesian]) == "id"
+    russian = (
+        "Власти города объявили, что мост в порту будет закрыт на две недели для ремонта, "
+        "а жителей просят пользоваться другими дорогами, пока идут работы."
+    )
+    assert tables().detect([russian]) == "ru"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -27,11 +28,16 @@ _LABEL_GAP = r"[\s\-_－‐]*"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Detection reads at most this many characters of a page: enough words for a clear count,
 # cheap on a page of any size.
-DETECT_MAX_CHARS = 1200
+DETECT_MAX_CHARS = 800
 # A language is detected only with at least this many hits of its common words, and with
 # this margin over the runner-up: fewer is a guess, and a guess is recorded as null.
 DETECT_MIN_HITS = 5
 DETECT_MIN_MARGIN = 1.3
+# ... and only when its common words are at least this share of the sample's words: in text
+# of a table's language they are a third or more; 4-5 % is chance (Indonesian "dan", "di").
+DETECT_MIN_SHARE = 0.12
+# Text the tables cannot name goes to the library only with this many letters.
+LIBRARY_MIN_LETTERS = 40
 # Text whose share of CJK characters among its letters reaches this is Chinese.
 CJK_MIN_SHARE = 0.3
 # Punctuation stripped from a word's ends before it is looked up.
@@ -193,23 +199,42 @@ class LanguageTables:
             if size >= DETECT_MAX_CHARS:
                 break
         sample = "\n".join(sample_parts)[:DETECT_MAX_CHARS]
-        if not sample.isascii():
+        if not sample.isascii() and CJK.search(sample):
             cjk = len(CJK.findall(sample))
-            if cjk and cjk / len(sample) >= CJK_MIN_SHARE:
-                return "zh" if "zh" in self.tables else None
+            if cjk / len(sample) >= CJK_MIN_SHARE:
+                return "zh" if "zh" in self.tables else identify_other_language(sample)
         counts = dict.fromkeys(self.tables, 0)
         index = self.stopword_index
-        for word in sample.casefold().split():
+        words = sample.casefold().split()
+        for word, times in Counter(words).items():
             codes = index.get(word.strip(WORD_EDGES))
             if codes:
                 for code in codes:
-                    counts[code] += 1
+                    counts[code] += times
         ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
         best_code, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0
-        if best < DETECT_MIN_HITS or best < DETECT_MIN_MARGIN * runner_up:
-            return None
+        if (
+            best < DETECT_MIN_HITS
+            or best < DETECT_MIN_MARGIN * runner_up
+            or best < DETECT_MIN_SHARE * len(words)
+        ):
+            return identify_other_language(sample)
         return best_code
+
+
+def identify_other_language(sample: str) -> str | None:
+    """A language no table covers (Korean, Russian, Indonesian...), named by py3langid, or
+    None when the sample is too short or the library is not installed. Its model loads once,
+    on the first page that needs it; pages in the tables' languages never do."""
+    if sum(1 for ch in sample if ch.isalpha()) < LIBRARY_MIN_LETTERS:
+        return None
+    try:
+        import py3langid
+    except ImportError:
+        return None
+    code, _ = py3langid.classify(sample)
+    return code or None
 
 
 def _load_table(code: str, data: dict) -> Table:

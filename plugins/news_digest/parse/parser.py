@@ -307,12 +307,24 @@ def read_by_kind(
                 )
         for number, text, reason in dropped:
             log.drop(number, text, reason)
-    reading.lang = header.get("lang") or LANGUAGES.detect(text for _, text in lines)
+    reading.lang = header.get("lang") or LANGUAGES.detect(_language_sample(reading, lines))
     assessment = assess(kind, reading.lead, LANGUAGES, **extra)
     reading.confidence = assessment.confidence
     if assessment.unsure:
         log.warn(WarningKind.UNSURE, assessment.message(), assessment.line())
     return reading
+
+
+def _language_sample(reading: KindReading, lines: list[tuple[int, str]]):
+    """The text a language is detected from: the article's, when one was found (a page's
+    menus are short words in any language), else every line."""
+    lead = reading.lead
+    if lead is not None and lead.paragraphs:
+        yield lead.title
+        yield from (p.text for p in lead.paragraphs)
+    else:
+        yield from (text for _, text in lines)
+    yield from (e.text for e in reading.entries)
 
 
 def _consume_repeated_title_line(
