@@ -108,3 +108,30 @@ def test_real_pages_score_at_least_the_target() -> None:
             recalls.append(hit / sum(want.values()))
     p, r = statistics.mean(precisions), statistics.mean(recalls)
     assert 2 * p * r / (p + r) >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "title", "paragraphs", "headlines"),
+    [
+        (
+            "page-de.txt",
+            "de",
+            "Fährbetrieb streicht den Winterfahrplan wegen hoher Treibstoffkosten",
+            [12, 13, 14, 15],
+            3,
+        ),
+        ("page-zh.txt", "zh", "渡轮公司因燃油成本翻倍取消冬季航班", [12, 13, 14, 15], 2),
+    ],
+)
+def test_pages_in_other_languages(
+    name: str, lang: str, title: str, paragraphs: list[int], headlines: int
+) -> None:
+    path = KINDS / name
+    digest = parse_file(path)
+    assert digest.kind is InputKind.PAGE_TEXT
+    assert digest.lang == lang
+    assert digest.lead is not None and digest.lead.title == title
+    assert [p.line for p in digest.lead.paragraphs] == paragraphs
+    assert len(digest.headlines) == headlines
+    assert not [w for w in digest.warnings if w.kind is WarningKind.UNSURE]
+    assert_nothing_lost(path.read_bytes(), digest)
