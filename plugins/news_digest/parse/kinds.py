@@ -35,7 +35,7 @@ def has_cms_marks(lines: list[tuple[int, str]], langs: LanguageTables) -> bool:
     for _, text in lines:
         if text.endswith(("]", "］")) and langs.detail_marker.search(text):
             return True
-        if any(True for _ in langs.find_credit(text)):
+        if (":" in text or "：" in text) and any(True for _ in langs.find_credit(text)):
             return True
     return False
 

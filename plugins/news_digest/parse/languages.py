@@ -28,7 +28,7 @@ _LABEL_GAP = r"[\s\-_－‐]*"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Detection reads at most this many characters of a page: enough words for a clear count,
 # cheap on a page of any size.
-DETECT_MAX_CHARS = 800
+DETECT_MAX_CHARS = 500
 # A language is detected only with at least this many hits of its common words, and with
 # this margin over the runner-up: fewer is a guess, and a guess is recorded as null.
 DETECT_MIN_HITS = 5
@@ -153,6 +153,9 @@ class LanguageTables:
         hints = {word.split()[0] for word in union("published") + shares}
         hints |= {word.split()[0] for word in captions + topics}
         self.furniture_hints = re.compile("|".join(map(re.escape, sorted(hints))))
+        # The words a furniture line can start with: ``str.startswith`` with this tuple is a
+        # cheap test per line before the pattern.
+        self.furniture_prefixes = tuple(sorted(hints))
         # One pass over the sample's words finds every language's common words in it.
         stopword_index: dict[str, list[str]] = {}
         for code, table in tables.items():

@@ -100,6 +100,7 @@ DETAIL_MARKER = LANGUAGES.detail_marker
 FURNITURE_GLUED = LANGUAGES.furniture_glued
 FURNITURE_LINE = LANGUAGES.furniture_line
 FURNITURE_HINTS = LANGUAGES.furniture_hints
+FURNITURE_PREFIXES = LANGUAGES.furniture_prefixes
 ABOUT_LINE = "About"
 
 # --- reference items (section 3)
@@ -456,7 +457,12 @@ def strip_furniture(lines: list[tuple[int, str]], log: _Log) -> list[Line]:
     out: list[Line] = []
     after_furniture = False
     for number, text in lines:
-        if after_furniture and text == ABOUT_LINE or FURNITURE_LINE.fullmatch(text):
+        if (
+            after_furniture
+            and text == ABOUT_LINE
+            or text.startswith(FURNITURE_PREFIXES)
+            and FURNITURE_LINE.fullmatch(text)
+        ):
             log.drop(number, text, DropReason.FURNITURE)
             after_furniture = True
             continue
@@ -524,6 +530,8 @@ def find_credit(text: str) -> tuple[str, str, str] | None:
     The credit may be glued to the end of the lead's last paragraph or to the start of the
     first headline; a credit-like phrase inside a sentence is not a credit.
     """
+    if ":" not in text and "：" not in text:
+        return None  # every credit form has its colon: no pattern to try
     for match in LANGUAGES.find_credit(text):
         before, after = text[: match.start()].strip(), text[match.end() :].strip()
         if not before or not after:
