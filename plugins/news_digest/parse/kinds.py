@@ -2,10 +2,10 @@
 
 Rules, in order:
 
-1. A live page has time-stamped entries (``live.is_live``).
-2. A CMS-style dump has what only that template prints: an editor credit, or a summary line
+1. A CMS-style dump has what only that template prints: an editor credit, or a summary line
    ending in a "read more" marker (``...[in detail]``, ``...[mehr]``). It is read by the
    rules of the dump format, unchanged.
+2. A live page has time-stamped entries (``live.is_live``).
 3. A whole-page text dump shows the page around the article: furniture or section lines from
    the language tables ("Advertisement", "Most read", "Top stories"), or many menu-like short
    lines.
@@ -64,10 +64,10 @@ def looks_like_page(lines: list[tuple[int, str]], langs: LanguageTables) -> bool
 
 def classify_kind(lines: list[tuple[int, str]], langs: LanguageTables) -> InputKind:
     """The kind of a dump's body lines (after the metadata header)."""
-    if is_live(lines):
-        return InputKind.LIVE
     if has_cms_marks(lines, langs):
         return InputKind.CMS
+    if is_live(lines):
+        return InputKind.LIVE
     if looks_like_page(lines, langs):
         return InputKind.PAGE_TEXT
     return InputKind.CMS

@@ -28,7 +28,7 @@ _LABEL_GAP = r"[\s\-_－‐]*"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Detection reads at most this many characters of a page: enough words for a clear count,
 # cheap on a page of any size.
-DETECT_MAX_CHARS = 500
+DETECT_MAX_CHARS = 300
 # A language is detected only with at least this many hits of its common words, and with
 # this margin over the runner-up: fewer is a guess, and a guess is recorded as null.
 DETECT_MIN_HITS = 5
@@ -40,8 +40,8 @@ DETECT_MIN_SHARE = 0.12
 LIBRARY_MIN_LETTERS = 40
 # Text whose share of CJK characters among its letters reaches this is Chinese.
 CJK_MIN_SHARE = 0.3
-# Punctuation stripped from a word's ends before it is looked up.
-WORD_EDGES = ".,;:!?\"'()[]«»“”‘’„–—-…"
+# Punctuation turned into spaces before words are looked up ("l'eau" gives "l" and "eau").
+WORD_EDGES = str.maketrans(dict.fromkeys(".,;:!?\"'()[]«»“”‘’„–—…", " "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +153,9 @@ class LanguageTables:
         hints = {word.split()[0] for word in union("published") + shares}
         hints |= {word.split()[0] for word in captions + topics}
         self.furniture_hints = re.compile("|".join(map(re.escape, sorted(hints))))
-        # The words a furniture line can start with: ``str.startswith`` with this tuple is a
-        # cheap test per line before the pattern.
-        self.furniture_prefixes = tuple(sorted(hints))
+        # The first two characters of every word a furniture line can start with: a set
+        # lookup per line before the pattern.
+        self.furniture_heads = frozenset(word[:2] for word in hints)
         # One pass over the sample's words finds every language's common words in it.
         stopword_index: dict[str, list[str]] = {}
         for code, table in tables.items():
@@ -208,9 +208,9 @@ class LanguageTables:
                 return "zh" if "zh" in self.tables else identify_other_language(sample)
         counts = dict.fromkeys(self.tables, 0)
         index = self.stopword_index
-        words = sample.casefold().split()
+        words = sample.casefold().translate(WORD_EDGES).split()
         for word, times in Counter(words).items():
-            codes = index.get(word.strip(WORD_EDGES))
+            codes = index.get(word)
             if codes:
                 for code in codes:
                     counts[code] += times

@@ -100,7 +100,7 @@ DETAIL_MARKER = LANGUAGES.detail_marker
 FURNITURE_GLUED = LANGUAGES.furniture_glued
 FURNITURE_LINE = LANGUAGES.furniture_line
 FURNITURE_HINTS = LANGUAGES.furniture_hints
-FURNITURE_PREFIXES = LANGUAGES.furniture_prefixes
+FURNITURE_HEADS = LANGUAGES.furniture_heads
 ABOUT_LINE = "About"
 
 # --- reference items (section 3)
@@ -460,7 +460,7 @@ def strip_furniture(lines: list[tuple[int, str]], log: _Log) -> list[Line]:
         if (
             after_furniture
             and text == ABOUT_LINE
-            or text.startswith(FURNITURE_PREFIXES)
+            or text[:2] in FURNITURE_HEADS
             and FURNITURE_LINE.fullmatch(text)
         ):
             log.drop(number, text, DropReason.FURNITURE)
