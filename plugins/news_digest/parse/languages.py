@@ -40,6 +40,8 @@ DETECT_MIN_SHARE = 0.12
 LIBRARY_MIN_LETTERS = 40
 # Text whose share of CJK characters among its letters reaches this is Chinese.
 CJK_MIN_SHARE = 0.3
+# Marks around a furniture or section line that do not change what it is.
+FOLD_MARKS = " :：.…»«›‹>|•·-–—→←▶►"
 # Punctuation turned into spaces before words are looked up ("l'eau" gives "l" and "eau").
 WORD_EDGES = str.maketrans(dict.fromkeys(".,;:!?\"'()[]«»“”‘’„–—…", " "))
 
@@ -79,8 +81,9 @@ def _alternation(words, *, flexible_spaces: bool = True) -> str:
 
 
 def _fold(text: str) -> str:
-    """Whole-line table entries are compared without case, spacing or a final colon."""
-    return " ".join(text.casefold().split()).rstrip(" :：")
+    """Whole-line table entries are compared without case, spacing, or marks around them
+    ("You may also like...", "Most read:", "» Related", "Related ›")."""
+    return " ".join(text.casefold().split()).strip(FOLD_MARKS)
 
 
 class LanguageTables:

@@ -25,7 +25,7 @@ from .pagetext import Shape, describe_lines, find_page_headlines, find_title
 # Three stamps make a live page: one or two times in a story are quotes or schedules.
 LIVE_MIN_STAMPS = 3
 # Of the steps from one stamp to the next, this share must go the same way (a live page is
-# newest first or oldest first); one turn past midnight is allowed.
+# newest first or oldest first; a turn past midnight is one step the other way).
 LIVE_ORDERED_SHARE = 0.8
 _TIME = r"(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:\s*[AaPp]\.?[Mm]\.?)?"
 _ZONE = (
@@ -77,8 +77,7 @@ def is_live(lines: list[tuple[int, str]]) -> bool:
     pairs = list(zip(minutes, minutes[1:], strict=False))
     down = sum(1 for a, b in pairs if b <= a)
     up = sum(1 for a, b in pairs if b >= a)
-    # one turn past midnight is allowed
-    return max(down, up) >= len(pairs) - 1 and max(down, up) >= LIVE_ORDERED_SHARE * len(pairs)
+    return max(down, up) >= LIVE_ORDERED_SHARE * len(pairs)
 
 
 def _minutes(time: str) -> int:
