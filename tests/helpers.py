@@ -15,6 +15,8 @@ EXAMPLE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "example"
 EXAMPLE = EXAMPLE_FIXTURES / "000_4017f763499f7360.txt"
 EXPECTED = EXAMPLE_FIXTURES / "000_4017f763499f7360.expected.json"
 # The JSON schema of `news-digest parse --json`, as the package ships it.
+#: The real-page corpus beside a checkout (optional: only the real-page scores need it).
+SHARED = REPO_ROOT.parent / "shared"
 SCHEMA = REPO_ROOT / "plugins" / "news_digest" / "parse" / "digest.schema.json"
 
 # Section 1: "\n, \r\n and \r all end lines" (and nothing else does, unlike str.splitlines).
@@ -68,6 +70,14 @@ def covered_line_numbers(data: dict[str, Any]) -> set[int]:
     for item in data["headlines"]:
         covered.update(item["lines"])
     covered.update(d["line"] for d in data["dropped"])
+    # A live page's entry covers its stamp line and its text lines up to the next entry.
+    entries = sorted(e["line"] for e in data.get("entries", ()))
+    for start, stop in zip(entries, entries[1:] + [None], strict=False):
+        covered.add(start)
+        number = start + 1
+        while (stop is None or number < stop) and number not in covered:
+            covered.add(number)
+            number += 1
     return covered
 
 

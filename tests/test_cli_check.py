@@ -59,6 +59,7 @@ def test_check_reports_every_dump_and_fails_on_an_error(
         "dropped": {"separator": 1},
         "warnings": [],
         "kind": "cms",
+        "lang": "en",
         "confidence": 1.0,
     }
     totals = report["totals"]

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import SPEC
+from helpers import SCHEMA
 from news_digest.parse.html import (
     MAX_HEADLINES,
     MIN_BODY_WORDS,
@@ -133,7 +133,7 @@ def test_line_numbers_are_the_source_lines_of_the_text(expected):
 @pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.name)
 def test_the_json_of_a_saved_page_fits_the_schema(expected):
     jsonschema = pytest.importorskip("jsonschema")
-    schema_file = SPEC / "digest.schema.json"
+    schema_file = SCHEMA
     if not schema_file.is_file():
         pytest.skip("the shared schema is absent")
     path = fixture(expected)

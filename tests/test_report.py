@@ -66,6 +66,7 @@ def test_an_entry_counts_headlines_by_kind_and_dropped_lines_by_reason_in_reason
         "dropped": {"separator": 2, "duplicate": 1, "furniture": 1, "other": 1},
         "warnings": [],
         "kind": "cms",
+        "lang": None,
         "confidence": 1.0,
     }
     # `news-digest check --json` prints entries without sorting their keys.
@@ -81,6 +82,7 @@ def test_an_entry_counts_headlines_by_kind_and_dropped_lines_by_reason_in_reason
         "dropped",
         "warnings",
         "kind",
+        "lang",
         "confidence",
     ]
     assert list(entry["dropped"]) == [r.value for r in DropReason if r.value in entry["dropped"]]

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from .dates import date_from_file_name, date_from_header
 from .model import (
     Digest,
     Dropped,
@@ -42,7 +43,7 @@ from .model import (
     ParseWarning,
     WarningKind,
 )
-from .parser import date_from_file_name, date_from_header, item_kind, make_slug
+from .parser import item_kind, make_slug
 
 __all__ = ["declared_charset", "looks_like_html", "parse_html"]
 

@@ -24,15 +24,21 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import PurePath
 
+from .confidence import assess
 from .dates import DateFrom, DumpDate, choose_date, date_from_header
 from .decoding import decode_bytes, normalise_line, split_lines
+from .kinds import classify_kind
+from .languages import tables
+from .live import read_live
 from .model import (
     Credit,
     Digest,
     Dropped,
     DropReason,
     DumpError,
+    Entry,
     Headline,
+    InputKind,
     ItemKind,
     Lead,
     Metadata,
@@ -40,6 +46,7 @@ from .model import (
     ParseWarning,
     WarningKind,
 )
+from .pagetext import read_page_text
 
 __all__ = ["parse_bytes", "parse_file", "parse_text"]
 
@@ -84,36 +91,16 @@ SEPARATOR = re.compile(r"[-–—•]+")
 BULLET = re.compile(r"[-•](?:\s+(?P<spaced>\S.*)|(?P<glued>[^\s\d\-–—•].*))")
 # The marker alone; the ellipsis and spaces before it are cut in clean_summary. (One pattern
 # "\s*(?:...)?\s*[..." had two runs of \s* side by side: cubic time on a long run of spaces.)
-DETAIL_MARKER = re.compile(r"[\[［]\s*in\s*detail\s*[\]］]$", re.IGNORECASE)
 ELLIPSES = ("...", "…")
-CREDIT = re.compile(
-    r"[(（]\s*"
-    r"(?:editor[\s\-_－‐]*in[\s\-_－‐]*charge|responsible[\s\-_－‐]*editor|editor)"
-    r"\s*[:：](?P<name>[^()（）]*)[)）]",  # the name is stripped after: no \s* runs around it
-    re.IGNORECASE,
-)
-
-# --- page furniture (section 4). Case matters: "published 2 days ago" in a sentence is prose.
-_AGE = (
-    r"(?:\d+|an?|one)\s*"
-    r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s*ago"
-)
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
-_PUBLISHED = rf"Published\s*(?:{_AGE}|just now|\d{{1,2}}\s*{_MONTHS}(?:\s*\d{{4}})?)"
-_SHARE = r"Share(?:\s*page)?(?![a-z])"
-# "About" is furniture only right after them, and only where it cannot start a sentence
-# ("Share pageAbout ...[in detail]", "Share pageAboutThe ..."; not "About 300 people ...").
-_ABOUT = r"About(?=\s*(?:$|\.\.\.|…|\[)|[A-Z])"
-FURNITURE_GLUED = re.compile(
-    rf"{_PUBLISHED}(?:\s*{_SHARE})?(?:\s*{_ABOUT})?"
-    r"|(?:Image source|Image caption|Media caption)\s*,.*$"
-    rf"|Share\s*page(?:\s*{_ABOUT})?\s*$"
-    r"|(?<=[a-z.?!'\"’”)])Share(?:About)?$"
-    r"|Related Topics"
-)
-FURNITURE_LINE = re.compile(
-    rf"(?:{_PUBLISHED}|{_SHARE}|Related Topics)(?:\s*(?:{_PUBLISHED}|{_SHARE}|About))*"
-)
+# Credit forms, "read more" markers and furniture come from the language tables
+# (``languages/*.json``): one union of every language, compiled once.
+LANGUAGES = tables()
+CREDIT = LANGUAGES.credit
+DETAIL_MARKER = LANGUAGES.detail_marker
+FURNITURE_GLUED = LANGUAGES.furniture_glued
+FURNITURE_LINE = LANGUAGES.furniture_line
+FURNITURE_HINTS = LANGUAGES.furniture_hints
+FURNITURE_HEADS = LANGUAGES.furniture_heads
 ABOUT_LINE = "About"
 
 # --- reference items (section 3)
@@ -262,10 +249,8 @@ def parse_text(
     if not numbered:
         log.warn(WarningKind.EMPTY, "empty dump: no text")
     header, metadata_lines, body_start = read_metadata_header(numbered, log)
-    body = classify_lines(strip_furniture(numbered[body_start:], log))
-    body = consume_repeated_title(body, header.get("title"), metadata_lines)
-    lead, section = split_lead(body, header.get("title"), log)
-    headlines = read_headline_items(section, log)
+    reading = read_by_kind(numbered[body_start:], header, metadata_lines, log)
+    lead, headlines = reading.lead, reading.headlines
 
     dated = date_of_dump(header.get("date"), source, numbered[body_start:], log)
     metadata = Metadata(
@@ -291,7 +276,90 @@ def parse_text(
         dropped=tuple(sorted(log.dropped, key=lambda d: d.line)),
         warnings=tuple(log.warnings),
         slug=make_slug(metadata.slug, lead, source),
+        kind=reading.kind,
+        lang=reading.lang,
+        confidence=reading.confidence,
+        entries=reading.entries,
     )
+
+
+@dataclass(slots=True)
+class KindReading:
+    """The body of one dump, read by the rules of its kind."""
+
+    kind: InputKind
+    lead: Lead | None
+    headlines: tuple[Headline, ...]
+    entries: tuple[Entry, ...] = ()
+    lang: str | None = None
+    confidence: float = 1.0
+
+
+def read_by_kind(
+    lines: list[tuple[int, str]], header: dict, metadata_lines: list[int], log: _Log
+) -> KindReading:
+    """Recognise the dump's kind (``kinds.classify_kind``) and read its body by that kind's
+    rules; record the page's language (header ``Lang``, else detected) and how sure the
+    reading is (``confidence.assess``), with one ``unsure`` warning when it is doubtful."""
+    header_title = header.get("title")
+    kind = classify_kind(lines, LANGUAGES)
+    extra: dict = {}
+    if kind is InputKind.CMS:
+        body = classify_lines(strip_furniture(lines, log))
+        body = consume_repeated_title(body, header_title, metadata_lines)
+        lead, section = split_lead(body, header_title, log)
+        reading = KindReading(kind, lead, read_headline_items(section, log))
+    else:
+        lines = _consume_repeated_title_line(lines, header_title, metadata_lines)
+        if kind is InputKind.LIVE:
+            live = read_live(lines, header_title, LANGUAGES)
+            reading = KindReading(kind, live.lead, live.headlines, live.entries)
+            dropped, extra["title_found"] = live.dropped, live.title_found
+        else:
+            page = read_page_text(lines, header_title, LANGUAGES)
+            reading = KindReading(kind, page.lead, page.headlines)
+            dropped = page.dropped
+            extra.update(
+                title_found=page.title_found,
+                body_words=page.body_words,
+                runner_up_words=page.runner_up_words,
+            )
+            if page.lead is None and lines:
+                log.warn(
+                    WarningKind.NO_LEAD,
+                    "no lead story: the page holds no article body, only a list of headlines",
+                    lines[0][0],
+                )
+        for number, text, reason in dropped:
+            log.drop(number, text, reason)
+    reading.lang = header.get("lang") or LANGUAGES.detect(_language_sample(reading, lines))
+    assessment = assess(kind, reading.lead, LANGUAGES, **extra)
+    reading.confidence = assessment.confidence
+    if assessment.unsure:
+        log.warn(WarningKind.UNSURE, assessment.message(), assessment.line())
+    return reading
+
+
+def _language_sample(reading: KindReading, lines: list[tuple[int, str]]):
+    """The text a language is detected from: the article's, when one was found (a page's
+    menus are short words in any language), else every line."""
+    lead = reading.lead
+    if lead is not None and lead.paragraphs:
+        yield lead.title
+        yield from (p.text for p in lead.paragraphs)
+    else:
+        yield from (text for _, text in lines)
+    yield from (e.text for e in reading.entries)
+
+
+def _consume_repeated_title_line(
+    lines: list[tuple[int, str]], header_title: str | None, metadata_lines: list[int]
+) -> list[tuple[int, str]]:
+    """A header ``Title`` that the first body line repeats consumes it (as in CMS dumps)."""
+    if header_title is not None and lines and _key(lines[0][1]) == _key(header_title):
+        metadata_lines.append(lines[0][0])
+        return lines[1:]
+    return lines
 
 
 # --------------------------------------------------------------------------- rule 1
@@ -389,7 +457,12 @@ def strip_furniture(lines: list[tuple[int, str]], log: _Log) -> list[Line]:
     out: list[Line] = []
     after_furniture = False
     for number, text in lines:
-        if after_furniture and text == ABOUT_LINE or FURNITURE_LINE.fullmatch(text):
+        if (
+            after_furniture
+            and text == ABOUT_LINE
+            or text[:2] in FURNITURE_HEADS
+            and FURNITURE_LINE.fullmatch(text)
+        ):
             log.drop(number, text, DropReason.FURNITURE)
             after_furniture = True
             continue
@@ -408,7 +481,7 @@ def strip_furniture(lines: list[tuple[int, str]], log: _Log) -> list[Line]:
 
 
 def _may_hold_furniture(text: str) -> bool:
-    return any(word in text for word in ("Published", "Share", "Image ", "Media ", "Related"))
+    return FURNITURE_HINTS.search(text) is not None
 
 
 def _cut(text: str, start: int, end: int) -> str:
@@ -457,9 +530,9 @@ def find_credit(text: str) -> tuple[str, str, str] | None:
     The credit may be glued to the end of the lead's last paragraph or to the start of the
     first headline; a credit-like phrase inside a sentence is not a credit.
     """
-    if "ditor" not in text and "DITOR" not in text:
-        return None
-    for match in CREDIT.finditer(text):
+    if ":" not in text and "：" not in text:
+        return None  # every credit form has its colon: no pattern to try
+    for match in LANGUAGES.find_credit(text):
         before, after = text[: match.start()].strip(), text[match.end() :].strip()
         if not before or not after:
             return match["name"].strip(), before, after

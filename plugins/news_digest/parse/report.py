@@ -51,6 +51,7 @@ def dump_entry(source: str, digest: Digest | None, error: DumpError | None = Non
             "dropped": {},
             "warnings": [],
             "kind": None,
+            "lang": None,
             "confidence": None,
         }
     # Counted with list.count, which compares by identity first: an Enum's hash and
@@ -79,6 +80,7 @@ def dump_entry(source: str, digest: Digest | None, error: DumpError | None = Non
             for w in digest.warnings
         ],
         "kind": digest.kind.value,
+        "lang": digest.lang,
         "confidence": round(digest.confidence, 3),
     }
 

@@ -71,4 +71,7 @@ def dump_view(digest: Digest, source: str) -> dict[str, Any]:
             (w.line, w.message, w.kind.value if w.kind else None) for w in digest.warnings
         ),
         "entry": dump_entry(source, digest),
+        # The detected language and a live page's entries (time, text): for templates.
+        "page_lang": digest.lang,
+        "entries": tuple((e.time, e.text) for e in digest.entries),
     }
