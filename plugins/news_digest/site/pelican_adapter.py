@@ -18,7 +18,7 @@ from ..publish.indexing_generator import (
     restore_feed_titles,
 )
 from ..publish.search import build_index
-from . import progress
+from . import lock, progress
 from .generators import (
     DigestGenerator,
     assign_digest_urls,
@@ -50,8 +50,10 @@ _SAVED_GC: list[tuple[int, int, int]] = []
 
 def on_initialized(pelican: Any) -> None:
     """Dumps that share a slug are not translations of each other; see resolve_url_collisions.
-    Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use)."""
+    Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use), and
+    makes every run take the output folder's lock (:mod:`news_digest.site.lock`)."""
     pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
+    lock.guard(pelican, float(pelican.settings[SETTINGS_KEY]["lock_timeout"]))
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
         logger.debug(
             "news_digest: ARTICLE_TRANSLATION_ID %r replaced by None",
