@@ -7,6 +7,10 @@ language's ``pagefind.<lang>_<hash>.pf_meta``, whose name goes into ``pagefind-e
 ``canonical_filters`` sorts the values, and renames and rewrites the three files to match, so
 the same pages always give the same bytes. Only the small part of CBOR that these files use is
 read and written (unsigned integers, text, arrays); anything else leaves the index as it is.
+
+``index_problem`` checks an index after Pagefind wrote it (Pagefind exits 0 on a full disk,
+leaving empty files): every file that its entry and meta files name must be there and not
+empty, and, for an index just written, every compressed file must decompress.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +151,58 @@ def canonical_filters(bundle: Path) -> bool:
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
     return True
+
+
+#: The files of the script and its worker, in the primary index only.
+SCRIPT_FILES = ("pagefind.js", "pagefind-worker.js")
+
+
+def named_files(folder: Path, primary: bool) -> list[Path]:
+    """Every file that the index in ``folder`` needs, as its entry and meta files name them:
+    each language's meta file, and the fragments, index chunks and filters it lists (and the
+    script and WebAssembly in the ``primary`` index). Raises ``OSError`` or ``ValueError``
+    (:class:`Unsupported` among them) when the entry or a meta file cannot be read."""
+    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    languages = entry.get("languages") if isinstance(entry, dict) else None
+    if not isinstance(languages, dict) or not languages:
+        raise Unsupported("pagefind-entry.json names no language")
+    files = [folder / name for name in SCRIPT_FILES] if primary else []
+    for language in languages.values():
+        meta = folder / f"pagefind.{language['hash']}.pf_meta"
+        files.append(meta)
+        if primary:
+            files.append(folder / f"wasm.{language['wasm']}.pagefind")
+        payload = read_pagefind(meta)
+        value, end = decode(payload)
+        if end != len(payload) or not isinstance(value, list) or len(value) < 4:
+            raise Unsupported(f"{meta.name}: unexpected shape")
+        pages, chunks, filters = value[1], value[2], value[3]
+        files += [folder / "fragment" / f"{page[0]}.pf_fragment" for page in pages]
+        files += [folder / "index" / f"{chunk[-1]}.pf_index" for chunk in chunks]
+        files += [folder / "filter" / f"{item[-1]}.pf_filter" for item in filters]
+    return files
+
+
+def index_problem(folder: Path, primary: bool = False, deep: bool = False) -> str | None:
+    """What is wrong with the Pagefind index in ``folder``, in a few words naming the file;
+    None when it is whole. With ``deep``, every compressed file is also decompressed (for an
+    index just written; an installed one is only looked at)."""
+    try:
+        files = named_files(folder, primary)
+    except FileNotFoundError as error:
+        return f"{error.filename} is missing"
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
+        return f"{folder} cannot be read: {error}"
+    for path in files:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            return f"{path} is missing"
+        if size == 0:
+            return f"{path} is empty"
+        if deep and path.suffix.startswith(".pf_"):
+            try:
+                gzip.decompress(path.read_bytes())
+            except (OSError, EOFError, zlib.error) as error:
+                return f"{path} is damaged: {error}"
+    return None

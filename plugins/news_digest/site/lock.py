@@ -123,6 +123,18 @@ def lock_path(output_path: str | os.PathLike[str]) -> Path:
     return output.with_name(f".{output.name}.lock")
 
 
+def say(line: str) -> None:
+    """One line on Pelican's console, shown whatever the log level (Pelican shows no info
+    records by default, and a build that waits in silence looks hung); logged at info level
+    where Pelican is not there."""
+    try:
+        from pelican.log import console
+    except ImportError:
+        logger.info("%s", line)
+        return
+    console.print(line, soft_wrap=True, markup=False, highlight=False)
+
+
 def _holder(handle: Any) -> str:
     """The pid written in the lock file by the build that holds it ("?" if unknown)."""
     with contextlib.suppress(OSError, ValueError):
@@ -150,7 +162,10 @@ class BuildLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
         except OSError as error:
-            raise disk_error(error, self.path) or error from None
+            try:  # a lock file that cannot be written to can still be locked
+                handle = open(self.path)  # noqa: SIM115 - held until release()
+            except OSError:
+                raise disk_error(error, self.path) or error from None
         deadline = time.monotonic() + self.timeout
         told = False
         while True:
@@ -160,9 +175,7 @@ class BuildLock:
             except BlockingIOError:
                 pass
             if not told:
-                logger.info(
-                    "waiting for the build running in %s (pid %s)", self.output, _holder(handle)
-                )
+                say(f"waiting for the build running in {self.output} (pid {_holder(handle)})")
                 told = True
             if time.monotonic() >= deadline:
                 holder = _holder(handle)
