@@ -3,8 +3,9 @@
 **The lock.** A build takes an exclusive ``flock`` on a lock file beside its output folder
 (``.OUTPUT.lock`` in the output folder's parent: inside it, Pelican's
 ``DELETE_OUTPUT_DIRECTORY`` and ``make publish`` would delete it) before anything else,
-and lets go when the build ends; the kernel lets go of it when the process dies, so a
-killed build never leaves a stale lock. A second build on the same folder waits for the
+and removes it and lets go when the build ends; the kernel lets go of it when the process
+dies, so a killed build never blocks the next one (its file stays, unlocked, and is
+reused). A second build on the same folder waits for the
 first with one info line naming its pid, for at most ``NEWS_DIGEST["lock_timeout"]``
 seconds, then stops with one line and exit status 1. The lock covers every run of
 ``pelican -r`` (each run takes it anew) and the cache that goes with the output folder.
@@ -154,26 +155,45 @@ class BuildLock:
         self.timeout = timeout
         self.handle: Any = None
 
+    def _open(self) -> Any:
+        """The lock file, created if need be (opened for reading only when it cannot be
+        written: a read-only file can still be locked)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return open(self.path, "a+")  # noqa: SIM115 - held until release()
+        except OSError as error:
+            try:
+                return open(self.path)  # noqa: SIM115 - held until release()
+            except OSError:
+                raise disk_error(error, self.path) or error from None
+
+    def _current(self, handle: Any) -> bool:
+        """Whether ``handle`` is still the file at :attr:`path` (the build that held the lock
+        removes the file as it lets go, so a build that waited on it must open it again)."""
+        try:
+            here, held = os.stat(self.path), os.fstat(handle.fileno())
+        except OSError:
+            return False
+        return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
+
     def acquire(self) -> None:
         """Take the lock, waiting at most ``timeout`` seconds for a build that holds it."""
         if fcntl is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
-        except OSError as error:
-            try:  # a lock file that cannot be written to can still be locked
-                handle = open(self.path)  # noqa: SIM115 - held until release()
-            except OSError:
-                raise disk_error(error, self.path) or error from None
         deadline = time.monotonic() + self.timeout
         told = False
+        handle = self._open()
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
             except BlockingIOError:
                 pass
+            else:
+                if self._current(handle):
+                    break
+                handle.close()  # taken on a file already removed: take the new one
+                handle = self._open()
+                continue
             if not told:
                 say(f"waiting for the build running in {self.output} (pid {_holder(handle)})")
                 told = True
@@ -193,10 +213,12 @@ class BuildLock:
         self.handle = handle
 
     def release(self) -> None:
+        """Remove the lock file (no file is left beside the output folder), then let go."""
         if self.handle is not None:
             handle, self.handle = self.handle, None
             with contextlib.suppress(OSError):
-                handle.truncate(0)
+                if self._current(handle):
+                    self.path.unlink()
             handle.close()  # closing the file lets go of the lock
 
     def __enter__(self) -> BuildLock:
