@@ -22,6 +22,7 @@ is finished as soon as every dump is parsed, and each entry is let go once read.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import hashlib
 import logging
@@ -167,16 +168,22 @@ def usable_stats(trailer: Any) -> dict[str, tuple]:
     }
 
 
-def unpickled_view(blob: bytes, source: str) -> Viewed | None:
-    """A cached entry's view, or None when it is damaged (the dump is then parsed again)."""
+def unpickled_view(blob: bytes, source: str, cache_file: Path | None = None) -> Viewed | None:
+    """A cached entry's view, or None when it is damaged (the dump is then parsed again).
+    A damaged entry's ``cache_file`` is removed, so that the next build does not meet it
+    again (its checksum was right: only a shape check sees it, and each use would drop it)."""
     try:
         view = pickle.loads(blob)
-    except Exception as error:  # noqa: BLE001 - any damage: parse again
-        logger.debug("news_digest: parse cache entry of %s not used: %s", source, error)
-        return None
-    if isinstance(view, DumpError) or (isinstance(view, dict) and view.keys() == VIEW_KEYS):
-        return view
-    logger.debug("news_digest: parse cache entry of %s not used: not a dump's view", source)
+        if isinstance(view, DumpError) or (isinstance(view, dict) and view.keys() == VIEW_KEYS):
+            return view
+        error: Exception = ValueError("not a dump's view")
+    except Exception as damage:  # noqa: BLE001 - any damage: parse again
+        error = damage
+    logger.debug("news_digest: parse cache entry of %s not used: %s", source, error)
+    if cache_file is not None:
+        with contextlib.suppress(OSError):
+            cache_file.unlink()
+            logger.debug("news_digest: parse cache %s removed (a damaged entry)", cache_file)
     return None
 
 
@@ -210,6 +217,8 @@ class ParseStore:
         # file written twice within the clock's granularity keeps its mtime ("racy git").
         self.started_ns = time.time_ns()
         self.parsed = 0
+        #: Whether an entry of the cache file proved damaged (see :meth:`close`).
+        self.damaged = False
         self.hits = 0
         # Parses on their way from the workers, in the order they come.
         self._pending: deque[tuple[str, str]] = deque()
@@ -363,6 +372,7 @@ class ParseStore:
         claimed = self.claim(source)
         if claimed is not None and claimed[1] is not None:
             view = unpickled_view(claimed[1], source)
+            self.damaged |= view is None
             if view is not None:
                 return claimed[0], view
         return None
@@ -373,6 +383,7 @@ class ParseStore:
         self._wait_for(key)
         entry = self.current.pop(key, None)
         view = unpickled_view(entry, source) if entry is not None else None
+        self.damaged |= entry is not None and view is None
         return view if view is not None else _view((data, source))
 
     def close(self) -> None:
@@ -386,6 +397,11 @@ class ParseStore:
                 self._pool.join()
                 self._pool = None
             self._results = None
+        if self.damaged:  # the file holds an entry that is no view: the next build starts anew
+            self.abort()
+            if self.cache_file is not None:
+                with contextlib.suppress(OSError):
+                    self.cache_file.unlink()
         if self._writer is not None:
             writer, self._writer = self._writer, None
             try:

@@ -137,10 +137,11 @@ class SnapshotArticle(Article):
         (a dump changed since the build began shows its new text, as a read would)."""
         blob = self.__dict__.pop("_snapshot_view")
         if blob is not None:
-            with contextlib.suppress(Exception):
-                view = pickle.loads(blob)
-                if isinstance(view, dict):
-                    return view
+            folder = cache.cache_folder(self.settings)
+            parse_file = folder / cache.CACHE_FILE if folder is not None else None
+            view = cache.unpickled_view(blob, self.dump_source, parse_file)  # None if damaged
+            if isinstance(view, dict):
+                return view
         try:
             with open(self.source_path, "rb") as handle:
                 view = cache.view_of(handle.read(), self.dump_source, None)

@@ -25,6 +25,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from ..site.lock import write_whole
+
 logger = logging.getLogger(__name__)
 
 SIGNATURE = b"pagefind_dcd"
@@ -146,9 +148,9 @@ def canonical_filters(bundle: Path) -> bool:
         return False
     for old_path, new_path, data in writes:
         old_path.unlink()
-        new_path.write_bytes(data)
-    entry_path.write_text(
-        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        write_whole(new_path, data)
+    write_whole(
+        entry_path, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     )
     return True
 
@@ -157,12 +159,27 @@ def canonical_filters(bundle: Path) -> bool:
 SCRIPT_FILES = ("pagefind.js", "pagefind-worker.js")
 
 
+class Empty(ValueError):
+    """A file of the index that is there but empty (Pagefind on a full disk)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} is empty")
+
+
+def _nonempty(path: Path) -> bytes:
+    """The bytes of ``path``; :class:`Empty` when there are none."""
+    data = path.read_bytes()
+    if not data:
+        raise Empty(path)
+    return data
+
+
 def named_files(folder: Path, primary: bool) -> list[Path]:
     """Every file that the index in ``folder`` needs, as its entry and meta files name them:
     each language's meta file, and the fragments, index chunks and filters it lists (and the
     script and WebAssembly in the ``primary`` index). Raises ``OSError`` or ``ValueError``
     (:class:`Unsupported` among them) when the entry or a meta file cannot be read."""
-    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    entry = json.loads(_nonempty(folder / "pagefind-entry.json").decode("utf-8"))
     languages = entry.get("languages") if isinstance(entry, dict) else None
     if not isinstance(languages, dict) or not languages:
         raise Unsupported("pagefind-entry.json names no language")
@@ -172,6 +189,7 @@ def named_files(folder: Path, primary: bool) -> list[Path]:
         files.append(meta)
         if primary:
             files.append(folder / f"wasm.{language['wasm']}.pagefind")
+        _nonempty(meta)
         payload = read_pagefind(meta)
         value, end = decode(payload)
         if end != len(payload) or not isinstance(value, list) or len(value) < 4:
@@ -191,6 +209,8 @@ def index_problem(folder: Path, primary: bool = False, deep: bool = False) -> st
         files = named_files(folder, primary)
     except FileNotFoundError as error:
         return f"{error.filename} is missing"
+    except Empty as error:
+        return str(error)
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
         return f"{folder} cannot be read: {error}"
     for path in files:

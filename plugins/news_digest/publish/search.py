@@ -400,7 +400,7 @@ def index_primary(
 ) -> str | None:
     site = work / "primary" / "site"
     site.mkdir(parents=True, exist_ok=True)
-    (site / "index.html").write_text(primary_page(language), encoding="utf-8")
+    write_whole(site / "index.html", primary_page(language).encode("utf-8"))
     out = work / "primary" / "out"
     error = run_pagefind(pagefind_command(executable, str(site), str(out), language), timeout)
     if error is None:

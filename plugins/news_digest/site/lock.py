@@ -86,17 +86,44 @@ def disk_error(
     folders the build writes (output, cache)."""
     if error.errno not in DISK_ERRNOS:
         return None
-    path = os.fsdecode(error.filename if error.filename is not None else fallback)
+    named = error.filename
+    if named is None:
+        named = _path_in_traceback(error, written)
+    path = os.fsdecode(named if named is not None else fallback)
     reason = error.strerror or os.strerror(error.errno)
     writing = error.errno in WRITE_ONLY_ERRNOS or error.filename is None
     if not writing:
-        absolute = os.path.abspath(path)
-        writing = any(
-            os.path.commonpath([absolute, os.path.abspath(folder)]) == os.path.abspath(folder)
-            for folder in written
-        )
+        writing = any(_below(path, folder) for folder in written)
     verb = "write" if writing else "access"
     return BuildStopped(f"cannot {verb} {path}: {reason}")
+
+
+#: Names that the code writing a file (Pelican's writers, shutil) gives the file's path.
+PATH_NAMES = ("path", "filename", "dst", "target")
+
+
+def _below(path: str, folder: str) -> bool:
+    absolute, base = os.path.abspath(path), os.path.abspath(folder)
+    return os.path.commonpath([absolute, base]) == base
+
+
+def _path_in_traceback(error: BaseException, written: tuple[str, ...]) -> str | None:
+    """The file a write was at when it failed, when the error does not name it (``write``
+    on a full disk): the innermost frame's path below a folder the build writes, read from
+    the local variables that writing code names it by (:data:`PATH_NAMES`)."""
+    found = None
+    trace = error.__traceback__
+    while trace is not None:
+        local = trace.tb_frame.f_locals
+        for name in PATH_NAMES:
+            value = local.get(name)
+            if isinstance(value, (str, os.PathLike)):
+                text = os.fsdecode(value)
+                if any(_below(text, folder) for folder in written):
+                    found = text
+                    break
+        trace = trace.tb_next
+    return found
 
 
 def write_whole(path: str | os.PathLike[str], data: bytes) -> os.stat_result:
