@@ -1,21 +1,22 @@
 """One build at a time per output folder, and one clear line when a build cannot go on.
 
 **The lock.** A build takes an exclusive ``flock`` on a lock file beside its output folder
-(``.OUTPUT.lock`` in the output folder's parent: inside it, Pelican's
+(``.NAME.lock`` in the output folder's parent: inside it, Pelican's
 ``DELETE_OUTPUT_DIRECTORY`` and ``make publish`` would delete it) before anything else,
-and removes it and lets go when the build ends; the kernel lets go of it when the process
-dies, so a killed build never blocks the next one (its file stays, unlocked, and is
-reused). A second build on the same folder waits for the
-first with one info line naming its pid, for at most ``NEWS_DIGEST["lock_timeout"]``
-seconds, then stops with one line and exit status 1. The lock covers every run of
-``pelican -r`` (each run takes it anew) and the cache that goes with the output folder.
+and removes it and lets go when the build ends. The kernel lets go of an ``flock`` when its
+process dies, so a killed build never blocks the next one (its file stays, unlocked, and is
+taken over). A second build on the same folder says once that it waits, naming the pid of
+the first, waits at most ``NEWS_DIGEST["lock_timeout"]`` seconds, then stops with one line
+and exit status 1. Each run of ``pelican -r`` takes the lock anew.
 
 **The one line.** :class:`BuildStopped` is an error whose message says everything: Pelican
 logs any exception that ends a build as ``CRITICAL`` with its traceback; the filter
 :class:`OneLine` drops the traceback and the class name of this one. A disk error
-(:data:`DISK_ERRNOS`: a full disk, a read-only folder, no permission, a quota) while a build
-writes its output, its caches, its report or its search index becomes one:
-``cannot write PATH: No space left on device``.
+(:data:`DISK_ERRNOS`: a full disk, a read-only folder, no permission, a quota) that ends a
+build becomes one: ``cannot write PATH: No space left on device``.
+
+**Whole files.** :func:`write_whole` writes a file through a temporary file that replaces
+it, so that a full disk leaves the old file or none, never one cut short.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def disk_error(
 
 
 #: Names that the code writing a file (Pelican's writers, shutil) gives the file's path.
-PATH_NAMES = ("path", "filename", "dst", "target")
+PATH_NAMES = ("path", "complete_path", "filename", "dst", "target")
 
 
 def _below(path: str, folder: str) -> bool:
