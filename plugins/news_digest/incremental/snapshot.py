@@ -137,7 +137,8 @@ class SnapshotArticle(Article):
         (a dump changed since the build began shows its new text, as a read would)."""
         blob = self.__dict__.pop("_snapshot_view")
         if blob is not None:
-            folder = cache.cache_folder(self.settings)
+            settings = self.__dict__.get("settings")
+            folder = cache.cache_folder(settings) if settings is not None else None
             parse_file = folder / cache.CACHE_FILE if folder is not None else None
             view = cache.unpickled_view(blob, self.dump_source, parse_file)  # None if damaged
             if isinstance(view, dict):
