@@ -83,7 +83,8 @@ help:
 	@echo '   make publish SITEURL=https://...  build the site for publishing with $(PUBLISHCONF)'
 	@echo '   make github SITEURL=https://...   publish, then push $(OUTPUTDIR)/ to the $(GITHUB_PAGES_BRANCH) branch'
 	@echo '   make test             run the test suite'
-	@echo '   make fuzz             run the property-based parser tests with many more examples'
+	@echo '   make fuzz             run the property-based parser tests with many more examples,'
+	@echo '                         and builds over randomly damaged caches'
 	@echo '   make lint             check the code with ruff'
 	@echo '   make bench [N=2000]   time a build of N generated dumps'
 	@echo '   make eval             score the reading of article text per kind of input'
@@ -163,9 +164,13 @@ test: $(STAMP) install-system
 	$(VENV_PY) -m pytest
 
 # The hypothesis tests of the parser with the "fuzz" profile (tests/test_fuzz_parser.py):
-# 10,000 examples per property instead of 300, about ten minutes on 2 cores.
+# 10,000 examples per property instead of 300, about ten minutes on 2 cores. Then random
+# damage to the build's caches, FAULT_ROUNDS builds (tests/test_faults.py; 4 in make test),
+# about three seconds each.
+FAULT_ROUNDS ?= 200
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(VENV_PY) -m pytest -q tests/test_fuzz_parser.py
+	FAULT_ROUNDS=$(FAULT_ROUNDS) $(VENV_PY) -m pytest -q tests/test_faults.py -k random_damage
 
 lint: $(STAMP)
 	"$(VENV_BIN)/ruff" check .

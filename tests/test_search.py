@@ -241,7 +241,7 @@ def test_a_page_edited_by_hand_indexes_its_shard_again(tmp_path):
     assert new_hashes["2023-04"] == hashes["2023-04"]
     assert new_hashes["2023-05"] != hashes["2023-05"]
     assert {p: p.stat().st_mtime_ns for p in (out / "pagefind" / "2023-04").rglob("*")} == april
-    cached = json.loads((cache / "news_digest" / "search-pages.json").read_text())
+    cached = json.loads((cache / "news_digest" / "search-pages.json").read_text())["pages"]
     assert cached["2023/05/01/b/index.html"][1] == edited.stat().st_mtime_ns
 
 
@@ -282,7 +282,7 @@ def test_the_page_writer_tells_the_scan_what_it_would_have_read(tmp_path):
     content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
     write_fixture_content(content)
     build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
-    saved = json.loads((cache / "news_digest" / "search-pages.json").read_text("utf-8"))
+    saved = json.loads((cache / "news_digest" / "search-pages.json").read_text("utf-8"))["pages"]
     assert saved == search.scan_pages(output, {})
     assert sum(1 for record in saved.values() if record[2]) > 10  # pages in a shard
     assert not search._WRITTEN, "taken by the search step"

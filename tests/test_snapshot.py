@@ -193,8 +193,7 @@ def _snapshot_file(cache: Path) -> Path:
 
 def _records_of(file: Path) -> list[str]:
     """The paths of a snapshot file's records, in file order."""
-    with open(file, "rb") as handle:
-        header = pickle.load(handle)
+    header = records.read_header(file)
     assert header[0] == snapshot.MAGIC
     loaded = records.load(file, header)
     assert loaded is not None and loaded.whole

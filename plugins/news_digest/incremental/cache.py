@@ -22,6 +22,7 @@ is finished as soon as every dump is parsed, and each entry is let go once read.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import hashlib
 import logging
@@ -132,6 +133,60 @@ def _parse_pickled(item: tuple[bytes, str]) -> bytes:
     return pickle.dumps(_view(item), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+#: The keys of every :func:`~news_digest.parse.view.dump_view`: an entry without them is
+#: not used (the reader would fail on it with a ``KeyError``).
+VIEW_KEYS = frozenset(
+    {
+        "lead_title", "paragraphs", "credit", "headlines", "slug", "encoding", "header_title",
+        "header_date", "header_slug", "lang", "source_url", "warnings", "entry",
+    }
+)  # fmt: skip
+#: A file's stat as the cache keeps it: size, mtime, ctime, inode, device, sha1.
+STAT_FIELDS = 6
+
+
+def is_cache_record(record: Any) -> bool:
+    """Whether a record of the cache file has the shape ``((source, sha1), pickled view)``."""
+    return (
+        isinstance(record, tuple)
+        and len(record) == 2
+        and isinstance(record[0], tuple)
+        and len(record[0]) == 2
+        and all(isinstance(part, str) for part in record[0])
+        and isinstance(record[1], bytes)
+    )
+
+
+def usable_stats(trailer: Any) -> dict[str, tuple]:
+    """The file stats of the cache's trailer, those of the expected shape only."""
+    if not isinstance(trailer, dict):
+        return {}
+    return {
+        source: stat
+        for source, stat in trailer.items()
+        if isinstance(stat, tuple) and len(stat) == STAT_FIELDS and isinstance(stat[-1], str)
+    }
+
+
+def unpickled_view(blob: bytes, source: str, cache_file: Path | None = None) -> Viewed | None:
+    """A cached entry's view, or None when it is damaged (the dump is then parsed again).
+    A damaged entry's ``cache_file`` is removed, so that the next build does not meet it
+    again (its checksum was right: only a shape check sees it, and each use would drop it)."""
+    try:
+        view = pickle.loads(blob)
+        if isinstance(view, DumpError) or (isinstance(view, dict) and view.keys() == VIEW_KEYS):
+            return view
+        error: Exception = ValueError("not a dump's view")
+    except Exception as damage:  # noqa: BLE001 - any damage: parse again
+        error = damage
+    logger.debug("news_digest: parse cache entry of %s not used: %s", source, error)
+    if cache_file is not None:
+        with contextlib.suppress(OSError):
+            cache_file.unlink()
+            logger.debug("news_digest: parse cache %s removed (a damaged entry)", cache_file)
+    return None
+
+
 class ParseStore:
     """The parsed dumps of one build, and the persistent cache behind them.
 
@@ -162,6 +217,8 @@ class ParseStore:
         # file written twice within the clock's granularity keeps its mtime ("racy git").
         self.started_ns = time.time_ns()
         self.parsed = 0
+        #: Whether an entry of the cache file proved damaged (see :meth:`close`).
+        self.damaged = False
         self.hits = 0
         # Parses on their way from the workers, in the order they come.
         self._pending: deque[tuple[str, str]] = deque()
@@ -169,11 +226,12 @@ class ParseStore:
         self._results: Iterator[tuple[str, bytes] | None] | None = None
         self._pool: Any = None
         self._writer: records.Writer | None = None
-        self._loaded = records.load_if_any(cache_file, (MAGIC, self.version), "parse cache")
+        self._loaded = records.load_if_any(
+            cache_file, (MAGIC, self.version), "parse cache", is_cache_record
+        )
         if self._loaded is not None:
             self.saved = dict(self._loaded.records)
-            trailer = self._loaded.trailer
-            self.saved_stats = trailer if isinstance(trailer, dict) else {}
+            self.saved_stats = usable_stats(self._loaded.trailer)
 
     def _hashes(self, files: list[tuple[str, str]]) -> list[str | None]:
         """sha1 of each file's bytes (None for a file that cannot be read: the reader will
@@ -313,10 +371,10 @@ class ParseStore:
         the file again; None for a file it could not read (the reader reads it itself)."""
         claimed = self.claim(source)
         if claimed is not None and claimed[1] is not None:
-            try:
-                return claimed[0], pickle.loads(claimed[1])
-            except Exception:  # a damaged entry: parse again
-                pass
+            view = unpickled_view(claimed[1], source)
+            self.damaged |= view is None
+            if view is not None:
+                return claimed[0], view
         return None
 
     def get(self, source: str, data: bytes) -> Viewed:
@@ -324,12 +382,9 @@ class ParseStore:
         key = (source, hashlib.sha1(data).hexdigest())
         self._wait_for(key)
         entry = self.current.pop(key, None)
-        if entry is None:
-            return _view((data, source))
-        try:
-            return pickle.loads(entry)
-        except Exception:  # a damaged entry: parse again
-            return _view((data, source))
+        view = unpickled_view(entry, source) if entry is not None else None
+        self.damaged |= entry is not None and view is None
+        return view if view is not None else _view((data, source))
 
     def close(self) -> None:
         """Wait for the last parses, stop the workers, and finish the cache file."""
@@ -342,6 +397,11 @@ class ParseStore:
                 self._pool.join()
                 self._pool = None
             self._results = None
+        if self.damaged:  # the file holds an entry that is no view: the next build starts anew
+            self.abort()
+            if self.cache_file is not None:
+                with contextlib.suppress(OSError):
+                    self.cache_file.unlink()
         if self._writer is not None:
             writer, self._writer = self._writer, None
             try:

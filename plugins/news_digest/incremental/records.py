@@ -10,6 +10,13 @@ anew, through a temporary file that replaces it when finished.
 A file cut short (a build killed while it appended) is read up to its last whole record,
 with no trailer. Appending takes an exclusive ``flock`` on the file: a second build that
 shares the cache folder writes a file of its own instead.
+
+Every record is a frame: its length, the CRC-32 of its pickled bytes, the CRC-32 of those
+two numbers, then the bytes. A record whose bytes do not match their checksum, that cannot be
+unpickled, or that the file's user does not recognise (``valid``) is dropped with a debug
+line naming the file and its offset, and the file is written anew by the build (its dump is
+read again, like a new one); a frame whose length is damaged ends the reading there, like a
+file cut short. A flipped byte never becomes a wrong page.
 """
 
 from __future__ import annotations
@@ -18,9 +25,12 @@ import contextlib
 import logging
 import os
 import pickle
+import struct
 import tempfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 try:
     import fcntl
@@ -34,6 +44,11 @@ PROTOCOL = pickle.HIGHEST_PROTOCOL
 MAX_DEAD_SHARE = 0.25
 #: Dead records always tolerated, so that a small site is not rewritten for one dump.
 MIN_DEAD = 64
+#: The first bytes of a file; a file of the older format (pickles without checksums) has
+#: other first bytes, and is simply not used.
+FORMAT = b"news_digest records 2\n"
+#: A frame's head: the record's length, the CRC-32 of its bytes, the CRC-32 of those 8 bytes.
+FRAME = struct.Struct("<III")
 
 
 class Trailer(NamedTuple):
@@ -44,8 +59,9 @@ class Trailer(NamedTuple):
 
 class Loaded(NamedTuple):
     """What :func:`load` read: the records in order, the trailer's payload (None when the
-    file was cut short), where the trailer begins (the offset to append at), and the file's
-    device, inode and size when it was read."""
+    file was cut short), where the trailer begins (the offset to append at), whether the
+    file was whole (a trailer, no record dropped), and the file's device, inode and size
+    when it was read."""
 
     records: list[Any]
     trailer: Any
@@ -54,32 +70,87 @@ class Loaded(NamedTuple):
     identity: tuple[int, int, int]
 
 
-def load(path: Path, header: Any) -> Loaded | None:
-    """The records of the file at ``path`` if it starts with ``header``, else None."""
+def frame(record: Any) -> bytes:
+    """``record`` pickled, behind its frame head."""
+    data = pickle.dumps(record, protocol=PROTOCOL)
+    head = struct.pack("<II", len(data), zlib.crc32(data))
+    return head + struct.pack("<I", zlib.crc32(head)) + data
+
+
+class Damaged(ValueError):
+    """A frame whose bytes do not match their checksum (the frame after it is still read)."""
+
+
+def read_frame(handle: BinaryIO) -> bytes | None:
+    """The bytes of the next frame; None at the end of the file, or where the file is cut
+    short or a frame's head is damaged (nothing after it can be found)."""
+    head = handle.read(FRAME.size)
+    if len(head) < FRAME.size:
+        return None
+    length, crc, head_crc = FRAME.unpack(head)
+    if zlib.crc32(head[:8]) != head_crc:
+        return None
+    data = handle.read(length)
+    if len(data) < length:
+        return None
+    if zlib.crc32(data) != crc:
+        raise Damaged("checksum mismatch")
+    return data
+
+
+def read_header(path: Path) -> Any:
+    """The header of the file at ``path`` (None when it is not a file of records)."""
+    with open(path, "rb") as handle:
+        if handle.read(len(FORMAT)) != FORMAT:
+            return None
+        data = read_frame(handle)
+    return pickle.loads(data) if data is not None else None
+
+
+def load(
+    path: Path, header: Any, valid: Callable[[Any], bool] | None = None, what: str = "records"
+) -> Loaded | None:
+    """The records of the file at ``path`` if it starts with ``header``, else None. A record
+    that is damaged or not ``valid`` is dropped (see the module's docstring)."""
     with open(path, "rb") as handle:
         stat = os.fstat(handle.fileno())
         identity = (stat.st_dev, stat.st_ino, stat.st_size)
-        if pickle.load(handle) != header:
+        if handle.read(len(FORMAT)) != FORMAT:
+            return None
+        data = read_frame(handle)
+        if data is None or pickle.loads(data) != header:
             return None
         records: list[Any] = []
+        dropped = 0
         while True:
             end = handle.tell()
             try:
-                record = pickle.load(handle)
-            except Exception:  # noqa: BLE001 - cut short: keep what is whole
-                return Loaded(records, None, end, False, identity)
+                data = read_frame(handle)
+                if data is None:  # cut short: keep what is whole
+                    return Loaded(records, None, end, False, identity)
+                record = pickle.loads(data)
+                if not isinstance(record, Trailer) and valid is not None and not valid(record):
+                    raise Damaged("not a record of this file")
+            except Exception as error:  # noqa: BLE001 - any damage: drop the record
+                logger.debug(
+                    "news_digest: %s %s: record at offset %d dropped: %s", what, path, end, error
+                )
+                dropped += 1
+                continue
             if isinstance(record, Trailer):
-                return Loaded(records, record.payload, end, True, identity)
+                return Loaded(records, record.payload, end, not dropped, identity)
             records.append(record)
 
 
-def load_if_any(path: Path | None, header: Any, what: str) -> Loaded | None:
+def load_if_any(
+    path: Path | None, header: Any, what: str, valid: Callable[[Any], bool] | None = None
+) -> Loaded | None:
     """:func:`load`, or None when there is no file or it cannot be read (a broken cache is
     only a slower build; ``what`` names it in the debug log)."""
     if path is None or not path.is_file():
         return None
     try:
-        return load(path, header)
+        return load(path, header, valid, what)
     except Exception as error:  # noqa: BLE001 - see above
         logger.debug("news_digest: %s %s not used: %s", what, path, error)
         return None
@@ -111,7 +182,7 @@ class Writer:
             fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp")
             self.temporary = Path(name)
             self.handle = os.fdopen(fd, "wb")
-            pickle.dump(header, self.handle, protocol=PROTOCOL)
+            self.handle.write(FORMAT + frame(header))
 
     @property
     def appending(self) -> bool:
@@ -135,11 +206,11 @@ class Writer:
         return handle
 
     def add(self, record: Any) -> None:
-        pickle.dump(record, self.handle, protocol=PROTOCOL)
+        self.handle.write(frame(record))
 
     def finish(self, trailer: Any = None) -> None:
         try:
-            pickle.dump(Trailer(trailer), self.handle, protocol=PROTOCOL)
+            self.handle.write(frame(Trailer(trailer)))
         finally:
             self.handle.close()
         if self.temporary is not None:

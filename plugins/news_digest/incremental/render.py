@@ -272,6 +272,7 @@ class PageRenderer:
         from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
         from ..publish.search import page_record
+        from ..site.lock import write_whole
 
         written: dict[str, list[Any]] = {}
         templates: dict[str, Any] = {}
@@ -302,10 +303,9 @@ class PageRenderer:
             if folder not in folders:
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
-            with open(path, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                written[job.save_as] = page_record(data, os.fstat(handle.fileno()))
+            # Whole or not at all: a page cut short by a full disk would otherwise keep its
+            # old fingerprint in the manifest and survive every later build.
+            written[job.save_as] = page_record(data, write_whole(path, data))
             logger.debug('Writing "%s"', path)
         return written
 
@@ -315,7 +315,12 @@ class PageRenderer:
         try:
             with open(self.manifest_file, "rb") as handle:
                 manifest = pickle.load(handle)
-            return manifest if isinstance(manifest, dict) else {}
+            if isinstance(manifest, dict) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in manifest.items()
+            ):
+                return manifest
+            logger.debug("news_digest: page manifest not used: not a map of strings")
+            return {}
         except Exception as error:  # a broken manifest only means rendering everything
             logger.debug("news_digest: page manifest not used: %s", error)
             return {}

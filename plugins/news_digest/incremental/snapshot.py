@@ -137,10 +137,12 @@ class SnapshotArticle(Article):
         (a dump changed since the build began shows its new text, as a read would)."""
         blob = self.__dict__.pop("_snapshot_view")
         if blob is not None:
-            with contextlib.suppress(Exception):
-                view = pickle.loads(blob)
-                if isinstance(view, dict):
-                    return view
+            settings = self.__dict__.get("settings")
+            folder = cache.cache_folder(settings) if settings is not None else None
+            parse_file = folder / cache.CACHE_FILE if folder is not None else None
+            view = cache.unpickled_view(blob, self.dump_source, parse_file)  # None if damaged
+            if isinstance(view, dict):
+                return view
         try:
             with open(self.source_path, "rb") as handle:
                 view = cache.view_of(handle.read(), self.dump_source, None)
@@ -214,7 +216,9 @@ class ArticleSnapshot:
         self.hits = 0
         self.refused = 0
         self._out: records.Writer | None = None  # from the first dump read on
-        self._loaded = records.load_if_any(self.path, (MAGIC, self.version), "article snapshot")
+        self._loaded = records.load_if_any(
+            self.path, (MAGIC, self.version), "article snapshot", is_snapshot_record
+        )
         if self._loaded is not None:
             self.saved = {name: (sha, blob) for name, sha, blob in self._loaded.records}
 
@@ -231,12 +235,13 @@ class ArticleSnapshot:
         _LOADING.append((self.settings, self.wrappers))
         try:
             state, entry = pickle.loads(blob)
+            date = state["date"].isoformat()  # a record of another shape fails here
         except Exception as error:  # noqa: BLE001 - a damaged record: read the dump
             logger.debug("news_digest: %s not taken from the snapshot: %s", filename, error)
             return default
         finally:
             _LOADING.pop()
-        if future_date_message(state["date"].isoformat()):
+        if future_date_message(date):
             return default  # read again: its warning depends on the day of the build
         claimed = store.claim(source)
         article = SnapshotArticle.__new__(SnapshotArticle)
@@ -344,6 +349,17 @@ class ArticleSnapshot:
             self._out = None
         except OSError as error:
             self._fail(error)
+
+
+def is_snapshot_record(record: Any) -> bool:
+    """Whether a record of the snapshot file has the shape ``(filename, sha1, pickled)``."""
+    return (
+        isinstance(record, tuple)
+        and len(record) == 3
+        and isinstance(record[0], str)
+        and isinstance(record[1], str)
+        and isinstance(record[2], bytes)
+    )
 
 
 def snapshot_file(folder: Path, version: str) -> Path:

@@ -7,6 +7,10 @@ language's ``pagefind.<lang>_<hash>.pf_meta``, whose name goes into ``pagefind-e
 ``canonical_filters`` sorts the values, and renames and rewrites the three files to match, so
 the same pages always give the same bytes. Only the small part of CBOR that these files use is
 read and written (unsigned integers, text, arrays); anything else leaves the index as it is.
+
+``index_problem`` checks an index after Pagefind wrote it (Pagefind exits 0 on a full disk,
+leaving empty files): every file that its entry and meta files name must be there and not
+empty, and, for an index just written, every compressed file must decompress.
 """
 
 from __future__ import annotations
@@ -15,9 +19,13 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import re
+import zlib
 from pathlib import Path
 from typing import Any
+
+from ..site.lock import write_whole
 
 logger = logging.getLogger(__name__)
 
@@ -140,8 +148,81 @@ def canonical_filters(bundle: Path) -> bool:
         return False
     for old_path, new_path, data in writes:
         old_path.unlink()
-        new_path.write_bytes(data)
-    entry_path.write_text(
-        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        write_whole(new_path, data)
+    write_whole(
+        entry_path, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     )
     return True
+
+
+#: The files of the script and its worker, in the primary index only.
+SCRIPT_FILES = ("pagefind.js", "pagefind-worker.js")
+
+
+class Empty(ValueError):
+    """A file of the index that is there but empty (Pagefind on a full disk)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} is empty")
+
+
+def _nonempty(path: Path) -> bytes:
+    """The bytes of ``path``; :class:`Empty` when there are none."""
+    data = path.read_bytes()
+    if not data:
+        raise Empty(path)
+    return data
+
+
+def named_files(folder: Path, primary: bool) -> list[Path]:
+    """Every file that the index in ``folder`` needs, as its entry and meta files name them:
+    each language's meta file, and the fragments, index chunks and filters it lists (and the
+    script and WebAssembly in the ``primary`` index). Raises ``OSError`` or ``ValueError``
+    (:class:`Unsupported` among them) when the entry or a meta file cannot be read."""
+    entry = json.loads(_nonempty(folder / "pagefind-entry.json").decode("utf-8"))
+    languages = entry.get("languages") if isinstance(entry, dict) else None
+    if not isinstance(languages, dict) or not languages:
+        raise Unsupported("pagefind-entry.json names no language")
+    files = [folder / name for name in SCRIPT_FILES] if primary else []
+    for language in languages.values():
+        meta = folder / f"pagefind.{language['hash']}.pf_meta"
+        files.append(meta)
+        if primary:
+            files.append(folder / f"wasm.{language['wasm']}.pagefind")
+        _nonempty(meta)
+        payload = read_pagefind(meta)
+        value, end = decode(payload)
+        if end != len(payload) or not isinstance(value, list) or len(value) < 4:
+            raise Unsupported(f"{meta.name}: unexpected shape")
+        pages, chunks, filters = value[1], value[2], value[3]
+        files += [folder / "fragment" / f"{page[0]}.pf_fragment" for page in pages]
+        files += [folder / "index" / f"{chunk[-1]}.pf_index" for chunk in chunks]
+        files += [folder / "filter" / f"{item[-1]}.pf_filter" for item in filters]
+    return files
+
+
+def index_problem(folder: Path, primary: bool = False, deep: bool = False) -> str | None:
+    """What is wrong with the Pagefind index in ``folder``, in a few words naming the file;
+    None when it is whole. With ``deep``, every compressed file is also decompressed (for an
+    index just written; an installed one is only looked at)."""
+    try:
+        files = named_files(folder, primary)
+    except FileNotFoundError as error:
+        return f"{error.filename} is missing"
+    except Empty as error:
+        return str(error)
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
+        return f"{folder} cannot be read: {error}"
+    for path in files:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            return f"{path} is missing"
+        if size == 0:
+            return f"{path} is empty"
+        if deep and path.suffix.startswith(".pf_"):
+            try:
+                gzip.decompress(path.read_bytes())
+            except (OSError, EOFError, zlib.error) as error:
+                return f"{path} is damaged: {error}"
+    return None

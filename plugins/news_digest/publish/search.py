@@ -24,6 +24,12 @@ Pagefind writes its filter index from a hash map, so two runs over the same page
 the filter values differently. ``canonical_filters`` rewrites each shard's filter file with
 the values sorted (and the files that name it), so a build is reproducible byte for byte.
 
+Every run is checked (``pagefind_files.index_problem``: each file its entry and meta files
+name is there and not empty) and bounded in time (``NEWS_DIGEST["pagefind_timeout"]``); an
+installed shard found damaged is indexed again. A run that fails, times out or leaves a broken
+index fails the build with one line naming the shard, after the shards that worked are
+installed; the failed ones lose their fingerprint, so the next build indexes them again.
+
 The binary comes from the ``pagefind-bin`` wheel (the ``pagefind[bin]`` dependency), so a
 build needs no download. Turned off with ``NEWS_DIGEST = {"pagefind": False}``.
 """
@@ -43,6 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..site.lock import DISK_ERRNOS, BuildStopped, write_whole
 from ..site.settings import merged_settings
 from . import pagefind_files
 
@@ -216,28 +223,61 @@ def fingerprint(pages: Mapping[str, list[Any]], paths: Iterable[str], salt: str)
     return digest.hexdigest()[:20]
 
 
+def page_cache_text(pages: Mapping[str, list[Any]]) -> str:
+    """The page records as JSON, in the one spelling their checksum is taken of."""
+    return json.dumps(pages, separators=(",", ":"))
+
+
+def page_cache_checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_page_record(record: Any) -> bool:
+    """``[size, mtime_ns, shard, sha256]``, as :func:`page_record` makes it."""
+    return (
+        isinstance(record, list)
+        and len(record) == 4
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in record[:2])
+        and all(isinstance(text, str) for text in record[2:])
+    )
+
+
 def load_page_cache(settings: Mapping[str, Any]) -> tuple[Path | None, dict[str, Any]]:
+    """The page records of the last build; none when the file is missing, or damaged (its
+    checksum does not match, or a record has another shape): every page is then read."""
     cache_path = settings.get("CACHE_PATH")
     if not cache_path or not merged_settings(settings).get("cache", True):
         return None, {}
     path = Path(cache_path).joinpath(*PAGE_CACHE)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return path, {}
-    return path, data if isinstance(data, dict) else {}
+    except (OSError, ValueError) as error:
+        logger.debug("news_digest: %s not used: %s", path, error)
+        return path, {}
+    pages = data.get("pages") if isinstance(data, dict) else None
+    if not isinstance(pages, dict) or data.get("sha256") != page_cache_checksum(
+        page_cache_text(pages)
+    ):
+        logger.debug("news_digest: %s not used: its checksum does not match", path)
+        return path, {}
+    if not all(is_page_record(record) for record in pages.values()):
+        logger.debug("news_digest: %s not used: a record has another shape", path)
+        return path, {}
+    return path, pages
 
 
 def save_page_cache(path: Path | None, pages: Mapping[str, list[Any]]) -> None:
     if path is None:
         return
+    text = page_cache_text(pages)
+    data = {"sha256": page_cache_checksum(text), "pages": pages}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(pages, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(path)
+        write_whole(path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
     except OSError as error:
-        logger.debug("news_digest: could not save %s: %s", path, error)
+        logger.warning("news_digest: could not save the search page cache: %s", error)
 
 
 def read_manifest(bundle: Path) -> dict[str, Any]:
@@ -276,11 +316,18 @@ def mirror(output: Path, site: Path, paths: Iterable[str]) -> None:
             shutil.copyfile(source, target)
 
 
-def run_pagefind(command: list[str]) -> str | None:
-    """Run one Pagefind command; the error text, or None when it succeeded."""
+def run_pagefind(command: list[str], timeout: float | None = None) -> str | None:
+    """Run one Pagefind command for at most ``timeout`` seconds (then it is killed); the
+    error text, or None when it succeeded."""
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return f"timed out after {timeout:g} s (killed)"
     except OSError as error:
+        if error.errno in DISK_ERRNOS:
+            raise
         return str(error)
     if result.returncode != 0:
         return f"exit {result.returncode}: {(result.stderr or result.stdout).strip()}"
@@ -325,8 +372,10 @@ def index_shard(
     paths: list[str],
     language: str,
     folder: str | None = None,
+    timeout: float | None = None,
 ) -> str | None:
-    """Index one month's ``paths`` into ``work/name/out``; the error text, or None.
+    """Index one month's ``paths`` into ``work/name/out`` and check the result; the error
+    text, or None.
 
     Pagefind reads them in place when the shard has a ``folder`` of its own, else from a
     folder of hard links (which costs a directory per page).
@@ -334,25 +383,29 @@ def index_shard(
     out = work / name / "out"
     if folder:
         command = pagefind_command(executable, str(output), str(out), language)
-        error = run_pagefind([*command, "--glob", f"{folder}/**/*.html"])
+        error = run_pagefind([*command, "--glob", f"{folder}/**/*.html"], timeout)
     else:
         site = work / name / "site"
         mirror(output, site, paths)
-        error = run_pagefind(pagefind_command(executable, str(site), str(out), language))
+        error = run_pagefind(pagefind_command(executable, str(site), str(out), language), timeout)
         shutil.rmtree(site, ignore_errors=True)
     if error is None:
         pagefind_files.canonical_filters(out)
+        error = pagefind_files.index_problem(out, deep=True)
     return error
 
 
-def index_primary(executable: str, work: Path, language: str) -> str | None:
+def index_primary(
+    executable: str, work: Path, language: str, timeout: float | None = None
+) -> str | None:
     site = work / "primary" / "site"
     site.mkdir(parents=True, exist_ok=True)
-    (site / "index.html").write_text(primary_page(language), encoding="utf-8")
+    write_whole(site / "index.html", primary_page(language).encode("utf-8"))
     out = work / "primary" / "out"
-    error = run_pagefind(pagefind_command(executable, str(site), str(out), language))
+    error = run_pagefind(pagefind_command(executable, str(site), str(out), language), timeout)
     if error is None:
         pagefind_files.canonical_filters(out)
+        error = pagefind_files.index_problem(out, primary=True, deep=True)
     return error
 
 
@@ -418,15 +471,28 @@ def remove_stale(bundle: Path, keep: Iterable[str]) -> list[str]:
     return removed
 
 
+def shard_damage(bundle: Path, name: str) -> str | None:
+    """What is wrong with the installed shard ``name`` (None when it is whole): a shard whose
+    files were lost is indexed again even when its pages did not change."""
+    problem = pagefind_files.index_problem(bundle / name, primary=not name)
+    if problem is not None:
+        logger.debug("news_digest: search index %s: %s; indexed again", name or "primary", problem)
+    return problem
+
+
 def build_index(settings: Mapping[str, Any]) -> bool:
     """Index ``OUTPUT_PATH`` with Pagefind, shard by shard; returns whether an index exists.
 
-    A missing binary or a failed run is logged as a warning (so ``--fatal warnings`` stops),
-    and the site itself is left as built.
+    A missing binary is logged as a warning (so ``--fatal warnings`` stops). A run that
+    fails, times out or leaves a broken index raises :class:`BuildStopped` naming the shard,
+    once the shards that worked are installed and the failed ones have lost their
+    fingerprint (the next build indexes them again).
     """
     fresh = _WRITTEN.pop(id(settings), {})
-    if not merged_settings(settings)["pagefind"]:
+    options = merged_settings(settings)
+    if not options["pagefind"]:
         return False
+    timeout = float(options["pagefind_timeout"])
     output = Path(settings["OUTPUT_PATH"])
     executable = pagefind_executable()
     if executable is None:
@@ -449,13 +515,11 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     todo = sorted(
         name
         for name in pages
-        if before.get(name) != prints[name] or not (bundle / name / SHARD_FILES[0]).is_file()
+        if before.get(name) != prints[name] or shard_damage(bundle, name) is not None
     )
-    redo_primary = previous.get("primary") != primary_print or not all(
-        (bundle / name).is_file() for name in (*SHARED_FILES, SHARD_FILES[0])
-    )
+    redo_primary = previous.get("primary") != primary_print or shard_damage(bundle, "") is not None
 
-    errors: list[str] = []
+    errors: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_RUNS, os.cpu_count() or 1)) as pool:
         folders = own_folders(pages, todo)
         jobs = {
@@ -468,29 +532,35 @@ def build_index(settings: Mapping[str, Any]) -> bool:
                 pages[name],
                 language,
                 folders.get(name),
+                timeout,
             )
             for name in todo
         }
         if redo_primary:
-            jobs[""] = pool.submit(index_primary, executable, work, language)
+            jobs[""] = pool.submit(index_primary, executable, work, language, timeout)
         for name, job in jobs.items():
             error = job.result()
             if error is not None:
-                errors.append(f"{name or 'primary'}: {error}")
+                errors[name] = error
 
-    if errors:
-        remove(work)
-        logger.warning("news_digest: pagefind failed on %s: %s", output, "; ".join(sorted(errors)))
-        return False
     for name in todo:
-        install_shard(work / name / "out", bundle / name)
-    if redo_primary:
+        if name not in errors:
+            install_shard(work / name / "out", bundle / name)
+    if redo_primary and "" not in errors:
         install_primary(work / "primary" / "out", bundle, pages)
     remove(work)
     stale = remove_stale(bundle, {*pages, *primary_names(bundle), MANIFEST})
-    (bundle / MANIFEST).write_text(manifest_json(primary_print, prints), encoding="utf-8")
+    # A shard that failed keeps no fingerprint: the next build indexes it again.
+    kept = {name: value for name, value in prints.items() if name not in errors}
+    manifest = manifest_json("" if "" in errors else primary_print, kept)
+    write_whole(bundle / MANIFEST, manifest.encode("utf-8"))
     if scanned != known:
         save_page_cache(cache_file, scanned)
+    if errors:
+        raise BuildStopped(
+            f"search index in {bundle} not built: "
+            + "; ".join(f"shard {name or 'primary'}: {errors[name]}" for name in sorted(errors))
+        )
     logger.info(
         "news_digest: search index in %s: %d shards, %d indexed again, %d stale entries removed",
         bundle,

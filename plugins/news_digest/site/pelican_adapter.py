@@ -18,7 +18,7 @@ from ..publish.indexing_generator import (
     restore_feed_titles,
 )
 from ..publish.search import build_index
-from . import progress
+from . import lock, progress
 from .generators import (
     DigestGenerator,
     assign_digest_urls,
@@ -33,7 +33,7 @@ from .generators import (
     take_over_page_writing,
 )
 from .markdown_reader import MarkdownItReader
-from .reader import DumpReader
+from .reader import DumpReader, is_dump
 from .settings import SETTINGS_KEY, merged_settings
 
 logger = logging.getLogger(__name__)
@@ -50,8 +50,10 @@ _SAVED_GC: list[tuple[int, int, int]] = []
 
 def on_initialized(pelican: Any) -> None:
     """Dumps that share a slug are not translations of each other; see resolve_url_collisions.
-    Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use)."""
+    Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use), and
+    makes every run take the output folder's lock (:mod:`news_digest.site.lock`)."""
     pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
+    lock.guard(pelican, float(pelican.settings[SETTINGS_KEY]["lock_timeout"]))
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
         logger.debug(
             "news_digest: ARTICLE_TRANSLATION_ID %r replaced by None",
@@ -114,7 +116,27 @@ def on_article_generator_pretaxonomy(generator: Any) -> None:
     fill_feed_content(generator.articles, generator.settings)
 
 
+def hold_back_dump_drafts(generator: Any) -> None:
+    """A dump dated in the future, with ``WITH_FUTURE_DATES = False``, is a draft; it gets no
+    page until its date (a draft's lead page would link to a "More headlines" page that only
+    published dumps get), and the reader has warned of its date.
+
+    Pelican writes drafts with ``category=draft.category`` but gives no article a category
+    when ``CATEGORY_SAVE_AS`` is empty (no category pages, as here), which failed the build:
+    such a draft gets ``DEFAULT_CATEGORY``, as Pelican gives it when category pages are on,
+    and an empty ``save_as``, which Pelican's writer skips."""
+    from pelican.urlwrappers import Category
+
+    for draft in (*generator.drafts, *generator.drafts_translations):
+        if not is_dump(draft):
+            continue
+        if not hasattr(draft, "category"):
+            draft.category = Category(generator.settings["DEFAULT_CATEGORY"], generator.settings)
+        draft.override_save_as = ""
+
+
 def on_article_generator_finalized(generator: Any) -> None:
+    hold_back_dump_drafts(generator)
     snapshot.finish(generator)
     cache.finish(generator.settings)  # every dump is read: save the cache, free its memory
     archives = generator.context.get("period_archives", {})

@@ -52,6 +52,13 @@ DEFAULTS: dict[str, Any] = {
     "cache": True,
     # Processes that parse dumps and render pages; None means every core.
     "workers": None,
+    # Seconds a build waits for another build of the same output folder to end before it
+    # stops with one line and exit status 1 (news_digest.site.lock). A cold build of
+    # 10,000 dumps takes about 20 s; ten minutes covers a slow machine without hanging.
+    "lock_timeout": 600,
+    # Seconds one Pagefind run (one month's shard) may take before it is killed and the
+    # build fails, naming the shard. A month of 150 dumps takes under a second.
+    "pagefind_timeout": 300,
 }
 
 
