@@ -147,7 +147,8 @@ def test_each_run_gives_the_last_runs_objects_back_to_the_collector(tmp_path):
     assert gc.get_threshold() == before
 
     class Run:
-        settings = {"NEWS_DIGEST": {"cache": False}}
+        settings = {"NEWS_DIGEST": {"cache": False}, "CACHE_PATH": str(tmp_path / "cache")}
+        output_path = str(tmp_path / "output")
 
     pelican_adapter.get_generators(Run())
     try:
@@ -161,6 +162,7 @@ def test_each_run_gives_the_last_runs_objects_back_to_the_collector(tmp_path):
         pelican_adapter._SAVED_GC.clear()
         progress.stop(Run.settings)
         cache.finish(Run.settings)
+        Run.settings["NEWS_DIGEST_SESSION"].close()
 
 
 def test_dumps_are_listed_once_and_pelican_takes_no_idle_file_stamps(tmp_path, monkeypatch):

@@ -6,9 +6,10 @@ and renders them with the generator's own Jinja environment, in the same context
 same ``SITEURL`` handling as Pelican's writer. Three things make a build fast:
 
 - **fingerprints**: each job carries a sha1 of everything its page shows (the template
-  sources, the settings, the plugin's code, the page's data). A manifest in
-  ``CACHE_PATH/news_digest/`` remembers the fingerprint of every file written; a page whose
-  fingerprint is unchanged and whose file is still there is neither rendered nor written;
+  sources, the settings, the plugin's code, the page's data). The build's output ledger
+  (:mod:`news_digest.site.outputs`) remembers the fingerprint of every page written with the
+  stat of the file as written; a page whose fingerprint is unchanged and whose file has that
+  very stat is neither rendered nor written;
 - **no rewrites**: a rendered page whose bytes equal the file on disk is not written again;
 - **all cores**: past :data:`MIN_PARALLEL_PAGES` pages, the jobs are shared among forked
   workers, which inherit the finished context and write their own files.
@@ -23,13 +24,12 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import cache_folder, fork_available
+from .cache import fork_available
 from .codehash import package_code_hash
 
 logger = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ def page_key(article: Any, card: tuple | None = None) -> tuple:
 class PageRenderer:
     """Collects the jobs of one build, then renders and writes those that changed."""
 
-    def __init__(self, generator: Any, writer: Any) -> None:
+    def __init__(self, generator: Any, writer: Any, ledger: Any = None) -> None:
         self.generator = generator
         self.settings = generator.settings
         self.context = generator.context
@@ -187,11 +187,9 @@ class PageRenderer:
         self.cards: dict[int, tuple] = {}
         #: ``save_as -> page_record`` of every file written, for the search index.
         self.written: dict[str, list[Any]] = {}
-        folder = cache_folder(self.settings)
-        self.manifest_file = None
-        if folder is not None:
-            where = hashlib.sha1(os.path.abspath(self.output_path).encode()).hexdigest()[:16]
-            self.manifest_file = folder / f"pages-{where}.pickle"
+        #: What the build writes (:class:`news_digest.site.outputs.OutputLedger`): which pages
+        #: are on disk as the last build wrote them; None renders every page.
+        self.ledger = ledger
         self.site_key = site_fingerprint(
             self.settings,
             [
@@ -221,15 +219,22 @@ class PageRenderer:
         self.jobs.append(PageJob(save_as, template, key, kwargs))
 
     def run(self, workers: int, progress: Callable[[int], None] | None = None) -> RenderStats:
-        manifest = self._load_manifest()
+        """Render and write every page that is not known to be on disk as it would be
+        written now (see :meth:`news_digest.site.outputs.OutputLedger.trusted`)."""
+        ledger = self.ledger
         todo = []
         for index, job in enumerate(self.jobs):
-            job.exists = os.path.isfile(os.path.join(self.output_path, job.save_as))
-            if not job.exists or manifest.get(job.save_as) != job.fingerprint:
-                todo.append(index)
+            if ledger is not None and ledger.trusted(job.save_as, job.fingerprint):
+                ledger.keep(job.save_as)
+                continue
+            job.exists = os.path.exists(os.path.join(self.output_path, job.save_as))
+            todo.append(index)
         stats = RenderStats(pages=len(self.jobs), unchanged=len(self.jobs) - len(todo))
         if progress is not None and stats.unchanged:
             progress(stats.unchanged)
+        if ledger is not None:
+            # Journaled before any is written: a build that stops half-way leaves them untrusted.
+            ledger.about_to_write(self.jobs[index].save_as for index in todo)
         chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
         global _ACTIVE
         _ACTIVE = self
@@ -239,41 +244,60 @@ class PageRenderer:
                 # the pages they share with this process are not copied (gc.freeze docs).
                 gc.freeze()
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    for chunk, written in zip(
-                        chunks, pool.imap(_render_chunk, chunks), strict=True
-                    ):
-                        self._count(stats, chunk, written, progress)
+                    for chunk, done in zip(chunks, pool.imap(_render_chunk, chunks), strict=True):
+                        self._count(stats, chunk, done, progress)
             else:
                 for chunk in chunks:
                     self._count(stats, chunk, self.render_chunk(chunk), progress)
         finally:
             _ACTIVE = None
             gc.unfreeze()
-        self._save_manifest({job.save_as: job.fingerprint for job in self.jobs})
         return stats
 
     def _count(
         self,
         stats: RenderStats,
         chunk: Sequence[int],
-        written: dict[str, list[Any]],
+        done: tuple[dict[str, list[Any]], dict[str, tuple]],
         progress: Callable[[int], None] | None,
     ) -> None:
+        written, on_disk = done
         stats.written += len(written)
         stats.unchanged += len(chunk) - len(written)
         self.written.update(written)
+        if self.ledger is not None:
+            for index in chunk:
+                job = self.jobs[index]
+                self.ledger.wrote(job.save_as, job.fingerprint, on_disk.get(job.save_as))
         if progress is not None:
             progress(len(chunk))
 
-    def render_chunk(self, indexes: Sequence[int]) -> dict[str, list[Any]]:
+    def local_context(self, job: PageJob) -> dict[str, Any]:
+        """The context ``job`` is rendered in: Pelican's writer's, for the same page."""
+        from pelican.utils import get_relative_path, path_to_url
+
+        local = self.context.copy()
+        local["localsiteurl"] = local.get("localsiteurl", None)
+        if self.relative_urls:
+            relative = path_to_url(get_relative_path(job.save_as))
+            local["SITEURL"] = relative
+            local["localsiteurl"] = relative
+        local["output_file"] = job.save_as
+        local.update(job.kwargs)
+        return local
+
+    def render_chunk(self, indexes: Sequence[int]) -> tuple[dict[str, list[Any]], dict[str, tuple]]:
         """Render the jobs at ``indexes``; returns the files (re)written, each with what the
         search index needs to know of it (:func:`news_digest.publish.search.page_record`), so that
-        it does not read them again."""
-        from pelican.utils import get_relative_path, path_to_url, sanitised_join
+        it does not read them again; and the stat (:func:`~news_digest.site.outputs.stat_key`)
+        of every page rendered, written or found equal on disk."""
+        from pelican.utils import sanitised_join
 
         from ..publish.search import page_record
+        from ..site.outputs import stat_key
 
         written: dict[str, list[Any]] = {}
+        on_disk: dict[str, tuple] = {}
         templates: dict[str, Any] = {}
         folders: set[str] = set()
         for index in indexes:
@@ -281,20 +305,13 @@ class PageRenderer:
             template = templates.get(job.template)
             if template is None:
                 template = templates[job.template] = self.generator.get_template(job.template)
-            local = self.context.copy()
-            local["localsiteurl"] = local.get("localsiteurl", None)
-            if self.relative_urls:
-                relative = path_to_url(get_relative_path(job.save_as))
-                local["SITEURL"] = relative
-                local["localsiteurl"] = relative
-            local["output_file"] = job.save_as
-            local.update(job.kwargs)
-            data = template.render(local).encode("utf-8")
+            data = template.render(self.local_context(job)).encode("utf-8")
             path = sanitised_join(self.output_path, job.save_as)
             if job.exists:
                 try:
                     with open(path, "rb") as handle:
                         if handle.read() == data:
+                            on_disk[job.save_as] = stat_key(os.fstat(handle.fileno()))
                             continue
                 except OSError:
                     pass
@@ -305,38 +322,17 @@ class PageRenderer:
             with open(path, "wb") as handle:
                 handle.write(data)
                 handle.flush()
-                written[job.save_as] = page_record(data, os.fstat(handle.fileno()))
+                stat = os.fstat(handle.fileno())
+            written[job.save_as] = page_record(data, stat)
+            on_disk[job.save_as] = stat_key(os.stat(path))
             logger.debug('Writing "%s"', path)
-        return written
-
-    def _load_manifest(self) -> dict[str, str]:
-        if self.manifest_file is None or not self.manifest_file.is_file():
-            return {}
-        try:
-            with open(self.manifest_file, "rb") as handle:
-                manifest = pickle.load(handle)
-            return manifest if isinstance(manifest, dict) else {}
-        except Exception as error:  # a broken manifest only means rendering everything
-            logger.debug("news_digest: page manifest not used: %s", error)
-            return {}
-
-    def _save_manifest(self, manifest: dict[str, str]) -> None:
-        if self.manifest_file is None:
-            return
-        try:
-            self.manifest_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.manifest_file.with_suffix(".tmp")
-            with open(temporary, "wb") as handle:
-                pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.manifest_file)
-        except OSError as error:
-            logger.warning("news_digest: could not save the page manifest: %s", error)
+        return written, on_disk
 
 
 # The renderer of the running build, for forked workers (set only while run() runs).
 _ACTIVE: PageRenderer | None = None
 
 
-def _render_chunk(indexes: Sequence[int]) -> int:
+def _render_chunk(indexes: Sequence[int]) -> tuple[dict[str, list[Any]], dict[str, tuple]]:
     assert _ACTIVE is not None
     return _ACTIVE.render_chunk(indexes)

@@ -319,10 +319,13 @@ class IndexingGenerator(Generator):
         lang = getattr(article, "dump_lang", None) or self.settings.get("DEFAULT_LANG") or "en"
         return str(lang).lower()
 
-    @staticmethod
-    def _write(output_path: str, name: str, text: str) -> None:
+    def _write(self, output_path: str, name: str, text: str) -> None:
+        from pelican import signals
+
         path = sanitised_join(output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         logger.info('Writing "%s"', path)
+        # As Pelican's writer does: listeners (and the build's record of its files) see it.
+        signals.content_written.send(path, context={**self.context, "output_file": name})

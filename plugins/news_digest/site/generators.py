@@ -36,6 +36,7 @@ from ..incremental.urls import expand, will_stay_published
 from ..publish.search import note_written
 from .pagination import PageSlice, pagers, stable_pages
 from .reader import is_dump, paragraphs_html
+from .session import session_of
 from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
@@ -308,7 +309,8 @@ class DigestGenerator(Generator):
         from .progress import build_progress, record
 
         prepare_environment(self.env)
-        renderer = PageRenderer(self, writer)
+        session = session_of(self.settings)
+        renderer = PageRenderer(self, writer, session.ledger if session is not None else None)
         self.add_article_pages(renderer)
         self.add_period_archives(renderer)
         self.add_direct_templates(renderer)

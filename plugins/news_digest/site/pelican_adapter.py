@@ -34,6 +34,7 @@ from .generators import (
 )
 from .markdown_reader import MarkdownItReader
 from .reader import DumpReader
+from .session import BuildSession, session_of
 from .settings import SETTINGS_KEY, merged_settings
 
 logger = logging.getLogger(__name__)
@@ -131,14 +132,20 @@ def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGe
     if not _SAVED_GC:
         _SAVED_GC.append(gc.get_threshold())
     gc.set_threshold(*GC_THRESHOLDS)
+    BuildSession(settings, pelican.output_path)
     progress.start(settings)
     cache.start(settings)
     return DigestGenerator, IndexingGenerator
 
 
 def on_finalized(pelican: Any) -> None:
-    """Every page is written: index them for the search page, save the parse cache, and
-    print one line: dumps, pages, warnings, time."""
+    """Every page is written: remove what the last build wrote and this one did not, index
+    the pages for the search page, save the parse cache, and print one line: dumps, pages,
+    warnings, time."""
+    session = session_of(pelican.settings)
+    if session is not None:
+        session.finish_outputs()
+        session.close()
     build_index(pelican.settings)
     cache.finish(pelican.settings)
     if _SAVED_GC:

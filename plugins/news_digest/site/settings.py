@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     # CACHE_PATH/news_digest/, so that a rebuild reads only new or changed dumps and writes
     # only changed pages.
     "cache": True,
+    # The speed layer as a whole (parse cache, article snapshot, page fingerprints); False
+    # also turns "cache" off. Off or on, a build writes the same bytes (tests/test_differential.py).
+    "incremental": True,
     # Processes that parse dumps and render pages; None means every core.
     "workers": None,
 }
@@ -67,4 +70,6 @@ def merged_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
             continue
         merged[key] = value
     merged["extensions"] = tuple(merged["extensions"])
+    if not merged["incremental"]:
+        merged["cache"] = False
     return merged
