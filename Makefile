@@ -63,7 +63,8 @@ help:
 	@echo '   make publish          build the site for publishing with $(PUBLISHCONF)'
 	@echo '   make github           publish, then push $(OUTPUTDIR)/ to the $(GITHUB_PAGES_BRANCH) branch'
 	@echo '   make test             run the test suite'
-	@echo '   make fuzz             run the property-based parser tests with many more examples'
+	@echo '   make fuzz             run the property-based parser tests with many more examples,'
+	@echo '                         and the differential build test with long edit sequences'
 	@echo '   make lint             check the code with ruff'
 	@echo '   make bench [N=2000]   time a build of N generated dumps'
 	@echo '   make clean            remove $(OUTPUTDIR)/ and caches'
@@ -135,9 +136,15 @@ test: $(STAMP) install-system
 	$(VENV_PY) -m pytest
 
 # The hypothesis tests of the parser with the "fuzz" profile (tests/test_fuzz_parser.py):
-# 10,000 examples per property instead of 300, about ten minutes on 2 cores.
+# 10,000 examples per property instead of 300, about ten minutes on 2 cores. Then the
+# differential test (tests/test_differential.py) with longer sequences of edits, failed and
+# killed builds, over several seeds: about ten minutes more.
+FUZZ_STEPS ?= 60
+FUZZ_SEEDS ?= 1,2,3,4,5,6,7,8
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(VENV_PY) -m pytest -q tests/test_fuzz_parser.py
+	DIFFERENTIAL_STEPS=$(FUZZ_STEPS) DIFFERENTIAL_SEEDS=$(FUZZ_SEEDS) \
+		$(VENV_PY) -m pytest -q tests/test_differential.py
 
 lint: $(STAMP)
 	"$(VENV_BIN)/ruff" check .

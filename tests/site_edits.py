@@ -52,8 +52,12 @@ def clean_build(
     """A build with the speed layer off into a new folder, with a cache of its own."""
     output = work / name
     shutil.rmtree(output, ignore_errors=True)
-    options = {**override, "NEWS_DIGEST": {**override.get("NEWS_DIGEST", {}), **OFF}}
-    build(settings_file, content, output, CACHE_PATH=str(work / f"{name}-cache"), **options)
+    options = {
+        **override,
+        "CACHE_PATH": str(work / f"{name}-cache"),
+        "NEWS_DIGEST": {**override.get("NEWS_DIGEST", {}), **OFF},
+    }
+    build(settings_file, content, output, **options)
     shutil.rmtree(work / f"{name}-cache", ignore_errors=True)
     return output
 

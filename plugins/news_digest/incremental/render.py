@@ -190,6 +190,8 @@ class PageRenderer:
         #: What the build writes (:class:`news_digest.site.outputs.OutputLedger`): which pages
         #: are on disk as the last build wrote them; None renders every page.
         self.ledger = ledger
+        #: Receivers of ``content_written`` that are the build's own (its output ledger).
+        self.own_listeners = 1 if ledger is not None else 0
         self.site_key = site_fingerprint(
             self.settings,
             [
@@ -223,12 +225,15 @@ class PageRenderer:
         written now (see :meth:`news_digest.site.outputs.OutputLedger.trusted`)."""
         ledger = self.ledger
         todo = []
+        kept = []
         for index, job in enumerate(self.jobs):
             if ledger is not None and ledger.trusted(job.save_as, job.fingerprint):
                 ledger.keep(job.save_as)
+                kept.append(index)
                 continue
             job.exists = os.path.exists(os.path.join(self.output_path, job.save_as))
             todo.append(index)
+        self.announce(kept)
         stats = RenderStats(pages=len(self.jobs), unchanged=len(self.jobs) - len(todo))
         if progress is not None and stats.unchanged:
             progress(stats.unchanged)
@@ -269,8 +274,24 @@ class PageRenderer:
             for index in chunk:
                 job = self.jobs[index]
                 self.ledger.wrote(job.save_as, job.fingerprint, on_disk.get(job.save_as))
+        self.announce(chunk)
         if progress is not None:
             progress(len(chunk))
+
+    def announce(self, indexes: Sequence[int]) -> None:
+        """Pelican's ``content_written`` for the pages at ``indexes``, with the context each
+        is rendered in, as Pelican's writer sends it for every file: for pages written (once
+        a batch is back from the workers) and for pages left as they are (before rendering
+        starts). Skipped when nobody but the build itself listens."""
+        from pelican import signals
+        from pelican.utils import sanitised_join
+
+        if len(signals.content_written.receivers) <= self.own_listeners:
+            return
+        for index in indexes:
+            job = self.jobs[index]
+            path = sanitised_join(self.output_path, job.save_as)
+            signals.content_written.send(path, context=self.local_context(job))
 
     def local_context(self, job: PageJob) -> dict[str, Any]:
         """The context ``job`` is rendered in: Pelican's writer's, for the same page."""
