@@ -259,6 +259,21 @@ class PageRenderer:
             gc.unfreeze()
         return stats
 
+    def write_with_pelican(self, writer: Any) -> RenderStats:
+        """Every page through Pelican's own ``Writer.write_file`` (the speed layer off): in
+        the same context, without pagination (the pages are already cut), and with
+        Pelican's ``content_written`` for each."""
+        for job in self.jobs:
+            writer.write_file(
+                job.save_as,
+                self.generator.get_template(job.template),
+                self.context,
+                relative_urls=self.relative_urls,
+                paginated={},
+                **job.kwargs,
+            )
+        return RenderStats(pages=len(self.jobs), written=len(self.jobs))
+
     def _count(
         self,
         stats: RenderStats,

@@ -33,7 +33,7 @@ from pelican.utils import sanitised_join
 
 from ..site.pagination import stable_pages
 from ..site.reader import is_dump
-from ..site.settings import merged_settings
+from ..site.settings import merged_settings, page_setting
 from . import indexing
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ class IndexingGenerator(Generator):
         """Every HTML page but the 404 page, sorted by URL."""
         entries: dict[str, dt.datetime | None] = {}
         newest = max((_lastmod(a) for a in articles), default=None)
-        for name in self.settings.get("DIRECT_TEMPLATES", ()):
+        for name in page_setting(self.settings, "DIRECT_TEMPLATES") or ():
             if name == NOT_FOUND_TEMPLATE:
                 continue
             save_as = self.settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")

@@ -37,7 +37,7 @@ from ..publish.search import note_written
 from .pagination import PageSlice, pagers, stable_pages
 from .reader import is_dump, paragraphs_html
 from .session import session_of
-from .settings import merged_settings
+from .settings import merged_settings, page_setting
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,9 @@ def preset_urls(article: Any) -> None:
     override of its own; :func:`assign_digest_urls` sets the final ones."""
     if not isinstance(article, Article) or not is_dump(article):
         return  # a .txt among the pages is a Page: its URLs are the page settings'
+    session = session_of(article.settings)
+    if session is not None and not session.incremental:
+        return
     if hasattr(article, "override_url"):
         return
     if hasattr(article, "override_save_as") or not will_stay_published(article):
@@ -71,6 +74,9 @@ def article_urls(article: Any) -> tuple[str, str]:
     preset = article.__dict__.get("_preset_urls")
     if preset is not None and preset[0] == article.slug:
         return preset[1], preset[2]
+    session = session_of(article.settings)
+    if session is not None and not session.incremental:
+        return article._expand_settings("url"), article._expand_settings("save_as")
     return expand(article, "url"), expand(article, "save_as")
 
 
@@ -203,7 +209,7 @@ def build_period_archives(
     }
     for granularity in ("year", "month", "day"):
         upper = granularity.upper()
-        save_as_fmt = settings[f"{upper}_ARCHIVE_SAVE_AS"]
+        save_as_fmt = page_setting(settings, f"{upper}_ARCHIVE_SAVE_AS")
         url_fmt = settings[f"{upper}_ARCHIVE_URL"]
         if not save_as_fmt:
             continue
@@ -234,16 +240,14 @@ def _written_by_news_digest(write: Any) -> None:
 
 
 def take_over_page_writing(generator: Any) -> None:
-    """Leave lead pages, period archives and direct templates to :class:`DigestGenerator`.
+    """Leave lead pages to :class:`DigestGenerator` (speed layer on: it renders them over
+    all cores, and only those that changed).
 
-    Only this generator instance changes: its ``generate_articles``,
-    ``generate_period_archives`` and ``generate_direct_templates`` write nothing, and its
-    period archives are built in linear time. Feeds and drafts stay Pelican's.
+    Only this generator instance changes: its ``generate_articles`` writes nothing. Period
+    archives and direct templates are the plugin's anyway (see
+    :func:`news_digest.site.settings.take_over_pages`); feeds and drafts stay Pelican's.
     """
     generator.generate_articles = _written_by_news_digest
-    generator.generate_period_archives = _written_by_news_digest
-    generator.generate_direct_templates = _written_by_news_digest
-    generator._build_period_archives = build_period_archives
     # Pages that are turned off (empty SAVE_AS) are still grouped by Pelican, in quadratic
     # time, before the writer drops them: skip the grouping too.
     for kind, method in (
@@ -305,35 +309,52 @@ class DigestGenerator(Generator):
         """Nothing to read: the articles come from the ArticlesGenerator's context."""
 
     def generate_output(self, writer: Any) -> None:
+        """With the speed layer on, every page goes through :mod:`news_digest.incremental.render`
+        (lead pages too: Pelican's writer of them is switched off); with it off, lead pages
+        are Pelican's own and every other page goes through Pelican's ``Writer.write_file``."""
+        from pelican import signals
+
         from ..incremental.cache import worker_count
         from .progress import build_progress, record
 
-        prepare_environment(self.env)
         session = session_of(self.settings)
+        fast = session is None or session.incremental
+        if fast:
+            prepare_environment(self.env)
         renderer = PageRenderer(self, writer, session.ledger if session is not None else None)
-        self.add_article_pages(renderer)
+        self.add_article_pages(renderer, leads=fast)
         self.add_period_archives(renderer)
         self.add_direct_templates(renderer)
-        with build_progress(self.settings, "Writing pages", len(renderer.jobs)) as advance:
-            stats = renderer.run(worker_count(self.settings), advance)
-        note_written(self.settings, renderer.written)
+        if fast:
+            sender = session.articles_generator if session is not None else None
+            for article in self._articles():
+                # What Pelican's article writer sends before it writes each article.
+                signals.article_generator_write_article.send(sender, content=article)
+            with build_progress(self.settings, "Writing pages", len(renderer.jobs)) as advance:
+                stats = renderer.run(worker_count(self.settings), advance)
+            note_written(self.settings, renderer.written)
+        else:
+            stats = renderer.write_with_pelican(writer)
         record(self.settings, sum(1 for a in self._articles() if is_dump(a)), stats)
 
     def _articles(self) -> list[Any]:
         return [*self.context.get("articles", ()), *self.context.get("hidden_articles", ())]
 
-    def add_article_pages(self, renderer: PageRenderer) -> None:
+    def add_article_pages(self, renderer: PageRenderer, leads: bool = True) -> None:
+        """The "More headlines" page of every dump, and its lead page when ``leads``."""
         for article in self._articles():
             key = page_key(article, renderer.card_key(article))
-            renderer.add(
-                article.save_as,
-                article.template,
-                key,
-                article=article,
-                category=getattr(article, "category", None),
-                url=article.url,
-                blog=True,
-            )
+            if leads:
+                # What Pelican's ArticlesGenerator.generate_articles passes for the page.
+                renderer.add(
+                    article.save_as,
+                    article.template,
+                    key,
+                    article=article,
+                    category=getattr(article, "category", None),
+                    url=article.url,
+                    blog=True,
+                )
             if is_dump(article):
                 renderer.add(
                     article.digest_save_as,
@@ -408,7 +429,7 @@ class DigestGenerator(Generator):
             for granularity in ("year", "month")
             for a in archives.get(granularity, ())
         ]
-        for name in self.settings["DIRECT_TEMPLATES"]:
+        for name in page_setting(self.settings, "DIRECT_TEMPLATES"):
             save_as = self.settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
             url = self.settings.get(f"{name.upper()}_URL", f"{name}.html")
             if not save_as:

@@ -22,6 +22,7 @@ from . import progress
 from .generators import (
     DigestGenerator,
     assign_digest_urls,
+    build_period_archives,
     dump_articles,
     fill_feed_content,
     list_files_once,
@@ -35,7 +36,7 @@ from .generators import (
 from .markdown_reader import MarkdownItReader
 from .reader import DumpReader
 from .session import BuildSession, session_of
-from .settings import SETTINGS_KEY, merged_settings
+from .settings import SETTINGS_KEY, merged_settings, take_over_pages
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def on_initialized(pelican: Any) -> None:
     """Dumps that share a slug are not translations of each other; see resolve_url_collisions.
     Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use)."""
     pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
+    take_over_pages(pelican.settings)
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
         logger.debug(
             "news_digest: ARTICLE_TRANSLATION_ID %r replaced by None",
@@ -98,6 +100,11 @@ def on_article_generator_init(generator: Any) -> None:
     place:
     an unchanged dump's article comes from the last build instead of being read."""
     on_generator_init(generator)
+    session = session_of(generator.settings)
+    if session is not None:
+        session.articles_generator = generator
+        if not session.incremental:
+            return  # Pelican's own reading and writing
     take_over_page_writing(generator)
     skip_idle_file_stamps(generator.readers)
     settings = generator.settings
@@ -112,13 +119,17 @@ def on_article_generator_pretaxonomy(generator: Any) -> None:
     articles = dump_articles(generator)
     resolve_url_collisions(articles)
     assign_digest_urls(articles, generator.settings)
-    fill_feed_content(generator.articles, generator.settings)
+    session = session_of(generator.settings)
+    if session is None or session.incremental:
+        fill_feed_content(generator.articles, generator.settings)
 
 
 def on_article_generator_finalized(generator: Any) -> None:
     snapshot.finish(generator)
     cache.finish(generator.settings)  # every dump is read: save the cache, free its memory
-    archives = generator.context.get("period_archives", {})
+    # Pelican's own archives are empty (take_over_pages): the plugin's, in linear time.
+    archives = build_period_archives(generator.dates, generator.articles, generator.settings)
+    generator.context["period_archives"] = archives
     generator.context["period_children"] = period_children(archives)
     generator.context["period_parents"] = period_parents(archives)
 
@@ -128,13 +139,14 @@ def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGe
     after one ``initialized``), so it also starts the run: the clock (progress bar, summary),
     the parse store and the garbage collector's settings (see :data:`GC_THRESHOLDS`)."""
     settings = pelican.settings
-    gc.unfreeze()  # what the run before this one left (see on_finalized)
-    if not _SAVED_GC:
-        _SAVED_GC.append(gc.get_threshold())
-    gc.set_threshold(*GC_THRESHOLDS)
-    BuildSession(settings, pelican.output_path)
+    session = BuildSession(settings, pelican.output_path)
     progress.start(settings)
-    cache.start(settings)
+    if session.incremental:
+        gc.unfreeze()  # what the run before this one left (see on_finalized)
+        if not _SAVED_GC:
+            _SAVED_GC.append(gc.get_threshold())
+        gc.set_threshold(*GC_THRESHOLDS)
+        cache.start(settings)
     return DigestGenerator, IndexingGenerator
 
 
@@ -143,6 +155,7 @@ def on_finalized(pelican: Any) -> None:
     the pages for the search page, save the parse cache, and print one line: dumps, pages,
     warnings, time."""
     session = session_of(pelican.settings)
+    incremental = session is None or session.incremental
     if session is not None:
         session.finish_outputs()
         session.close()
@@ -150,11 +163,12 @@ def on_finalized(pelican: Any) -> None:
     cache.finish(pelican.settings)
     if _SAVED_GC:
         gc.set_threshold(*_SAVED_GC.pop())
-    # The build's objects (articles, pages, the context) make cycles, so they become garbage
-    # for the collector once Pelican is done with them: at exit, where collecting them costs
-    # about 0.4 s at 10,000 dumps for nothing. Frozen, no collection looks at them; a next
-    # run in the same process (autoreload) gives them back to the collector (get_generators).
-    gc.freeze()
+    if incremental:
+        # The build's objects (articles, pages, the context) make cycles, so they become
+        # garbage for the collector once Pelican is done with them: at exit, where collecting
+        # them costs about 0.4 s at 10,000 dumps for nothing. Frozen, no collection looks at
+        # them; a next run in the same process (autoreload) gives them back (get_generators).
+        gc.freeze()
     clock = progress.stop(pelican.settings)
     if clock is not None:
         line = progress.summary(clock.dumps, clock.pages, clock.warnings, clock.elapsed())

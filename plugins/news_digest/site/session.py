@@ -39,9 +39,15 @@ class BuildSession:
         if previous is not None:
             previous.close()  # left by a run that failed
         self.settings = settings
-        self.incremental = bool(merged_settings(settings)["cache"])
+        options = merged_settings(settings)
+        #: The speed layer (``NEWS_DIGEST["incremental"]``): off, the build takes Pelican's
+        #: own paths and installs no patch (see docs/build.md).
+        self.incremental = bool(options["incremental"])
         folder = Path(settings.get("CACHE_PATH") or "cache") / CACHE_DIR
-        self.ledger = OutputLedger(output_path, folder, trust=self.incremental)
+        #: What the build writes; page fingerprints are kept only with the cache on.
+        self.ledger = OutputLedger(output_path, folder, trust=bool(options["cache"]))
+        #: The run's ArticlesGenerator (set when it starts), the sender of its signals.
+        self.articles_generator: Any = None
         settings[SESSION_KEY] = self
         self._connect()
 
