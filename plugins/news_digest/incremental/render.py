@@ -19,7 +19,6 @@ Nothing here reads the clock, and jobs are ordered, so two builds write the same
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import multiprocessing
@@ -31,6 +30,7 @@ from typing import Any
 
 from .cache import fork_available
 from .codehash import package_code_hash
+from .patches import freeze_for_workers, thaw_after_workers
 
 logger = logging.getLogger(__name__)
 
@@ -58,34 +58,6 @@ class RenderStats:
     pages: int = 0
     written: int = 0
     unchanged: int = 0
-
-
-def prepare_environment(env: Any) -> None:
-    """Tune the Jinja environment for thousands of renders of the same templates: no
-    ``stat`` of the template file at every ``include`` (templates do not change during a
-    build), and dates formatted once per date and format, not once per link."""
-    env.auto_reload = False
-    strftime = env.filters.get("strftime")
-    if strftime is not None and not isinstance(strftime, _MemoizedFilter):
-        env.filters["strftime"] = _MemoizedFilter(strftime)
-
-
-class _MemoizedFilter:
-    """A pure two-argument filter, with its results kept (dates of one build: a few thousand)."""
-
-    def __init__(self, function: Callable[..., Any]) -> None:
-        self.function = function
-        self.results: dict[tuple, Any] = {}
-
-    def __call__(self, value: Any, *args: Any) -> Any:
-        try:
-            key = (value, type(value), getattr(value, "tzinfo", None), *args)
-            return self.results[key]
-        except KeyError:
-            result = self.results[key] = self.function(value, *args)
-            return result
-        except TypeError:  # unhashable: not memoized
-            return self.function(value, *args)
 
 
 # Fingerprints
@@ -245,9 +217,7 @@ class PageRenderer:
         _ACTIVE = self
         try:
             if workers > 1 and len(todo) >= MIN_PARALLEL_PAGES and fork_available():
-                # Objects made so far are left alone by the workers' garbage collector, so
-                # the pages they share with this process are not copied (gc.freeze docs).
-                gc.freeze()
+                freeze_for_workers()
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
                     for chunk, done in zip(chunks, pool.imap(_render_chunk, chunks), strict=True):
                         self._count(stats, chunk, done, progress)
@@ -256,7 +226,7 @@ class PageRenderer:
                     self._count(stats, chunk, self.render_chunk(chunk), progress)
         finally:
             _ACTIVE = None
-            gc.unfreeze()
+            thaw_after_workers()
         return stats
 
     def write_with_pelican(self, writer: Any) -> RenderStats:

@@ -362,8 +362,9 @@ def prune(folder: Path, current: Path) -> None:
             path.unlink()
 
 
-def install(generator: Any) -> ArticleSnapshot | None:
-    """Give an ArticlesGenerator the snapshot as its content cache, unless Pelican's own
+def open_snapshot(generator: Any) -> ArticleSnapshot | None:
+    """The snapshot an ArticlesGenerator gets as its content cache (installed by
+    :func:`news_digest.incremental.patches.install_article_snapshot`), unless Pelican's own
     generator-layer cache is on, or the parse cache (``NEWS_DIGEST["cache"]``) is off."""
     folder = cache.cache_folder(generator.settings)
     if folder is None or getattr(generator, "_cache_data_policy", True):
@@ -374,8 +375,6 @@ def install(generator: Any) -> ArticleSnapshot | None:
         _OPEN.pop().abort()
     snapshot = ArticleSnapshot(generator, folder)
     _OPEN.append(snapshot)
-    generator.get_cached_data = snapshot.get_cached_data
-    generator.cache_data = snapshot.cache_data
     return snapshot
 
 

@@ -7,12 +7,11 @@
   folder ``headlines/`` below the lead's URL. A dump without a lead has no lead page: its
   article's ``url`` is its digest page and its ``save_as`` is empty, so home, archives and
   the feed link straight to the digest. Every article's URL is formatted once, here.
-- :func:`build_period_archives` is Pelican's period grouping in linear time, and
-  :func:`take_over_page_writing` leaves the pages that grow with the dumps to
-  :class:`DigestGenerator`, which writes lead pages, digest pages, year/month/day archives,
-  the paginated home and the direct templates through :mod:`news_digest.incremental.render` (all
-  cores,
-  only pages that changed).
+- :func:`build_period_archives` is the year/month/day grouping of the archives, in linear
+  time, and :class:`DigestGenerator` writes the digest pages, year/month/day archives, the
+  paginated home and the direct templates (and, with the speed layer on, the lead pages)
+  through :mod:`news_digest.incremental.render` (all cores, only pages that changed), or,
+  with it off, through Pelican's ``Writer.write_file``.
 - :func:`period_children` maps each year and month archive to the archives one level down.
 
 Every step is linear in the number of dumps.
@@ -31,8 +30,9 @@ from typing import Any
 from pelican.contents import Article
 from pelican.generators import Generator
 
-from ..incremental.render import PageRenderer, page_key, prepare_environment
-from ..incremental.urls import expand, will_stay_published
+from ..incremental import patches
+from ..incremental.render import PageRenderer, page_key
+from ..incremental.urls import expand
 from ..publish.search import note_written
 from .pagination import PageSlice, pagers, stable_pages
 from .reader import is_dump, paragraphs_html
@@ -46,26 +46,14 @@ PERIOD_TEMPLATE = "period_archives"
 
 
 def preset_urls(article: Any) -> None:
-    """On a new dump article (``content_object_init``): its ``url`` and ``save_as`` as
-    overrides, formatted once, so that Pelican's check of the ``save_as`` does not format
-    them again. Left to Pelican when the article may still turn into a draft or has an
-    override of its own; :func:`assign_digest_urls` sets the final ones."""
+    """``content_object_init``: with the speed layer on, a new dump article gets its URLs
+    formatted once (:func:`news_digest.incremental.patches.preset_urls`)."""
     if not isinstance(article, Article) or not is_dump(article):
         return  # a .txt among the pages is a Page: its URLs are the page settings'
     session = session_of(article.settings)
     if session is not None and not session.incremental:
         return
-    if hasattr(article, "override_url"):
-        return
-    if hasattr(article, "override_save_as") or not will_stay_published(article):
-        return
-    try:
-        url, save_as = expand(article, "url"), expand(article, "save_as")
-    except Exception:  # noqa: BLE001 - a broken URL pattern: Pelican says so, where it would
-        return
-    article.override_url = url
-    article.override_save_as = save_as
-    article._preset_urls = (article.slug, url, save_as)
+    patches.preset_urls(article)
 
 
 def article_urls(article: Any) -> tuple[str, str]:
@@ -156,9 +144,10 @@ def fill_feed_content(articles: list[Any], settings: Mapping[str, Any]) -> None:
             articles, key=lambda a: (-a.date.timestamp(), a.relative_source_path or "")
         )[:limit]
         chosen = [*by_order, *by_date]
+    session = session_of(settings)
     for article in chosen:
         if is_dump(article) and not article._content and article.paragraphs:
-            article._content = paragraphs_html(article.paragraphs)
+            patches.set_feed_content(article, paragraphs_html(article.paragraphs), session)
 
 
 def period_children(period_archives: Mapping[str, list[dict]]) -> dict[tuple, list[dict]]:
@@ -196,10 +185,12 @@ def dump_articles(generator: Any) -> list[Any]:
 def build_period_archives(
     sorted_articles: list[Any], articles: list[Any], settings: Mapping[str, Any]
 ) -> dict[str, list[dict]]:
-    """Pelican's ``ArticlesGenerator._build_period_archives`` in linear time.
+    """The archives Pelican's ``ArticlesGenerator._build_period_archives`` would build from
+    the settings of :func:`news_digest.site.settings.take_over_pages`, in linear time.
 
     Same archives, same keys; Pelican's own tests ``a in dates`` for every article and every
-    period, which is quadratic in the number of dumps.
+    period, which is quadratic in the number of dumps (and, with the archives' save_as
+    emptied, Pelican's has nothing to do).
     """
     archives: dict[str, list[dict]] = defaultdict(list)
     keys = {
@@ -234,67 +225,6 @@ def build_period_archives(
     return archives
 
 
-def _written_by_news_digest(write: Any) -> None:
-    """Stands in for the ArticlesGenerator's page writers: :class:`DigestGenerator` writes
-    those pages (see :func:`take_over_page_writing`)."""
-
-
-def take_over_page_writing(generator: Any) -> None:
-    """Leave lead pages to :class:`DigestGenerator` (speed layer on: it renders them over
-    all cores, and only those that changed).
-
-    Only this generator instance changes: its ``generate_articles`` writes nothing. Period
-    archives and direct templates are the plugin's anyway (see
-    :func:`news_digest.site.settings.take_over_pages`); feeds and drafts stay Pelican's.
-    """
-    generator.generate_articles = _written_by_news_digest
-    # Pages that are turned off (empty SAVE_AS) are still grouped by Pelican, in quadratic
-    # time, before the writer drops them: skip the grouping too.
-    for kind, method in (
-        ("TAG", "generate_tags"),
-        ("CATEGORY", "generate_categories"),
-        ("AUTHOR", "generate_authors"),
-    ):
-        if not generator.settings.get(f"{kind}_SAVE_AS"):
-            setattr(generator, method, _written_by_news_digest)
-
-
-def _no_cached_data(filename: str, default: Any = None) -> Any:
-    return default
-
-
-def _cache_nothing(filename: str, data: Any) -> None:
-    return None
-
-
-def skip_idle_file_stamps(cacher: Any) -> None:
-    """With Pelican's content cache off and nothing loaded, its ``get_cached_data`` and
-    ``cache_data`` still take each file's mtime (four ``stat`` calls a dump, on every
-    build) to find nothing and keep nothing. On such a cacher (a generator, or its
-    readers), they are replaced by what they then amount to."""
-    if getattr(cacher, "_cache_data_policy", True) or getattr(cacher, "_cache", True):
-        return
-    cacher.get_cached_data = _no_cached_data
-    cacher.cache_data = _cache_nothing
-
-
-def list_files_once(generator: Any, paths: Any, exclude: Any) -> set[str]:
-    """``generator.get_files(paths, exclude=exclude)``, and the same set handed to Pelican's
-    own identical call in ``generate_context`` (once): the content folder is walked once, and
-    Pelican reads the dumps in the very order of this set."""
-    files = generator.get_files(paths, exclude=exclude)
-    original, excluded = generator.get_files, exclude
-
-    def get_files(p: Any, exclude: Any = None, extensions: Any = None) -> set[str]:
-        if p == paths and exclude == excluded and extensions is None:
-            del generator.get_files  # back to the class's method
-            return files
-        return original(p, exclude=exclude, extensions=extensions)
-
-    generator.get_files = get_files
-    return files
-
-
 def _per_page(settings: Mapping[str, Any], template: str) -> int:
     return settings["PAGINATED_TEMPLATES"].get(template) or settings.get("DEFAULT_PAGINATION") or 0
 
@@ -320,7 +250,7 @@ class DigestGenerator(Generator):
         session = session_of(self.settings)
         fast = session is None or session.incremental
         if fast:
-            prepare_environment(self.env)
+            patches.tune_jinja(self.env, session)
         renderer = PageRenderer(self, writer, session.ledger if session is not None else None)
         self.add_article_pages(renderer, leads=fast)
         self.add_period_archives(renderer)

@@ -7,11 +7,10 @@ references) and keeps no state between builds.
 
 from __future__ import annotations
 
-import gc
 import logging
 from typing import Any
 
-from ..incremental import cache, snapshot
+from ..incremental import cache, patches, snapshot
 from ..publish.indexing_generator import (
     IndexingGenerator,
     install_template_helpers,
@@ -25,13 +24,10 @@ from .generators import (
     build_period_archives,
     dump_articles,
     fill_feed_content,
-    list_files_once,
     period_children,
     period_parents,
     preset_urls,
     resolve_url_collisions,
-    skip_idle_file_stamps,
-    take_over_page_writing,
 )
 from .markdown_reader import MarkdownItReader
 from .reader import DumpReader
@@ -39,15 +35,6 @@ from .session import BuildSession, session_of
 from .settings import SETTINGS_KEY, merged_settings, take_over_pages
 
 logger = logging.getLogger(__name__)
-
-#: The garbage collector's thresholds during a build (Python's default: 700, 10, 10). A build
-#: allocates millions of objects that live to its end and make few cycles; with the default
-#: thresholds, six full collections walked the whole heap in a rebuild of 10,000 dumps
-#: (about 1.3 s of 8 under load); with these, none does, and the peak memory is the same.
-GC_THRESHOLDS = (50_000, 20, 10)
-#: The thresholds to restore when a run ends: saved when the first run starts, and kept
-#: until a run ends (a run that fails before it ends leaves them for the next one).
-_SAVED_GC: list[tuple[int, int, int]] = []
 
 
 def on_initialized(pelican: Any) -> None:
@@ -72,29 +59,16 @@ def on_readers_init(readers: Any) -> None:
 
 
 def on_generator_init(generator: Any) -> None:
-    """Forget disabled readers (Python-Markdown) for extensions that one of ours reads.
-
-    Otherwise Pelican warns, for every ``.md`` file, that Markdown is not installed. When no
-    disabled reader is left, Pelican's check for files they would read (a walk of the whole
-    content folder that can find nothing) is skipped.
-    """
-    readers = generator.readers
-    for ext in list(readers.disabled_readers):
-        if ext in readers.readers:
-            del readers.disabled_readers[ext]
-    if not readers.disabled_readers:
-        generator.check_disabled_readers = _nothing_to_check
-
-
-def _nothing_to_check() -> None:
-    """Pelican's ``check_disabled_readers`` when there is no disabled reader."""
+    """Forget disabled readers (Python-Markdown) for extensions that one of ours reads
+    (:func:`news_digest.incremental.patches.forget_disabled_readers`)."""
+    patches.forget_disabled_readers(generator, session_of(generator.settings))
 
 
 def on_article_generator_init(generator: Any) -> None:
     """Set every dump's parsing going over all cores (or take it from the parse cache)
     before the reader asks, and leave the pages that grow with the dumps to DigestGenerator.
 
-    The dumps are listed by the very set Pelican then reads them from (``list_files_once``),
+    The dumps are listed by the very set Pelican then reads them from (patch ``files_listed_once``),
     so the workers' answers come in the order the reader asks for them. With Pelican's
     content cache off, the article snapshot (:mod:`news_digest.incremental.snapshot`) takes its
     place:
@@ -105,14 +79,16 @@ def on_article_generator_init(generator: Any) -> None:
         session.articles_generator = generator
         if not session.incremental:
             return  # Pelican's own reading and writing
-    take_over_page_writing(generator)
-    skip_idle_file_stamps(generator.readers)
+    patches.install_article_pages_by_plugin(generator, session)
+    patches.install_no_idle_file_stamps(generator.readers, session)
     settings = generator.settings
     extensions = tuple(f".{ext}" for ext in merged_settings(settings)["extensions"])
-    files = list_files_once(generator, settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"])
+    files = patches.install_files_listed_once(
+        generator, settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"], session
+    )
     cache.preparse(settings, generator.path, [f for f in files if f.endswith(extensions)])
-    if snapshot.install(generator) is None:
-        skip_idle_file_stamps(generator)
+    if patches.install_article_snapshot(generator, session) is None:
+        patches.install_no_idle_file_stamps(generator, session)
 
 
 def on_article_generator_pretaxonomy(generator: Any) -> None:
@@ -136,16 +112,14 @@ def on_article_generator_finalized(generator: Any) -> None:
 
 def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGenerator]]:
     """Our generators; sent at the start of every run (``pelican -r`` runs again and again
-    after one ``initialized``), so it also starts the run: the clock (progress bar, summary),
-    the parse store and the garbage collector's settings (see :data:`GC_THRESHOLDS`)."""
+    after one ``initialized``), so it also starts the run: its session, the clock (progress
+    bar, summary) and, with the speed layer on, the parse store and the garbage collector's
+    settings (see :data:`news_digest.incremental.patches.GC_THRESHOLDS`)."""
     settings = pelican.settings
     session = BuildSession(settings, pelican.output_path)
     progress.start(settings)
     if session.incremental:
-        gc.unfreeze()  # what the run before this one left (see on_finalized)
-        if not _SAVED_GC:
-            _SAVED_GC.append(gc.get_threshold())
-        gc.set_threshold(*GC_THRESHOLDS)
+        patches.raise_gc_thresholds(session)
         cache.start(settings)
     return DigestGenerator, IndexingGenerator
 
@@ -161,14 +135,7 @@ def on_finalized(pelican: Any) -> None:
         session.close()
     build_index(pelican.settings)
     cache.finish(pelican.settings)
-    if _SAVED_GC:
-        gc.set_threshold(*_SAVED_GC.pop())
-    if incremental:
-        # The build's objects (articles, pages, the context) make cycles, so they become
-        # garbage for the collector once Pelican is done with them: at exit, where collecting
-        # them costs about 0.4 s at 10,000 dumps for nothing. Frozen, no collection looks at
-        # them; a next run in the same process (autoreload) gives them back (get_generators).
-        gc.freeze()
+    patches.restore_gc(freeze=incremental)
     clock = progress.stop(pelican.settings)
     if clock is not None:
         line = progress.summary(clock.dumps, clock.pages, clock.warnings, clock.elapsed())

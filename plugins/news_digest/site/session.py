@@ -48,6 +48,9 @@ class BuildSession:
         self.ledger = OutputLedger(output_path, folder, trust=bool(options["cache"]))
         #: The run's ArticlesGenerator (set when it starts), the sender of its signals.
         self.articles_generator: Any = None
+        #: Names of the patches installed in this run
+        #: (:data:`news_digest.incremental.patches.PATCHES`).
+        self.patches: list[str] = []
         settings[SESSION_KEY] = self
         self._connect()
 
