@@ -32,7 +32,7 @@ from pelican.generators import Generator
 
 from ..incremental import patches
 from ..incremental.render import PageRenderer, page_key
-from ..incremental.urls import expand
+from ..incremental.urls import expand, will_stay_published
 from ..publish.search import note_written
 from .pagination import PageSlice, pagers, stable_pages
 from .reader import is_dump, paragraphs_html
@@ -47,13 +47,28 @@ PERIOD_TEMPLATE = "period_archives"
 
 def preset_urls(article: Any) -> None:
     """``content_object_init``: with the speed layer on, a new dump article gets its URLs
-    formatted once (:func:`news_digest.incremental.patches.preset_urls`)."""
+    formatted once (:func:`news_digest.incremental.patches.preset_urls`). A dump that will
+    be a draft gets the default category (see :func:`give_drafts_a_category`)."""
     if not isinstance(article, Article) or not is_dump(article):
         return  # a .txt among the pages is a Page: its URLs are the page settings'
+    give_drafts_a_category(article)
     session = session_of(article.settings)
     if session is not None and not session.incremental:
         return
     patches.preset_urls(article)
+
+
+def give_drafts_a_category(article: Any) -> None:
+    """Pelican gives no article a category when ``CATEGORY_SAVE_AS`` is empty (as here), but
+    its writer of drafts reads ``draft.category``: a dump dated in the future with
+    ``WITH_FUTURE_DATES = False`` (a draft) gets ``DEFAULT_CATEGORY``, as it would with
+    category pages on. Published dumps are left without one, as Pelican leaves them."""
+    if hasattr(article, "category") or will_stay_published(article):
+        return
+    from pelican.urlwrappers import Category
+
+    name = article.settings.get("DEFAULT_CATEGORY") or "misc"
+    article.category = Category(name, article.settings)
 
 
 def article_urls(article: Any) -> tuple[str, str]:
@@ -182,6 +197,12 @@ def dump_articles(generator: Any) -> list[Any]:
     ]
 
 
+def dump_drafts(generator: Any) -> list[Any]:
+    """Every dump article of an ArticlesGenerator that is a draft (Pelican writes its lead
+    page under ``DRAFT_SAVE_AS``; the plugin writes its "More headlines" page)."""
+    return [a for a in (*generator.drafts, *generator.drafts_translations) if is_dump(a)]
+
+
 def build_period_archives(
     sorted_articles: list[Any], articles: list[Any], settings: Mapping[str, Any]
 ) -> dict[str, list[dict]]:
@@ -271,10 +292,12 @@ class DigestGenerator(Generator):
         return [*self.context.get("articles", ()), *self.context.get("hidden_articles", ())]
 
     def add_article_pages(self, renderer: PageRenderer, leads: bool = True) -> None:
-        """The "More headlines" page of every dump, and its lead page when ``leads``."""
-        for article in self._articles():
+        """The "More headlines" page of every dump, and its lead page when ``leads``; of a
+        draft, the "More headlines" page only (Pelican writes drafts)."""
+        drafts = [a for a in self.context.get("drafts", ()) if is_dump(a)]
+        for article in (*self._articles(), *drafts):
             key = page_key(article, renderer.card_key(article))
-            if leads:
+            if leads and article.status != "draft":
                 # What Pelican's ArticlesGenerator.generate_articles passes for the page.
                 renderer.add(
                     article.save_as,

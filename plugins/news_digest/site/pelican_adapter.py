@@ -23,6 +23,7 @@ from .generators import (
     assign_digest_urls,
     build_period_archives,
     dump_articles,
+    dump_drafts,
     fill_feed_content,
     period_children,
     period_parents,
@@ -95,6 +96,7 @@ def on_article_generator_pretaxonomy(generator: Any) -> None:
     articles = dump_articles(generator)
     resolve_url_collisions(articles)
     assign_digest_urls(articles, generator.settings)
+    assign_digest_urls(dump_drafts(generator), generator.settings)
     session = session_of(generator.settings)
     if session is None or session.incremental:
         fill_feed_content(generator.articles, generator.settings)

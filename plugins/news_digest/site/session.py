@@ -10,6 +10,7 @@ ends; a session left by a run that failed is closed by the next one.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,15 @@ def session_of(settings: Mapping[str, Any]) -> BuildSession | None:
 
 
 class BuildSession:
-    """What one build knows: whether the speed layer is on, and what it writes."""
+    """What one build knows: whether the speed layer is on, the patches it installed, what
+    it writes (:class:`~news_digest.site.outputs.OutputLedger`)."""
+
+    #: The session of the build running in this process (Pelican runs one at a time), so
+    #: that a new run closes one that failed, whatever settings dict it had.
+    _running: weakref.ref[BuildSession] | None = None
 
     def __init__(self, settings: dict[str, Any], output_path: str) -> None:
-        previous = session_of(settings)
+        previous = BuildSession._running() if BuildSession._running is not None else None
         if previous is not None:
             previous.close()  # left by a run that failed
         self.settings = settings
@@ -51,7 +57,9 @@ class BuildSession:
         #: Names of the patches installed in this run
         #: (:data:`news_digest.incremental.patches.PATCHES`).
         self.patches: list[str] = []
+        self.closed = False
         settings[SESSION_KEY] = self
+        BuildSession._running = weakref.ref(self)
         self._connect()
 
     def _connect(self) -> None:
@@ -64,12 +72,15 @@ class BuildSession:
     def close(self) -> None:
         from pelican import signals
 
+        if self.closed:
+            return
         signals.content_written.disconnect(self.on_content_written)
         signals.feed_written.disconnect(self.on_feed_written)
         signals.static_generator_finalized.disconnect(self.on_static_generator_finalized)
         self.ledger.close()
-        if self.settings.get(SESSION_KEY) is self:
-            del self.settings[SESSION_KEY]
+        # It stays in the settings, closed, until the next run replaces it: what it knew
+        # (the patches it installed, for one) can be read after the build.
+        self.closed = True
 
     # What the build writes
 
