@@ -57,6 +57,12 @@ class BuildSession:
         #: Names of the patches installed in this run
         #: (:data:`news_digest.incremental.patches.PATCHES`).
         self.patches: list[str] = []
+        #: The parse store (news_digest.incremental.cache), until every dump is read.
+        self.parse_store: Any = None
+        #: The article snapshot (news_digest.incremental.snapshot), until every dump is read.
+        self.snapshot: Any = None
+        #: The clock of the progress bar and the summary line (news_digest.site.progress).
+        self.clock: Any = None
         self.closed = False
         settings[SESSION_KEY] = self
         BuildSession._running = weakref.ref(self)
@@ -78,6 +84,13 @@ class BuildSession:
         signals.feed_written.disconnect(self.on_feed_written)
         signals.static_generator_finalized.disconnect(self.on_static_generator_finalized)
         self.ledger.close()
+        # What a run that failed before every dump was read leaves: workers, unfinished files.
+        if self.parse_store is not None:
+            self.parse_store.abort()
+            self.parse_store = None
+        if self.snapshot is not None:
+            self.snapshot.abort()
+            self.snapshot = None
         # It stays in the settings, closed, until the next run replaces it: what it knew
         # (the patches it installed, for one) can be read after the build.
         self.closed = True
