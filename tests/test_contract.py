@@ -150,3 +150,55 @@ def test_ignore_cache_builds_the_same_site(tmp_path: Path, content: Path) -> Non
     pelican("output", "--ignore-cache")
     pelican("fresh", "--ignore-cache")
     assert differences(tmp_path / "output", tmp_path / "fresh") == []
+
+
+#: Pelican's default Jinja settings: Pelican's simple theme reads settings it may lack.
+PELICAN_JINJA = {"trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+
+
+def test_pelicans_simple_theme_builds_the_site_on_and_off(tmp_path: Path, content: Path) -> None:
+    """Templates written for Pelican's pagination objects work; the digest, 404 and search
+    pages fall back to the plugin's own templates."""
+    outputs = {}
+    for incremental in (True, False):
+        output = tmp_path / f"simple-{incremental}"
+        site = build(
+            "pelicanconf.py",
+            content,
+            output,
+            CACHE_PATH=str(tmp_path / "cache"),
+            THEME="simple",
+            JINJA_ENVIRONMENT=PELICAN_JINJA,
+            DEFAULT_PAGINATION=2,
+            NEWS_DIGEST={"incremental": incremental},
+        )
+        home = site.path("").read_text(encoding="utf-8")
+        # Pelican's pagination.html: next page and last page (pages count from the oldest).
+        assert '<a href="./page/2/">&rang;</a>' in home
+        assert '<a href="./page/1/">&Rang;</a>' in home
+        digest = site.soup("2023/05/10/harbour-bridge-closed-after-cracks-found/headlines/")
+        assert digest.find("article").find("h1").get_text() == "More headlines"
+        assert "<script>alert" not in str(digest)
+        assert site.path("404.html").is_file() and site.path("search/").is_file()
+        outputs[incremental] = output
+    assert differences(outputs[True], outputs[False]) == []
+
+
+def test_templates_get_pelicans_pagination_objects(tmp_path: Path) -> None:
+    from news_digest.site.pagination import stable_pages
+    from pelican.paginator import Page, Paginator
+
+    settings = {
+        "PAGINATION_PATTERNS": (
+            (1, "{url}", "{save_as}"),
+            (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+        )
+    }
+    pages = stable_pages(list(range(9, 0, -1)), 3, "", "index.html", settings)
+    first, second, last = pages
+    assert all(isinstance(p, Page) for p in pages)
+    assert isinstance(first.paginator, Paginator) and first.paginator.num_pages == 3
+    assert first.has_next() and not first.has_previous() and first.has_other_pages()
+    assert first.paginator.page(1) is first and first.paginator.page(3).url == "page/1/"
+    assert (second.number, second.url, second.save_as) == (2, "page/2/", "page/2/index.html")
+    assert last.has_previous() and not last.has_next()

@@ -169,6 +169,7 @@ class PageRenderer:
             [
                 os.path.join(self.settings["THEME"], "templates"),
                 *self.settings.get("EXTRA_TEMPLATES_PATHS", []),
+                os.path.join(os.path.dirname(os.path.dirname(__file__)), "site", "templates"),
             ],
             self.context.get("pages", ()),
         )

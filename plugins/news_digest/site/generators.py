@@ -34,7 +34,7 @@ from ..incremental import patches
 from ..incremental.render import PageRenderer, page_key
 from ..incremental.urls import expand, will_stay_published
 from ..publish.search import note_written
-from .pagination import PageSlice, pagers, stable_pages
+from .pagination import PageSlice, StablePaginator, pagers, pelican_context, stable_pages
 from .reader import is_dump, paragraphs_html
 from .session import session_of
 from .settings import merged_settings, page_setting
@@ -42,6 +42,8 @@ from .settings import merged_settings, page_setting
 logger = logging.getLogger(__name__)
 
 DIGEST_TEMPLATE = "headlines"
+#: The plugin's own templates, for a theme without them (see DigestGenerator).
+FALLBACK_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 PERIOD_TEMPLATE = "period_archives"
 
 
@@ -256,6 +258,15 @@ class DigestGenerator(Generator):
     lead pages, "More headlines" pages (``article.digest_save_as``), the year/month/day
     archives, the home page with its pages, and the direct templates."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Pelican's generator; templates the theme lacks (``headlines``, ``404``, ``search``
+        in Pelican's simple theme) are looked up last in the plugin's own
+        :data:`FALLBACK_TEMPLATES`."""
+        super().__init__(*args, **kwargs)
+        from jinja2 import ChoiceLoader, FileSystemLoader
+
+        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(FALLBACK_TEMPLATES)])
+
     def generate_context(self) -> None:
         """Nothing to read: the articles come from the ArticlesGenerator's context."""
 
@@ -349,6 +360,7 @@ class DigestGenerator(Generator):
                     )
                 else:
                     pages = [PageSlice(None, archive["url"], archive["save_as"], [])]
+                    StablePaginator(pages, self.settings)
                 for page, pager in zip(pages, pagers(pages), strict=True):
                     renderer.add(
                         page.save_as,
@@ -365,6 +377,7 @@ class DigestGenerator(Generator):
                         articles=archive["articles"],
                         dates=archive["dates"],
                         dates_page=page,
+                        **pelican_context("dates", page),
                         pager=pager,
                         template_name=PERIOD_TEMPLATE,
                         blog=True,
@@ -404,7 +417,9 @@ class DigestGenerator(Generator):
                         name,
                         (page.number, [renderer.card_key(a) for a in page.object_list], pager),
                         articles_page=page,
+                        **pelican_context("articles", page),
                         dates_page=page,
+                        **pelican_context("dates", page),
                         pager=pager,
                         url=page.url,
                         **common,
