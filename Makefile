@@ -84,7 +84,7 @@ help:
 	@echo '   make github SITEURL=https://...   publish, then push $(OUTPUTDIR)/ to the $(GITHUB_PAGES_BRANCH) branch'
 	@echo '   make test             run the test suite'
 	@echo '   make fuzz             run the property-based parser tests with many more examples,'
-	@echo '                         and builds over randomly damaged caches'
+	@echo '                         builds over randomly damaged caches and the differential build test'
 	@echo '   make lint             check the code with ruff'
 	@echo '   make bench [N=2000]   time a build of N generated dumps'
 	@echo '   make eval             score the reading of article text per kind of input'
@@ -166,11 +166,17 @@ test: $(STAMP) install-system
 # The hypothesis tests of the parser with the "fuzz" profile (tests/test_fuzz_parser.py):
 # 10,000 examples per property instead of 300, about ten minutes on 2 cores. Then random
 # damage to the build's caches, FAULT_ROUNDS builds (tests/test_faults.py; 4 in make test),
-# about three seconds each.
+# about three seconds each, and the differential test (tests/test_differential.py) with
+# longer sequences of edits, failed and killed builds, over several seeds: about ten
+# minutes more.
 FAULT_ROUNDS ?= 200
+FUZZ_STEPS ?= 60
+FUZZ_SEEDS ?= 1,2,3,4,5,6,7,8
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(VENV_PY) -m pytest -q tests/test_fuzz_parser.py
 	FAULT_ROUNDS=$(FAULT_ROUNDS) $(VENV_PY) -m pytest -q tests/test_faults.py -k random_damage
+	DIFFERENTIAL_STEPS=$(FUZZ_STEPS) DIFFERENTIAL_SEEDS=$(FUZZ_SEEDS) \
+		$(VENV_PY) -m pytest -q tests/test_differential.py
 
 lint: $(STAMP)
 	"$(VENV_BIN)/ruff" check .

@@ -136,7 +136,7 @@ def test_each_run_gives_the_last_runs_objects_back_to_the_collector(tmp_path):
     import gc
 
     from conftest import build, write_fixture_content
-    from news_digest.incremental import cache
+    from news_digest.incremental import cache, patches
     from news_digest.site import pelican_adapter, progress
 
     content = tmp_path / "content"
@@ -147,20 +147,22 @@ def test_each_run_gives_the_last_runs_objects_back_to_the_collector(tmp_path):
     assert gc.get_threshold() == before
 
     class Run:
-        settings = {"NEWS_DIGEST": {"cache": False}}
+        settings = {"NEWS_DIGEST": {"cache": False}, "CACHE_PATH": str(tmp_path / "cache")}
+        output_path = str(tmp_path / "output")
 
     pelican_adapter.get_generators(Run())
     try:
         assert gc.get_freeze_count() == 0
-        assert gc.get_threshold() == pelican_adapter.GC_THRESHOLDS
+        assert gc.get_threshold() == patches.GC_THRESHOLDS
         # A run that fails before its end; the next one still knows the real thresholds.
         pelican_adapter.get_generators(Run())
-        assert [before] == pelican_adapter._SAVED_GC
+        assert [before] == patches._SAVED_GC
     finally:
         gc.set_threshold(*before)
-        pelican_adapter._SAVED_GC.clear()
+        patches._SAVED_GC.clear()
         progress.stop(Run.settings)
         cache.finish(Run.settings)
+        Run.settings["NEWS_DIGEST_SESSION"].close()
 
 
 def test_dumps_are_listed_once_and_pelican_takes_no_idle_file_stamps(tmp_path, monkeypatch):

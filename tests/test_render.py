@@ -269,21 +269,25 @@ def test_a_new_run_stops_what_a_failed_run_left(tmp_path):
     """A run that failed before its end leaves its workers and its unfinished cache file;
     the next run's store stops them."""
     from news_digest.incremental import cache
+    from news_digest.site.session import BuildSession
 
     content = tmp_path / "content"
     _many_dumps(content, cache.MIN_PARALLEL_DUMPS + 16)
     folder = tmp_path / "cache"
     failed = {"CACHE_PATH": str(folder), "NEWS_DIGEST": {"workers": 2}}
+    BuildSession(failed, str(tmp_path / "output"))
     names = sorted(p.name for p in content.iterdir())
     store = cache.preparse(failed, str(content), names)
     assert store._pool is not None and list((folder / "news_digest").glob("*.tmp"))
     store.take(names[0])
 
     settings = {"CACHE_PATH": str(folder)}
+    session = BuildSession(settings, str(tmp_path / "output"))  # the next run
     cache.start(settings)
     assert store._pool is None
     assert not list((folder / "news_digest").glob("*.tmp"))
     cache.finish(settings)
+    session.close()
 
 
 def test_a_dump_changed_between_hash_and_parse_is_not_taken(tmp_path):
@@ -297,3 +301,14 @@ def test_a_dump_changed_between_hash_and_parse_is_not_taken(tmp_path):
     store.fill([("a.txt", str(dump))], workers=1)  # one process: parsed when first asked
     dump.write_bytes(b"Title two\n\nA paragraph of the lead story that is long enough.\n")
     assert store.take("a.txt") is None
+
+
+def test_every_view_has_exactly_the_keys_the_cache_accepts():
+    """A key added to :func:`dump_view` but not to ``VIEW_KEYS`` would make the parse cache
+    drop every entry as damaged."""
+    from news_digest.parse.parser import parse_bytes
+    from news_digest.parse.view import VIEW_KEYS, dump_view
+
+    for text in (b"Title\nA paragraph.\n", b"", b"<!DOCTYPE html><html><title>T</title></html>"):
+        digest = parse_bytes(text, "2023-05-10-x.txt")
+        assert dump_view(digest, "2023-05-10-x.txt").keys() == VIEW_KEYS

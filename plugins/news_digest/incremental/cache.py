@@ -15,7 +15,7 @@ a changed rule invalidates every entry. New parses are appended to the file as t
 (:mod:`news_digest.incremental.records`); entries of dumps that are gone or changed stay there
 until they
 would be a quarter of the live ones, when the file is written anew with the live ones only.
-No state outlives a build: the parsed dumps are kept per settings dict and dropped by
+No state outlives a build: the parsed dumps are kept in the build's session and dropped by
 :func:`finish`, as soon as every dump is read (before the pages are rendered); the cache file
 is finished as soon as every dump is parsed, and each entry is let go once read.
 """
@@ -38,7 +38,7 @@ from typing import Any
 
 from ..parse.model import Digest, DumpError
 from ..parse.parser import parse_bytes
-from ..parse.view import dump_view
+from ..parse.view import VIEW_KEYS, dump_view
 from . import records
 from .codehash import package_code_hash
 
@@ -135,12 +135,6 @@ def _parse_pickled(item: tuple[bytes, str]) -> bytes:
 
 #: The keys of every :func:`~news_digest.parse.view.dump_view`: an entry without them is
 #: not used (the reader would fail on it with a ``KeyError``).
-VIEW_KEYS = frozenset(
-    {
-        "lead_title", "paragraphs", "credit", "headlines", "slug", "encoding", "header_title",
-        "header_date", "header_slug", "lang", "source_url", "warnings", "entry",
-    }
-)  # fmt: skip
 #: A file's stat as the cache keeps it: size, mtime, ctime, inode, device, sha1.
 STAT_FIELDS = 6
 
@@ -427,10 +421,6 @@ class ParseStore:
 MAGIC = "news_digest parse cache"
 
 
-# One store per running build, found by its settings dict (the reader has only that).
-_STORES: dict[int, ParseStore] = {}
-
-
 def cache_folder(settings: Mapping[str, Any]) -> Path | None:
     """``CACHE_PATH/news_digest``, or None when ``NEWS_DIGEST["cache"]`` is off."""
     from ..site.settings import merged_settings
@@ -440,20 +430,30 @@ def cache_folder(settings: Mapping[str, Any]) -> Path | None:
     return Path(settings.get("CACHE_PATH") or "cache") / CACHE_DIR
 
 
+def _session(settings: Mapping[str, Any]) -> Any:
+    from ..site.session import session_of
+
+    return session_of(settings)
+
+
 def start(settings: Mapping[str, Any]) -> ParseStore:
-    """The parse store of a new run; a store left by a run that failed before it finished
-    is stopped first (its workers, its unfinished cache file)."""
-    for stale in _STORES.values():
-        stale.abort()
-    _STORES.clear()
+    """The parse store of a new run, kept in the run's session (a store left by a run that
+    failed before it finished is stopped when its session is closed, see
+    :meth:`news_digest.site.session.BuildSession.close`)."""
     folder = cache_folder(settings)
     store = ParseStore(folder / CACHE_FILE if folder is not None else None)
-    _STORES[id(settings)] = store
+    session = _session(settings)
+    if session is not None:
+        if session.parse_store is not None:
+            session.parse_store.abort()
+        session.parse_store = store
     return store
 
 
 def store_for(settings: Mapping[str, Any]) -> ParseStore | None:
-    return _STORES.get(id(settings))
+    """The parse store of the run ``settings`` belong to, if it has one."""
+    session = _session(settings)
+    return session.parse_store if session is not None else None
 
 
 def source_name(base_path: str, name: str) -> str:
@@ -484,6 +484,9 @@ def preparse(settings: Mapping[str, Any], base_path: str, files: Iterable[str]) 
 
 def finish(settings: Mapping[str, Any]) -> None:
     """Finish the cache file, stop the workers and forget the build's parses."""
-    store = _STORES.pop(id(settings), None)
+    session = _session(settings)
+    store = session.parse_store if session is not None else None
+    if session is not None:
+        session.parse_store = None
     if store is not None:
         store.close()

@@ -6,9 +6,10 @@ and renders them with the generator's own Jinja environment, in the same context
 same ``SITEURL`` handling as Pelican's writer. Three things make a build fast:
 
 - **fingerprints**: each job carries a sha1 of everything its page shows (the template
-  sources, the settings, the plugin's code, the page's data). A manifest in
-  ``CACHE_PATH/news_digest/`` remembers the fingerprint of every file written; a page whose
-  fingerprint is unchanged and whose file is still there is neither rendered nor written;
+  sources, the settings, the plugin's code, the page's data). The build's output ledger
+  (:mod:`news_digest.site.outputs`) remembers the fingerprint of every page written with the
+  stat of the file as written; a page whose fingerprint is unchanged and whose file has that
+  very stat is neither rendered nor written;
 - **no rewrites**: a rendered page whose bytes equal the file on disk is not written again;
 - **all cores**: past :data:`MIN_PARALLEL_PAGES` pages, the jobs are shared among forked
   workers, which inherit the finished context and write their own files.
@@ -18,19 +19,18 @@ Nothing here reads the clock, and jobs are ordered, so two builds write the same
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import multiprocessing
 import os
-import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import cache_folder, fork_available
+from .cache import fork_available
 from .codehash import package_code_hash
+from .patches import freeze_for_workers, thaw_after_workers
 
 logger = logging.getLogger(__name__)
 
@@ -58,34 +58,6 @@ class RenderStats:
     pages: int = 0
     written: int = 0
     unchanged: int = 0
-
-
-def prepare_environment(env: Any) -> None:
-    """Tune the Jinja environment for thousands of renders of the same templates: no
-    ``stat`` of the template file at every ``include`` (templates do not change during a
-    build), and dates formatted once per date and format, not once per link."""
-    env.auto_reload = False
-    strftime = env.filters.get("strftime")
-    if strftime is not None and not isinstance(strftime, _MemoizedFilter):
-        env.filters["strftime"] = _MemoizedFilter(strftime)
-
-
-class _MemoizedFilter:
-    """A pure two-argument filter, with its results kept (dates of one build: a few thousand)."""
-
-    def __init__(self, function: Callable[..., Any]) -> None:
-        self.function = function
-        self.results: dict[tuple, Any] = {}
-
-    def __call__(self, value: Any, *args: Any) -> Any:
-        try:
-            key = (value, type(value), getattr(value, "tzinfo", None), *args)
-            return self.results[key]
-        except KeyError:
-            result = self.results[key] = self.function(value, *args)
-            return result
-        except TypeError:  # unhashable: not memoized
-            return self.function(value, *args)
 
 
 # Fingerprints
@@ -175,7 +147,7 @@ def page_key(article: Any, card: tuple | None = None) -> tuple:
 class PageRenderer:
     """Collects the jobs of one build, then renders and writes those that changed."""
 
-    def __init__(self, generator: Any, writer: Any) -> None:
+    def __init__(self, generator: Any, writer: Any, ledger: Any = None) -> None:
         self.generator = generator
         self.settings = generator.settings
         self.context = generator.context
@@ -187,16 +159,17 @@ class PageRenderer:
         self.cards: dict[int, tuple] = {}
         #: ``save_as -> page_record`` of every file written, for the search index.
         self.written: dict[str, list[Any]] = {}
-        folder = cache_folder(self.settings)
-        self.manifest_file = None
-        if folder is not None:
-            where = hashlib.sha1(os.path.abspath(self.output_path).encode()).hexdigest()[:16]
-            self.manifest_file = folder / f"pages-{where}.pickle"
+        #: What the build writes (:class:`news_digest.site.outputs.OutputLedger`): which pages
+        #: are on disk as the last build wrote them; None renders every page.
+        self.ledger = ledger
+        #: Receivers of ``content_written`` that are the build's own (its output ledger).
+        self.own_listeners = 1 if ledger is not None else 0
         self.site_key = site_fingerprint(
             self.settings,
             [
                 os.path.join(self.settings["THEME"], "templates"),
                 *self.settings.get("EXTRA_TEMPLATES_PATHS", []),
+                os.path.join(os.path.dirname(os.path.dirname(__file__)), "site", "templates"),
             ],
             self.context.get("pages", ()),
         )
@@ -221,60 +194,118 @@ class PageRenderer:
         self.jobs.append(PageJob(save_as, template, key, kwargs))
 
     def run(self, workers: int, progress: Callable[[int], None] | None = None) -> RenderStats:
-        manifest = self._load_manifest()
+        """Render and write every page that is not known to be on disk as it would be
+        written now (see :meth:`news_digest.site.outputs.OutputLedger.trusted`)."""
+        ledger = self.ledger
         todo = []
+        kept = []
         for index, job in enumerate(self.jobs):
-            job.exists = os.path.isfile(os.path.join(self.output_path, job.save_as))
-            if not job.exists or manifest.get(job.save_as) != job.fingerprint:
-                todo.append(index)
+            if ledger is not None and ledger.trusted(job.save_as, job.fingerprint):
+                ledger.keep(job.save_as)
+                kept.append(index)
+                continue
+            job.exists = os.path.exists(os.path.join(self.output_path, job.save_as))
+            todo.append(index)
+        self.announce(kept)
         stats = RenderStats(pages=len(self.jobs), unchanged=len(self.jobs) - len(todo))
         if progress is not None and stats.unchanged:
             progress(stats.unchanged)
+        if ledger is not None:
+            # Journaled before any is written: a build that stops half-way leaves them untrusted.
+            ledger.about_to_write(self.jobs[index].save_as for index in todo)
         chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
         global _ACTIVE
         _ACTIVE = self
         try:
             if workers > 1 and len(todo) >= MIN_PARALLEL_PAGES and fork_available():
-                # Objects made so far are left alone by the workers' garbage collector, so
-                # the pages they share with this process are not copied (gc.freeze docs).
-                gc.freeze()
+                freeze_for_workers()
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    for chunk, written in zip(
-                        chunks, pool.imap(_render_chunk, chunks), strict=True
-                    ):
-                        self._count(stats, chunk, written, progress)
+                    for chunk, done in zip(chunks, pool.imap(_render_chunk, chunks), strict=True):
+                        self._count(stats, chunk, done, progress)
             else:
                 for chunk in chunks:
                     self._count(stats, chunk, self.render_chunk(chunk), progress)
         finally:
             _ACTIVE = None
-            gc.unfreeze()
-        self._save_manifest({job.save_as: job.fingerprint for job in self.jobs})
+            thaw_after_workers()
         return stats
+
+    def write_with_pelican(self, writer: Any) -> RenderStats:
+        """Every page through Pelican's own ``Writer.write_file`` (the speed layer off): in
+        the same context, without pagination (the pages are already cut), and with
+        Pelican's ``content_written`` for each."""
+        for job in self.jobs:
+            writer.write_file(
+                job.save_as,
+                self.generator.get_template(job.template),
+                self.context,
+                relative_urls=self.relative_urls,
+                paginated={},
+                **job.kwargs,
+            )
+        return RenderStats(pages=len(self.jobs), written=len(self.jobs))
 
     def _count(
         self,
         stats: RenderStats,
         chunk: Sequence[int],
-        written: dict[str, list[Any]],
+        done: tuple[dict[str, list[Any]], dict[str, tuple]],
         progress: Callable[[int], None] | None,
     ) -> None:
+        written, on_disk = done
         stats.written += len(written)
         stats.unchanged += len(chunk) - len(written)
         self.written.update(written)
+        if self.ledger is not None:
+            for index in chunk:
+                job = self.jobs[index]
+                self.ledger.wrote(job.save_as, job.fingerprint, on_disk.get(job.save_as))
+        self.announce(chunk)
         if progress is not None:
             progress(len(chunk))
 
-    def render_chunk(self, indexes: Sequence[int]) -> dict[str, list[Any]]:
+    def announce(self, indexes: Sequence[int]) -> None:
+        """Pelican's ``content_written`` for the pages at ``indexes``, with the context each
+        is rendered in, as Pelican's writer sends it for every file: for pages written (once
+        a batch is back from the workers) and for pages left as they are (before rendering
+        starts). Skipped when nobody but the build itself listens."""
+        from pelican import signals
+        from pelican.utils import sanitised_join
+
+        if len(signals.content_written.receivers) <= self.own_listeners:
+            return
+        for index in indexes:
+            job = self.jobs[index]
+            path = sanitised_join(self.output_path, job.save_as)
+            signals.content_written.send(path, context=self.local_context(job))
+
+    def local_context(self, job: PageJob) -> dict[str, Any]:
+        """The context ``job`` is rendered in: Pelican's writer's, for the same page."""
+        from pelican.utils import get_relative_path, path_to_url
+
+        local = self.context.copy()
+        local["localsiteurl"] = local.get("localsiteurl", None)
+        if self.relative_urls:
+            relative = path_to_url(get_relative_path(job.save_as))
+            local["SITEURL"] = relative
+            local["localsiteurl"] = relative
+        local["output_file"] = job.save_as
+        local.update(job.kwargs)
+        return local
+
+    def render_chunk(self, indexes: Sequence[int]) -> tuple[dict[str, list[Any]], dict[str, tuple]]:
         """Render the jobs at ``indexes``; returns the files (re)written, each with what the
         search index needs to know of it (:func:`news_digest.publish.search.page_record`), so that
-        it does not read them again."""
-        from pelican.utils import get_relative_path, path_to_url, sanitised_join
+        it does not read them again; and the stat (:func:`~news_digest.site.outputs.stat_key`)
+        of every page rendered, written or found equal on disk."""
+        from pelican.utils import sanitised_join
 
         from ..publish.search import page_record
         from ..site.lock import write_whole
+        from ..site.outputs import stat_key
 
         written: dict[str, list[Any]] = {}
+        on_disk: dict[str, tuple] = {}
         templates: dict[str, Any] = {}
         folders: set[str] = set()
         for index in indexes:
@@ -282,20 +313,13 @@ class PageRenderer:
             template = templates.get(job.template)
             if template is None:
                 template = templates[job.template] = self.generator.get_template(job.template)
-            local = self.context.copy()
-            local["localsiteurl"] = local.get("localsiteurl", None)
-            if self.relative_urls:
-                relative = path_to_url(get_relative_path(job.save_as))
-                local["SITEURL"] = relative
-                local["localsiteurl"] = relative
-            local["output_file"] = job.save_as
-            local.update(job.kwargs)
-            data = template.render(local).encode("utf-8")
+            data = template.render(self.local_context(job)).encode("utf-8")
             path = sanitised_join(self.output_path, job.save_as)
             if job.exists:
                 try:
                     with open(path, "rb") as handle:
                         if handle.read() == data:
+                            on_disk[job.save_as] = stat_key(os.fstat(handle.fileno()))
                             continue
                 except OSError:
                     pass
@@ -303,45 +327,17 @@ class PageRenderer:
             if folder not in folders:
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
-            # Whole or not at all: a page cut short by a full disk would otherwise keep its
-            # old fingerprint in the manifest and survive every later build.
+            # Whole or not at all: a page cut short by a full disk never survives.
             written[job.save_as] = page_record(data, write_whole(path, data))
+            on_disk[job.save_as] = stat_key(os.stat(path))
             logger.debug('Writing "%s"', path)
-        return written
-
-    def _load_manifest(self) -> dict[str, str]:
-        if self.manifest_file is None or not self.manifest_file.is_file():
-            return {}
-        try:
-            with open(self.manifest_file, "rb") as handle:
-                manifest = pickle.load(handle)
-            if isinstance(manifest, dict) and all(
-                isinstance(k, str) and isinstance(v, str) for k, v in manifest.items()
-            ):
-                return manifest
-            logger.debug("news_digest: page manifest not used: not a map of strings")
-            return {}
-        except Exception as error:  # a broken manifest only means rendering everything
-            logger.debug("news_digest: page manifest not used: %s", error)
-            return {}
-
-    def _save_manifest(self, manifest: dict[str, str]) -> None:
-        if self.manifest_file is None:
-            return
-        try:
-            self.manifest_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.manifest_file.with_suffix(".tmp")
-            with open(temporary, "wb") as handle:
-                pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.manifest_file)
-        except OSError as error:
-            logger.warning("news_digest: could not save the page manifest: %s", error)
+        return written, on_disk
 
 
 # The renderer of the running build, for forked workers (set only while run() runs).
 _ACTIVE: PageRenderer | None = None
 
 
-def _render_chunk(indexes: Sequence[int]) -> int:
+def _render_chunk(indexes: Sequence[int]) -> tuple[dict[str, list[Any]], dict[str, tuple]]:
     assert _ACTIVE is not None
     return _ACTIVE.render_chunk(indexes)

@@ -53,6 +53,7 @@ from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 from ..parse.report import future_date_message
 from ..site.build_checks import record_dump, recorder_for
 from ..site.reader import TEXT_FIELDS, is_dump, text_fields
+from ..site.session import session_of
 from . import cache, records
 from .codehash import package_code_hash
 
@@ -378,20 +379,23 @@ def prune(folder: Path, current: Path) -> None:
             path.unlink()
 
 
-def install(generator: Any) -> ArticleSnapshot | None:
-    """Give an ArticlesGenerator the snapshot as its content cache, unless Pelican's own
+def open_snapshot(generator: Any) -> ArticleSnapshot | None:
+    """The snapshot an ArticlesGenerator gets as its content cache (installed by
+    :func:`news_digest.incremental.patches.install_article_snapshot`), unless Pelican's own
     generator-layer cache is on, or the parse cache (``NEWS_DIGEST["cache"]``) is off."""
     folder = cache.cache_folder(generator.settings)
     if folder is None or getattr(generator, "_cache_data_policy", True):
         return None
     if getattr(generator, "_cache", True):  # Pelican loaded a content cache of its own
         return None
-    while _OPEN:  # left by a build that failed before every dump was read
-        _OPEN.pop().abort()
     snapshot = ArticleSnapshot(generator, folder)
-    _OPEN.append(snapshot)
-    generator.get_cached_data = snapshot.get_cached_data
-    generator.cache_data = snapshot.cache_data
+    session = session_of(generator.settings)
+    if session is not None:
+        if session.snapshot is not None:
+            session.snapshot.abort()
+        # Until every dump is read; a run that fails before that leaves it to be aborted
+        # when its session is closed.
+        session.snapshot = snapshot
     return snapshot
 
 
@@ -402,8 +406,9 @@ def finish(generator: Any) -> None:
         snapshot.save()
         if snapshot.path is not None:
             prune(snapshot.path.parent, snapshot.path)
-        if snapshot in _OPEN:
-            _OPEN.remove(snapshot)
+        session = session_of(generator.settings)
+        if session is not None and session.snapshot is snapshot:
+            session.snapshot = None
         logger.debug(
             "news_digest: %d articles from the snapshot, %d kept of those read, %d not kept",
             snapshot.hits,
@@ -412,7 +417,3 @@ def finish(generator: Any) -> None:
         )
         # Not needed while the pages are written.
         snapshot.saved, snapshot.kept, snapshot._loaded = {}, {}, None
-
-
-#: The snapshot of the running build until every dump is read.
-_OPEN: list[ArticleSnapshot] = []

@@ -41,6 +41,16 @@ def headline_tuples(digest: Digest) -> tuple[tuple[str, str | None, str, str | N
     )
 
 
+#: The keys of every :func:`dump_view`: a cached view of another shape is not used.
+VIEW_KEYS = frozenset(
+    {
+        "lead_title", "paragraphs", "credit", "headlines", "slug", "encoding", "header_title",
+        "header_date", "date_from", "header_slug", "lang", "kind", "confidence", "source_url",
+        "warnings", "entry", "page_lang", "entries",
+    }
+)  # fmt: skip
+
+
 def dump_view(digest: Digest, source: str) -> dict[str, Any]:
     """The parse of the dump at ``source`` (its path below the content folder), as the
     reader and the parse report use it.

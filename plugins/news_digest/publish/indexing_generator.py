@@ -33,7 +33,7 @@ from pelican.utils import sanitised_join
 
 from ..site.pagination import stable_pages
 from ..site.reader import is_dump
-from ..site.settings import merged_settings
+from ..site.settings import merged_settings, page_setting
 from . import indexing
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ class IndexingGenerator(Generator):
         """Every HTML page but the 404 page, sorted by URL."""
         entries: dict[str, dt.datetime | None] = {}
         newest = max((_lastmod(a) for a in articles), default=None)
-        for name in self.settings.get("DIRECT_TEMPLATES", ()):
+        for name in page_setting(self.settings, "DIRECT_TEMPLATES") or ():
             if name == NOT_FOUND_TEMPLATE:
                 continue
             save_as = self.settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
@@ -319,10 +319,13 @@ class IndexingGenerator(Generator):
         lang = getattr(article, "dump_lang", None) or self.settings.get("DEFAULT_LANG") or "en"
         return str(lang).lower()
 
-    @staticmethod
-    def _write(output_path: str, name: str, text: str) -> None:
+    def _write(self, output_path: str, name: str, text: str) -> None:
+        from pelican import signals
+
         path = sanitised_join(output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         logger.info('Writing "%s"', path)
+        # As Pelican's writer does: listeners (and the build's record of its files) see it.
+        signals.content_written.send(path, context={**self.context, "output_file": name})

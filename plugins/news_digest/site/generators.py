@@ -7,12 +7,11 @@
   folder ``headlines/`` below the lead's URL. A dump without a lead has no lead page: its
   article's ``url`` is its digest page and its ``save_as`` is empty, so home, archives and
   the feed link straight to the digest. Every article's URL is formatted once, here.
-- :func:`build_period_archives` is Pelican's period grouping in linear time, and
-  :func:`take_over_page_writing` leaves the pages that grow with the dumps to
-  :class:`DigestGenerator`, which writes lead pages, digest pages, year/month/day archives,
-  the paginated home and the direct templates through :mod:`news_digest.incremental.render` (all
-  cores,
-  only pages that changed).
+- :func:`build_period_archives` is the year/month/day grouping of the archives, in linear
+  time, and :class:`DigestGenerator` writes the digest pages, year/month/day archives, the
+  paginated home and the direct templates (and, with the speed layer on, the lead pages)
+  through :mod:`news_digest.incremental.render` (all cores, only pages that changed), or,
+  with it off, through Pelican's ``Writer.write_file``.
 - :func:`period_children` maps each year and month archive to the archives one level down.
 
 Every step is linear in the number of dumps.
@@ -31,37 +30,47 @@ from typing import Any
 from pelican.contents import Article
 from pelican.generators import Generator
 
-from ..incremental.render import PageRenderer, page_key, prepare_environment
+from ..incremental import patches
+from ..incremental.render import PageRenderer, page_key
 from ..incremental.urls import expand, will_stay_published
 from ..publish.search import note_written
-from .pagination import PageSlice, pagers, stable_pages
+from .pagination import PageSlice, StablePaginator, pagers, pelican_context, stable_pages
 from .reader import is_dump, paragraphs_html
-from .settings import merged_settings
+from .session import session_of
+from .settings import merged_settings, page_setting
 
 logger = logging.getLogger(__name__)
 
 DIGEST_TEMPLATE = "headlines"
+#: The plugin's own templates, for a theme without them (see DigestGenerator).
+FALLBACK_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 PERIOD_TEMPLATE = "period_archives"
 
 
 def preset_urls(article: Any) -> None:
-    """On a new dump article (``content_object_init``): its ``url`` and ``save_as`` as
-    overrides, formatted once, so that Pelican's check of the ``save_as`` does not format
-    them again. Left to Pelican when the article may still turn into a draft or has an
-    override of its own; :func:`assign_digest_urls` sets the final ones."""
+    """``content_object_init``: with the speed layer on, a new dump article gets its URLs
+    formatted once (:func:`news_digest.incremental.patches.preset_urls`). A dump that will
+    be a draft gets the default category (see :func:`give_drafts_a_category`)."""
     if not isinstance(article, Article) or not is_dump(article):
         return  # a .txt among the pages is a Page: its URLs are the page settings'
-    if hasattr(article, "override_url"):
+    give_drafts_a_category(article)
+    session = session_of(article.settings)
+    if session is not None and not session.incremental:
         return
-    if hasattr(article, "override_save_as") or not will_stay_published(article):
+    patches.preset_urls(article)
+
+
+def give_drafts_a_category(article: Any) -> None:
+    """Pelican gives no article a category when ``CATEGORY_SAVE_AS`` is empty (as here), but
+    its writer of drafts reads ``draft.category``: a dump dated in the future with
+    ``WITH_FUTURE_DATES = False`` (a draft) gets ``DEFAULT_CATEGORY``, as it would with
+    category pages on. Published dumps are left without one, as Pelican leaves them."""
+    if hasattr(article, "category") or will_stay_published(article):
         return
-    try:
-        url, save_as = expand(article, "url"), expand(article, "save_as")
-    except Exception:  # noqa: BLE001 - a broken URL pattern: Pelican says so, where it would
-        return
-    article.override_url = url
-    article.override_save_as = save_as
-    article._preset_urls = (article.slug, url, save_as)
+    from pelican.urlwrappers import Category
+
+    name = article.settings.get("DEFAULT_CATEGORY") or "misc"
+    article.category = Category(name, article.settings)
 
 
 def article_urls(article: Any) -> tuple[str, str]:
@@ -70,6 +79,9 @@ def article_urls(article: Any) -> tuple[str, str]:
     preset = article.__dict__.get("_preset_urls")
     if preset is not None and preset[0] == article.slug:
         return preset[1], preset[2]
+    session = session_of(article.settings)
+    if session is not None and not session.incremental:
+        return article._expand_settings("url"), article._expand_settings("save_as")
     return expand(article, "url"), expand(article, "save_as")
 
 
@@ -149,9 +161,10 @@ def fill_feed_content(articles: list[Any], settings: Mapping[str, Any]) -> None:
             articles, key=lambda a: (-a.date.timestamp(), a.relative_source_path or "")
         )[:limit]
         chosen = [*by_order, *by_date]
+    session = session_of(settings)
     for article in chosen:
         if is_dump(article) and not article._content and article.paragraphs:
-            article._content = paragraphs_html(article.paragraphs)
+            patches.set_feed_content(article, paragraphs_html(article.paragraphs), session)
 
 
 def period_children(period_archives: Mapping[str, list[dict]]) -> dict[tuple, list[dict]]:
@@ -186,13 +199,21 @@ def dump_articles(generator: Any) -> list[Any]:
     ]
 
 
+def dump_drafts(generator: Any) -> list[Any]:
+    """Every dump article of an ArticlesGenerator that is a draft (Pelican writes its lead
+    page under ``DRAFT_SAVE_AS``; the plugin writes its "More headlines" page)."""
+    return [a for a in (*generator.drafts, *generator.drafts_translations) if is_dump(a)]
+
+
 def build_period_archives(
     sorted_articles: list[Any], articles: list[Any], settings: Mapping[str, Any]
 ) -> dict[str, list[dict]]:
-    """Pelican's ``ArticlesGenerator._build_period_archives`` in linear time.
+    """The archives Pelican's ``ArticlesGenerator._build_period_archives`` would build from
+    the settings of :func:`news_digest.site.settings.take_over_pages`, in linear time.
 
     Same archives, same keys; Pelican's own tests ``a in dates`` for every article and every
-    period, which is quadratic in the number of dumps.
+    period, which is quadratic in the number of dumps (and, with the archives' save_as
+    emptied, Pelican's has nothing to do).
     """
     archives: dict[str, list[dict]] = defaultdict(list)
     keys = {
@@ -202,7 +223,7 @@ def build_period_archives(
     }
     for granularity in ("year", "month", "day"):
         upper = granularity.upper()
-        save_as_fmt = settings[f"{upper}_ARCHIVE_SAVE_AS"]
+        save_as_fmt = page_setting(settings, f"{upper}_ARCHIVE_SAVE_AS")
         url_fmt = settings[f"{upper}_ARCHIVE_URL"]
         if not save_as_fmt:
             continue
@@ -227,69 +248,6 @@ def build_period_archives(
     return archives
 
 
-def _written_by_news_digest(write: Any) -> None:
-    """Stands in for the ArticlesGenerator's page writers: :class:`DigestGenerator` writes
-    those pages (see :func:`take_over_page_writing`)."""
-
-
-def take_over_page_writing(generator: Any) -> None:
-    """Leave lead pages, period archives and direct templates to :class:`DigestGenerator`.
-
-    Only this generator instance changes: its ``generate_articles``,
-    ``generate_period_archives`` and ``generate_direct_templates`` write nothing, and its
-    period archives are built in linear time. Feeds and drafts stay Pelican's.
-    """
-    generator.generate_articles = _written_by_news_digest
-    generator.generate_period_archives = _written_by_news_digest
-    generator.generate_direct_templates = _written_by_news_digest
-    generator._build_period_archives = build_period_archives
-    # Pages that are turned off (empty SAVE_AS) are still grouped by Pelican, in quadratic
-    # time, before the writer drops them: skip the grouping too.
-    for kind, method in (
-        ("TAG", "generate_tags"),
-        ("CATEGORY", "generate_categories"),
-        ("AUTHOR", "generate_authors"),
-    ):
-        if not generator.settings.get(f"{kind}_SAVE_AS"):
-            setattr(generator, method, _written_by_news_digest)
-
-
-def _no_cached_data(filename: str, default: Any = None) -> Any:
-    return default
-
-
-def _cache_nothing(filename: str, data: Any) -> None:
-    return None
-
-
-def skip_idle_file_stamps(cacher: Any) -> None:
-    """With Pelican's content cache off and nothing loaded, its ``get_cached_data`` and
-    ``cache_data`` still take each file's mtime (four ``stat`` calls a dump, on every
-    build) to find nothing and keep nothing. On such a cacher (a generator, or its
-    readers), they are replaced by what they then amount to."""
-    if getattr(cacher, "_cache_data_policy", True) or getattr(cacher, "_cache", True):
-        return
-    cacher.get_cached_data = _no_cached_data
-    cacher.cache_data = _cache_nothing
-
-
-def list_files_once(generator: Any, paths: Any, exclude: Any) -> set[str]:
-    """``generator.get_files(paths, exclude=exclude)``, and the same set handed to Pelican's
-    own identical call in ``generate_context`` (once): the content folder is walked once, and
-    Pelican reads the dumps in the very order of this set."""
-    files = generator.get_files(paths, exclude=exclude)
-    original, excluded = generator.get_files, exclude
-
-    def get_files(p: Any, exclude: Any = None, extensions: Any = None) -> set[str]:
-        if p == paths and exclude == excluded and extensions is None:
-            del generator.get_files  # back to the class's method
-            return files
-        return original(p, exclude=exclude, extensions=extensions)
-
-    generator.get_files = get_files
-    return files
-
-
 def _per_page(settings: Mapping[str, Any], template: str) -> int:
     return settings["PAGINATED_TEMPLATES"].get(template) or settings.get("DEFAULT_PAGINATION") or 0
 
@@ -300,38 +258,67 @@ class DigestGenerator(Generator):
     lead pages, "More headlines" pages (``article.digest_save_as``), the year/month/day
     archives, the home page with its pages, and the direct templates."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Pelican's generator; templates the theme lacks (``headlines``, ``404``, ``search``
+        in Pelican's simple theme) are looked up last in the plugin's own
+        :data:`FALLBACK_TEMPLATES`."""
+        super().__init__(*args, **kwargs)
+        from jinja2 import ChoiceLoader, FileSystemLoader
+
+        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(FALLBACK_TEMPLATES)])
+
     def generate_context(self) -> None:
         """Nothing to read: the articles come from the ArticlesGenerator's context."""
 
     def generate_output(self, writer: Any) -> None:
+        """With the speed layer on, every page goes through :mod:`news_digest.incremental.render`
+        (lead pages too: Pelican's writer of them is switched off); with it off, lead pages
+        are Pelican's own and every other page goes through Pelican's ``Writer.write_file``."""
+        from pelican import signals
+
         from ..incremental.cache import worker_count
         from .progress import build_progress, record
 
-        prepare_environment(self.env)
-        renderer = PageRenderer(self, writer)
-        self.add_article_pages(renderer)
+        session = session_of(self.settings)
+        fast = session is None or session.incremental
+        if fast:
+            patches.tune_jinja(self.env, session)
+        renderer = PageRenderer(self, writer, session.ledger if session is not None else None)
+        self.add_article_pages(renderer, leads=fast)
         self.add_period_archives(renderer)
         self.add_direct_templates(renderer)
-        with build_progress(self.settings, "Writing pages", len(renderer.jobs)) as advance:
-            stats = renderer.run(worker_count(self.settings), advance)
-        note_written(self.settings, renderer.written)
+        if fast:
+            sender = session.articles_generator if session is not None else None
+            for article in self._articles():
+                # What Pelican's article writer sends before it writes each article.
+                signals.article_generator_write_article.send(sender, content=article)
+            with build_progress(self.settings, "Writing pages", len(renderer.jobs)) as advance:
+                stats = renderer.run(worker_count(self.settings), advance)
+            note_written(self.settings, renderer.written)
+        else:
+            stats = renderer.write_with_pelican(writer)
         record(self.settings, sum(1 for a in self._articles() if is_dump(a)), stats)
 
     def _articles(self) -> list[Any]:
         return [*self.context.get("articles", ()), *self.context.get("hidden_articles", ())]
 
-    def add_article_pages(self, renderer: PageRenderer) -> None:
-        for article in self._articles():
+    def add_article_pages(self, renderer: PageRenderer, leads: bool = True) -> None:
+        """The "More headlines" page of every dump, and its lead page when ``leads``; of a
+        draft, the "More headlines" page only (Pelican writes drafts)."""
+        drafts = [a for a in self.context.get("drafts", ()) if is_dump(a)]
+        for article in (*self._articles(), *drafts):
             key = page_key(article, renderer.card_key(article))
-            renderer.add(
-                article.save_as,
-                article.template,
-                key,
-                article=article,
-                category=getattr(article, "category", None),
-                url=article.url,
-                blog=True,
-            )
+            if leads and article.status != "draft":
+                # What Pelican's ArticlesGenerator.generate_articles passes for the page.
+                renderer.add(
+                    article.save_as,
+                    article.template,
+                    key,
+                    article=article,
+                    category=getattr(article, "category", None),
+                    url=article.url,
+                    blog=True,
+                )
             if is_dump(article):
                 renderer.add(
                     article.digest_save_as,
@@ -373,6 +360,7 @@ class DigestGenerator(Generator):
                     )
                 else:
                     pages = [PageSlice(None, archive["url"], archive["save_as"], [])]
+                    StablePaginator(pages, self.settings)
                 for page, pager in zip(pages, pagers(pages), strict=True):
                     renderer.add(
                         page.save_as,
@@ -389,6 +377,7 @@ class DigestGenerator(Generator):
                         articles=archive["articles"],
                         dates=archive["dates"],
                         dates_page=page,
+                        **pelican_context("dates", page),
                         pager=pager,
                         template_name=PERIOD_TEMPLATE,
                         blog=True,
@@ -406,7 +395,7 @@ class DigestGenerator(Generator):
             for granularity in ("year", "month")
             for a in archives.get(granularity, ())
         ]
-        for name in self.settings["DIRECT_TEMPLATES"]:
+        for name in page_setting(self.settings, "DIRECT_TEMPLATES"):
             save_as = self.settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
             url = self.settings.get(f"{name.upper()}_URL", f"{name}.html")
             if not save_as:
@@ -428,7 +417,9 @@ class DigestGenerator(Generator):
                         name,
                         (page.number, [renderer.card_key(a) for a in page.object_list], pager),
                         articles_page=page,
+                        **pelican_context("articles", page),
                         dates_page=page,
+                        **pelican_context("dates", page),
                         pager=pager,
                         url=page.url,
                         **common,

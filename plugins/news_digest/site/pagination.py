@@ -12,18 +12,86 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pelican.paginator import Page, Paginator
+
 #: Links around the current page in the pagination (the newest and oldest are always there).
 PAGINATION_WINDOW = 2
 
 
-@dataclass
-class PageSlice:
-    """One page of a paginated listing: ``number`` is None for the first (newest) page."""
+class PageSlice(Page):
+    """One page of a paginated listing: ``number`` is None for the first (newest) page.
 
-    number: int | None
-    url: str
-    save_as: str
-    object_list: list[Any]
+    A Pelican :class:`pelican.paginator.Page`, so that templates written for Pelican's
+    pagination (``articles_page.has_next()``, ``articles_paginator.page(1).url`` ...) work:
+    its navigation goes by its ``position`` among the pages (1 for the first), its ``url``
+    and ``save_as`` are those of :func:`stable_pages`, whose numbers count from the oldest."""
+
+    def __init__(self, number: int | None, url: str, save_as: str, object_list: list[Any]) -> None:
+        self.full_name = save_as
+        self.name, self.extension = os.path.splitext(save_as)
+        self.base_url = url
+        self.object_list = object_list
+        self.number = number
+        self.position = 1
+        self.paginator: Any = None
+        self.settings: Any = None
+        self._url = url
+        self._save_as = save_as
+
+    @property
+    def url(self) -> str:  # type: ignore[override]
+        return self._url
+
+    @property
+    def save_as(self) -> str:  # type: ignore[override]
+        return self._save_as
+
+    def __repr__(self) -> str:
+        return f"<PageSlice {self.number} at {self._url!r}>"
+
+    def _count(self) -> int:
+        return self.paginator.num_pages if self.paginator is not None else 1
+
+    def has_next(self) -> bool:
+        return self.position < self._count()
+
+    def has_previous(self) -> bool:
+        return self.position > 1
+
+    def next_page_number(self) -> int:
+        return self.position + 1
+
+    def previous_page_number(self) -> int:
+        return self.position - 1
+
+
+class StablePaginator(Paginator):
+    """Pelican's :class:`pelican.paginator.Paginator` over the pages of :func:`stable_pages`:
+    ``page(n)`` is the ``n``-th page from the newest (1 is the first page)."""
+
+    def __init__(self, pages: Sequence[PageSlice], settings: Mapping[str, Any]) -> None:
+        items = [item for page in pages for item in page.object_list]
+        super().__init__(pages[0].save_as, pages[0].url, items, settings)
+        self.pages = list(pages)
+        self._num_pages = len(self.pages)
+        for position, page in enumerate(self.pages, 1):
+            page.position, page.paginator, page.settings = position, self, settings
+
+    def page(self, number: int) -> PageSlice:
+        return self.pages[number - 1]
+
+
+def pelican_context(prefix: str, page: PageSlice) -> dict[str, Any]:
+    """What Pelican's writer gives a paginated template besides ``<prefix>_page``:
+    ``<prefix>_paginator``, ``<prefix>_previous_page`` and ``<prefix>_next_page``."""
+    paginator = page.paginator
+    return {
+        f"{prefix}_paginator": paginator,
+        f"{prefix}_previous_page": paginator.page(page.position - 1)
+        if page.has_previous()
+        else None,
+        f"{prefix}_next_page": paginator.page(page.position + 1) if page.has_next() else None,
+    }
 
 
 @dataclass
@@ -70,7 +138,9 @@ def stable_pages(
     page: then that page gets its number, once and for all. Returned newest first.
     """
     if not per_page or len(items) <= per_page:
-        return [PageSlice(None, url, save_as, list(items))]
+        pages = [PageSlice(None, url, save_as, list(items))]
+        StablePaginator(pages, settings)
+        return pages
     oldest_first = list(reversed(items))
     full = len(oldest_first) // per_page
     numbered = [oldest_first[k * per_page : (k + 1) * per_page] for k in range(full - 1)]
@@ -79,6 +149,7 @@ def stable_pages(
     for number in range(len(numbered), 0, -1):
         page_url, page_save_as = page_location(settings, save_as, url, number)
         pages.append(PageSlice(number, page_url, page_save_as, numbered[number - 1][::-1]))
+    StablePaginator(pages, settings)
     return pages
 
 

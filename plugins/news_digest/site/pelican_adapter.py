@@ -7,11 +7,10 @@ references) and keeps no state between builds.
 
 from __future__ import annotations
 
-import gc
 import logging
 from typing import Any
 
-from ..incremental import cache, snapshot
+from ..incremental import cache, patches, snapshot
 from ..publish.indexing_generator import (
     IndexingGenerator,
     install_template_helpers,
@@ -22,30 +21,21 @@ from . import lock, progress
 from .generators import (
     DigestGenerator,
     assign_digest_urls,
+    build_period_archives,
     dump_articles,
+    dump_drafts,
     fill_feed_content,
-    list_files_once,
     period_children,
     period_parents,
     preset_urls,
     resolve_url_collisions,
-    skip_idle_file_stamps,
-    take_over_page_writing,
 )
 from .markdown_reader import MarkdownItReader
-from .reader import DumpReader, is_dump
-from .settings import SETTINGS_KEY, merged_settings
+from .reader import DumpReader
+from .session import BuildSession, session_of
+from .settings import SETTINGS_KEY, merged_settings, take_over_pages
 
 logger = logging.getLogger(__name__)
-
-#: The garbage collector's thresholds during a build (Python's default: 700, 10, 10). A build
-#: allocates millions of objects that live to its end and make few cycles; with the default
-#: thresholds, six full collections walked the whole heap in a rebuild of 10,000 dumps
-#: (about 1.3 s of 8 under load); with these, none does, and the peak memory is the same.
-GC_THRESHOLDS = (50_000, 20, 10)
-#: The thresholds to restore when a run ends: saved when the first run starts, and kept
-#: until a run ends (a run that fails before it ends leaves them for the next one).
-_SAVED_GC: list[tuple[int, int, int]] = []
 
 
 def on_initialized(pelican: Any) -> None:
@@ -54,6 +44,7 @@ def on_initialized(pelican: Any) -> None:
     makes every run take the output folder's lock (:mod:`news_digest.site.lock`)."""
     pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
     lock.guard(pelican, float(pelican.settings[SETTINGS_KEY]["lock_timeout"]))
+    take_over_pages(pelican.settings)
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
         logger.debug(
             "news_digest: ARTICLE_TRANSLATION_ID %r replaced by None",
@@ -71,105 +62,84 @@ def on_readers_init(readers: Any) -> None:
 
 
 def on_generator_init(generator: Any) -> None:
-    """Forget disabled readers (Python-Markdown) for extensions that one of ours reads.
-
-    Otherwise Pelican warns, for every ``.md`` file, that Markdown is not installed. When no
-    disabled reader is left, Pelican's check for files they would read (a walk of the whole
-    content folder that can find nothing) is skipped.
-    """
-    readers = generator.readers
-    for ext in list(readers.disabled_readers):
-        if ext in readers.readers:
-            del readers.disabled_readers[ext]
-    if not readers.disabled_readers:
-        generator.check_disabled_readers = _nothing_to_check
-
-
-def _nothing_to_check() -> None:
-    """Pelican's ``check_disabled_readers`` when there is no disabled reader."""
+    """Forget disabled readers (Python-Markdown) for extensions that one of ours reads
+    (:func:`news_digest.incremental.patches.forget_disabled_readers`)."""
+    patches.forget_disabled_readers(generator, session_of(generator.settings))
 
 
 def on_article_generator_init(generator: Any) -> None:
     """Set every dump's parsing going over all cores (or take it from the parse cache)
     before the reader asks, and leave the pages that grow with the dumps to DigestGenerator.
 
-    The dumps are listed by the very set Pelican then reads them from (``list_files_once``),
+    The dumps are listed by the very set Pelican then reads them from (patch ``files_listed_once``),
     so the workers' answers come in the order the reader asks for them. With Pelican's
     content cache off, the article snapshot (:mod:`news_digest.incremental.snapshot`) takes its
     place:
     an unchanged dump's article comes from the last build instead of being read."""
     on_generator_init(generator)
-    take_over_page_writing(generator)
-    skip_idle_file_stamps(generator.readers)
+    session = session_of(generator.settings)
+    if session is not None:
+        session.articles_generator = generator
+        if not session.incremental:
+            return  # Pelican's own reading and writing
+    patches.install_article_pages_by_plugin(generator, session)
+    patches.install_no_idle_file_stamps(generator.readers, session)
     settings = generator.settings
     extensions = tuple(f".{ext}" for ext in merged_settings(settings)["extensions"])
-    files = list_files_once(generator, settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"])
+    files = patches.install_files_listed_once(
+        generator, settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"], session
+    )
     cache.preparse(settings, generator.path, [f for f in files if f.endswith(extensions)])
-    if snapshot.install(generator) is None:
-        skip_idle_file_stamps(generator)
+    if patches.install_article_snapshot(generator, session) is None:
+        patches.install_no_idle_file_stamps(generator, session)
 
 
 def on_article_generator_pretaxonomy(generator: Any) -> None:
     articles = dump_articles(generator)
     resolve_url_collisions(articles)
     assign_digest_urls(articles, generator.settings)
-    fill_feed_content(generator.articles, generator.settings)
-
-
-def hold_back_dump_drafts(generator: Any) -> None:
-    """A dump dated in the future, with ``WITH_FUTURE_DATES = False``, is a draft; it gets no
-    page until its date (a draft's lead page would link to a "More headlines" page that only
-    published dumps get), and the reader has warned of its date.
-
-    Pelican writes drafts with ``category=draft.category`` but gives no article a category
-    when ``CATEGORY_SAVE_AS`` is empty (no category pages, as here), which failed the build:
-    such a draft gets ``DEFAULT_CATEGORY``, as Pelican gives it when category pages are on,
-    and an empty ``save_as``, which Pelican's writer skips."""
-    from pelican.urlwrappers import Category
-
-    for draft in (*generator.drafts, *generator.drafts_translations):
-        if not is_dump(draft):
-            continue
-        if not hasattr(draft, "category"):
-            draft.category = Category(generator.settings["DEFAULT_CATEGORY"], generator.settings)
-        draft.override_save_as = ""
+    assign_digest_urls(dump_drafts(generator), generator.settings)
+    session = session_of(generator.settings)
+    if session is None or session.incremental:
+        fill_feed_content(generator.articles, generator.settings)
 
 
 def on_article_generator_finalized(generator: Any) -> None:
-    hold_back_dump_drafts(generator)
     snapshot.finish(generator)
     cache.finish(generator.settings)  # every dump is read: save the cache, free its memory
-    archives = generator.context.get("period_archives", {})
+    # Pelican's own archives are empty (take_over_pages): the plugin's, in linear time.
+    archives = build_period_archives(generator.dates, generator.articles, generator.settings)
+    generator.context["period_archives"] = archives
     generator.context["period_children"] = period_children(archives)
     generator.context["period_parents"] = period_parents(archives)
 
 
 def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGenerator]]:
     """Our generators; sent at the start of every run (``pelican -r`` runs again and again
-    after one ``initialized``), so it also starts the run: the clock (progress bar, summary),
-    the parse store and the garbage collector's settings (see :data:`GC_THRESHOLDS`)."""
+    after one ``initialized``), so it also starts the run: its session, the clock (progress
+    bar, summary) and, with the speed layer on, the parse store and the garbage collector's
+    settings (see :data:`news_digest.incremental.patches.GC_THRESHOLDS`)."""
     settings = pelican.settings
-    gc.unfreeze()  # what the run before this one left (see on_finalized)
-    if not _SAVED_GC:
-        _SAVED_GC.append(gc.get_threshold())
-    gc.set_threshold(*GC_THRESHOLDS)
+    session = BuildSession(settings, pelican.output_path)
     progress.start(settings)
-    cache.start(settings)
+    if session.incremental:
+        patches.raise_gc_thresholds(session)
+        cache.start(settings)
     return DigestGenerator, IndexingGenerator
 
 
 def on_finalized(pelican: Any) -> None:
-    """Every page is written: index them for the search page, save the parse cache, and
-    print one line: dumps, pages, warnings, time."""
+    """Every page is written: remove what the last build wrote and this one did not, index
+    the pages for the search page, save the parse cache, and print one line: dumps, pages,
+    warnings, time."""
+    session = session_of(pelican.settings)
+    incremental = session is None or session.incremental
+    if session is not None:
+        session.finish_outputs()
+        session.close()
     build_index(pelican.settings)
     cache.finish(pelican.settings)
-    if _SAVED_GC:
-        gc.set_threshold(*_SAVED_GC.pop())
-    # The build's objects (articles, pages, the context) make cycles, so they become garbage
-    # for the collector once Pelican is done with them: at exit, where collecting them costs
-    # about 0.4 s at 10,000 dumps for nothing. Frozen, no collection looks at them; a next
-    # run in the same process (autoreload) gives them back to the collector (get_generators).
-    gc.freeze()
+    patches.restore_gc(freeze=incremental)
     clock = progress.stop(pelican.settings)
     if clock is not None:
         line = progress.summary(clock.dumps, clock.pages, clock.warnings, clock.elapsed())

@@ -36,29 +36,39 @@ class BuildClock(logging.Handler):
         return time.perf_counter() - self.started
 
 
-# One clock per running build, found by its settings dict.
-_CLOCKS: dict[int, BuildClock] = {}
+def _clock(settings: Mapping[str, Any]) -> BuildClock | None:
+    from .session import session_of
+
+    session = session_of(settings)
+    return session.clock if session is not None else None
 
 
 def start(settings: Mapping[str, Any]) -> None:
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, BuildClock)]:
         root.removeHandler(handler)  # left by a build that crashed
-    _CLOCKS.clear()
-    clock = _CLOCKS[id(settings)] = BuildClock()
+    from .session import session_of
+
+    session = session_of(settings)
+    clock = BuildClock()
+    if session is not None:
+        session.clock = clock
     root.addHandler(clock)
 
 
 def record(settings: Mapping[str, Any], dumps: int, pages: Any) -> None:
     """What the build made, for the summary line."""
-    clock = _CLOCKS.get(id(settings))
+    clock = _clock(settings)
     if clock is not None:
         clock.dumps, clock.pages = dumps, pages
 
 
 def stop(settings: Mapping[str, Any]) -> BuildClock | None:
-    clock = _CLOCKS.pop(id(settings), None)
+    clock = _clock(settings)
     if clock is not None:
+        from .session import session_of
+
+        session_of(settings).clock = None
         logging.getLogger().removeHandler(clock)
     return clock
 
@@ -75,7 +85,7 @@ def build_progress(
     settings: Mapping[str, Any], label: str, total: int
 ) -> Iterator[Callable[[int], None]]:
     """Yields ``advance(n)``; a bar is drawn once the build is past SHOW_AFTER_SECONDS."""
-    clock = _CLOCKS.get(id(settings))
+    clock = _clock(settings)
     if clock is None or total == 0 or not _interactive():
         yield lambda n: None
         return

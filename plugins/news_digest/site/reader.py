@@ -63,6 +63,7 @@ from ..parse.model import DumpError, WarningKind
 from ..parse.report import dump_entry
 from ..parse.view import as_headline_item
 from .build_checks import build_entry, record_dump
+from .session import session_of
 from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
@@ -197,9 +198,13 @@ class DumpReader(BaseReader):
         }
         if paragraphs:
             metadata["summary"] = paragraphs_html(paragraphs[:1])
-        # The content (the paragraphs as HTML) is made only for the dumps the feeds show,
-        # once every dump is read (news_digest.site.generators.fill_feed_content): the templates
-        # read ``paragraphs``, and 10,000 copies of every lead as HTML cost ~40 MB.
+        # With the speed layer on, the content (the paragraphs as HTML) is made only for the
+        # dumps the feeds show, once every dump is read
+        # (news_digest.site.generators.fill_feed_content): the templates read ``paragraphs``,
+        # and 10,000 copies of every lead as HTML cost ~40 MB.
+        session = session_of(self.settings)
+        if session is not None and not session.incremental:
+            return paragraphs_html(paragraphs), metadata
         return "", metadata
 
     def _is_pelican_page(self, relative: str) -> bool:

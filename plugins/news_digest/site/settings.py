@@ -50,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     # CACHE_PATH/news_digest/, so that a rebuild reads only new or changed dumps and writes
     # only changed pages.
     "cache": True,
+    # The speed layer as a whole (parse cache, article snapshot, page fingerprints); False
+    # also turns "cache" off. Off or on, a build writes the same bytes (tests/test_differential.py).
+    "incremental": True,
     # Processes that parse dumps and render pages; None means every core.
     "workers": None,
     # Seconds a build waits for another build of the same output folder to end before it
@@ -75,4 +78,41 @@ def merged_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
             continue
         merged[key] = value
     merged["extensions"] = tuple(merged["extensions"])
+    if not merged["incremental"]:
+        merged["cache"] = False
     return merged
+
+
+#: The settings under which the plugin keeps Pelican's settings of the pages it writes
+#: itself (see :func:`take_over_pages`).
+PAGES_KEY = "NEWS_DIGEST_PAGES"
+#: Pelican's settings of the pages that grow with the dumps and are paginated the plugin's
+#: way (home, archives, year/month/day archives): Pelican's ArticlesGenerator writes none of
+#: them once these are emptied, and :class:`news_digest.site.generators.DigestGenerator`
+#: writes them from the values kept under :data:`PAGES_KEY`.
+TAKEN_OVER = (
+    "DIRECT_TEMPLATES",
+    "YEAR_ARCHIVE_SAVE_AS",
+    "MONTH_ARCHIVE_SAVE_AS",
+    "DAY_ARCHIVE_SAVE_AS",
+)
+
+
+def take_over_pages(settings: dict[str, Any]) -> None:
+    """Keep the :data:`TAKEN_OVER` settings under :data:`PAGES_KEY` and empty them, so that
+    Pelican's own writer of those pages has nothing to write (its documented way of turning
+    a page off), without replacing any of Pelican's code. Done once per settings dict."""
+    if PAGES_KEY in settings:
+        return
+    settings[PAGES_KEY] = {key: settings.get(key) for key in TAKEN_OVER}
+    settings["DIRECT_TEMPLATES"] = []
+    for key in TAKEN_OVER[1:]:
+        settings[key] = ""
+
+
+def page_setting(settings: Mapping[str, Any], key: str) -> Any:
+    """A :data:`TAKEN_OVER` setting as the user gave it (also before :func:`take_over_pages`)."""
+    pages = settings.get(PAGES_KEY)
+    if isinstance(pages, Mapping) and key in pages:
+        return pages[key]
+    return settings.get(key)
