@@ -10,6 +10,7 @@ key of its earliest appearance (date, then path), so adding unrelated dumps neve
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -86,8 +87,9 @@ def block_keys(key: HeadlineKey) -> list[str]:
     return out
 
 
-def _digits(word: str) -> str:
-    return "".join(ch for ch in word if ch.isdigit())
+_DIGITS = re.compile(r"\d+")
+# Two words of lengths m <= n can reach a ratio of WORD_RATIO only when 2m / (m + n) does.
+_MIN_LENGTH_SHARE = WORD_RATIO / (200 - WORD_RATIO)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -96,16 +98,20 @@ def words_match(a: str, b: str) -> bool:
     letters with the same digits."""
     if a == b or stem(a) == stem(b):
         return True
-    da, db = _digits(a), _digits(b)
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < WORD_RATIO_MIN_LENGTH:
+        return False
+    da, db = _DIGITS.findall(a), _DIGITS.findall(b)
     if da and db and da != db:
         return False
-    if min(len(a), len(b)) < WORD_RATIO_MIN_LENGTH:
-        return False
-    if a.endswith(b) or b.endswith(a):  # a compound: "walkers", "hillwalkers"
+    if long.endswith(short):  # a compound: "walkers", "hillwalkers"
         return True
-    la = "".join(ch for ch in a if not ch.isdigit())
-    lb = "".join(ch for ch in b if not ch.isdigit())
-    return la == lb or fuzz.ratio(la, lb) >= WORD_RATIO
+    la, lb = _DIGITS.sub("", a), _DIGITS.sub("", b)
+    if la == lb:  # "covid19", "covid"
+        return True
+    if min(len(la), len(lb)) < _MIN_LENGTH_SHARE * max(len(la), len(lb)):
+        return False
+    return fuzz.ratio(la, lb) >= WORD_RATIO
 
 
 def unmatched(a: HeadlineKey, b: HeadlineKey) -> list[str]:
