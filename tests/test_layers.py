@@ -2,6 +2,8 @@
 
 - ``parse/`` is plain Python: it imports no other layer of the package and neither Pelican,
   Jinja nor the settings;
+- ``stories/`` (story matching, repeated scrapes, places) is plain Python too: of the
+  package it imports only ``parse``, and neither Pelican, Jinja nor the settings;
 - ``publish/`` (feeds, sitemaps, JSON-LD, search) never imports the speed layer;
 - Pelican's private internals (names starting with ``_``) are touched only in
   ``incremental/``.
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "news_digest"
-LAYERS = ("parse", "site", "publish", "incremental")
+LAYERS = ("parse", "stories", "site", "publish", "incremental")
 
 
 def imported_modules(path: Path, source: str | None = None) -> set[str]:
@@ -63,6 +65,18 @@ def test_parse_imports_no_other_layer_and_no_pelican(path):
     for module in imported_modules(path):
         assert layer_of(module) in (None, "parse"), f"{path.name} imports {module}"
         assert module.split(".")[0] not in {"pelican", "jinja2", "markupsafe"}, (
+            f"{path.name} imports {module}"
+        )
+
+
+@pytest.mark.parametrize("path", modules_in("stories"), ids=lambda p: p.name)
+def test_stories_imports_only_parse_and_no_pelican(path):
+    for module in imported_modules(path):
+        assert layer_of(module) in (None, "parse", "stories"), f"{path.name} imports {module}"
+        assert module.split(".")[0] not in {"pelican", "jinja2", "markupsafe"}, (
+            f"{path.name} imports {module}"
+        )
+        assert not module.endswith(("pelicanconf", "publishconf", "settings")), (
             f"{path.name} imports {module}"
         )
 

@@ -1,0 +1,102 @@
+"""A story over time: where and when it appeared, whether it is still developing, and a
+small inline SVG chart of its appearances per day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from html import escape
+
+from .match import Appearance
+
+# "Developing": seen on at least this many of the last days ...
+DEVELOPING_MIN_DAYS = 3
+# ... counted back from the site's newest day, this many days including it.
+DEVELOPING_WINDOW_DAYS = 7
+# The sparkline's size in CSS pixels, and the longest run of days it draws.
+SPARK_WIDTH = 120
+SPARK_HEIGHT = 24
+SPARK_MAX_DAYS = 60
+
+
+def day_of(date: str) -> dt.date:
+    """The calendar day of an ISO 8601 date or datetime, as the dump wrote it."""
+    return dt.date.fromisoformat(date[:10])
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    story: str
+    appearances: tuple[Appearance, ...]  # oldest first, ties by path
+    first_seen: dt.date
+    last_seen: dt.date
+    digests: int  # distinct dumps that carried it
+    days: int  # distinct days on which it was seen
+    per_day: tuple[tuple[dt.date, int], ...]  # every day from first to last seen, with 0s
+
+    def developing(self, today: dt.date) -> bool:
+        """Seen on at least 3 of the 7 days ending ``today``."""
+        start = today - dt.timedelta(days=DEVELOPING_WINDOW_DAYS - 1)
+        recent = sum(1 for day, n in self.per_day if n and start <= day <= today)
+        return recent >= DEVELOPING_MIN_DAYS
+
+    def seen_line(self) -> str:
+        """ "seen on 4 days since 2023-05-10" (plain text, escape it where it goes)."""
+        unit = "day" if self.days == 1 else "days"
+        return f"seen on {self.days} {unit} since {self.first_seen.isoformat()}"
+
+
+def timeline(story: str, appearances: list[Appearance]) -> Timeline:
+    """One story's timeline from its appearances (any order)."""
+    if not appearances:
+        raise ValueError(f"story {story!r} has no appearances")
+    apps = tuple(sorted(appearances, key=lambda a: (a.date, a.path, a.title)))
+    counts = Counter(day_of(a.date) for a in apps)
+    first, last = min(counts), max(counts)
+    per_day = tuple(
+        (first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0))
+        for i in range((last - first).days + 1)
+    )
+    return Timeline(
+        story=story,
+        appearances=apps,
+        first_seen=first,
+        last_seen=last,
+        digests=len({a.path for a in apps}),
+        days=len(counts),
+        per_day=per_day,
+    )
+
+
+def developing_stories(timelines: list[Timeline], today: dt.date) -> list[Timeline]:
+    """The stories seen on at least 3 of the last 7 days, most days first, then newest."""
+    found = [t for t in timelines if t.developing(today)]
+    found.sort(key=lambda t: (-t.days, -t.last_seen.toordinal(), t.story))
+    return found
+
+
+def sparkline_svg(t: Timeline, label: str) -> str:
+    """An inline SVG bar chart of ``t``'s appearances per day (the last 60 days of it),
+    with a ``<title>``, an ``aria-label`` and a text alternative; every text escaped."""
+    days = t.per_day[-SPARK_MAX_DAYS:]
+    top = max(n for _, n in days) or 1
+    width = SPARK_WIDTH / len(days)
+    bars = []
+    for i, (day, n) in enumerate(days):
+        h = 0 if n == 0 else max(1.0, SPARK_HEIGHT * n / top)
+        bars.append(
+            f'<rect x="{i * width:.2f}" y="{SPARK_HEIGHT - h:.2f}" width="{max(width - 1, 1):.2f}"'
+            f' height="{h:.2f}"><title>{escape(day.isoformat())}: {n}</title></rect>'
+        )
+    first, last = days[0][0].isoformat(), days[-1][0].isoformat()
+    total = sum(n for _, n in days)
+    alt = f"{label}: {total} appearances on {t.days} days, {first} to {last}"
+    return (
+        f'<svg class="sparkline" xmlns="http://www.w3.org/2000/svg" role="img"'
+        f' width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}"'
+        f' viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" aria-label="{escape(alt)}">'
+        f"<title>{escape(alt)}</title>{''.join(bars)}</svg>"
+        f'<span class="visually-hidden">{escape(alt)}</span>'
+    )

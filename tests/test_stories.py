@@ -1,0 +1,274 @@
+"""The stories core: matching keys, story clustering, repeated scrapes, places, timelines,
+and the matcher's accuracy on the labelled pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from news_digest.parse.parser import parse_file
+from news_digest.stories import match
+from news_digest.stories.match import Appearance, StoryIndex, appearances_of, same_story
+from news_digest.stories.normalise import headline_key
+from news_digest.stories.places import Gazetteer
+from news_digest.stories.scrapes import Scrape, group_scrapes, scrape_of
+from news_digest.stories.timeline import developing_stories, sparkline_svg, timeline
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _eval_module():
+    spec = importlib.util.spec_from_file_location(
+        "stories_eval", ROOT / "bench" / "stories_eval.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["stories_eval"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+stories_eval = _eval_module()
+
+
+# --- normalise -------------------------------------------------------------------------
+
+
+def test_prefixes_case_and_truncation_marks_give_one_key():
+    plain = headline_key("Explosions kill 17 in Pakistan counter-terror office")
+    assert headline_key("LIVE: Explosions kill 17 in Pakistan counter-terror office").text == (
+        plain.text
+    )
+    assert headline_key("Breaking - explosions kill 17 in pakistan counter-terror office").text == (
+        plain.text
+    )
+    cut = headline_key("Explosions kill 17 in Pakistan…")
+    assert cut.truncated and plain.text.startswith(cut.text)
+    assert headline_key(
+        "En direct : explosions kill 17 in Pakistan counter-terror office"
+    ).text == (plain.text)
+
+
+def test_counts_are_kept_apart_but_numbers_in_names_are_not():
+    a, b = headline_key("Blast kills 17 in city"), headline_key("Blast kills 20 in city")
+    assert a.text == b.text and a.numbers == ("17",) and b.numbers == ("20",)
+    assert "covid19" in headline_key("Covid-19 cases rise").content
+    assert "g20" in headline_key("G20 summit ends").content
+    assert headline_key("Five hours").text == headline_key("5 hours").text
+
+
+# --- match -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Explosions kill 17 in Pakistan office", "Explosions kill 20 in Pakistan office", True),
+        ("Rail strike called off as talks resume", "Rail strike called off as talks...", True),
+        ("Teachers vote to accept pay offer", "Teachers vote to reject pay offer", False),
+        (
+            "Sudan ministers warn over fuel price rise",
+            "Kenya ministers warn over fuel price rise",
+            False,
+        ),
+        ("G20 summit ends without climate deal", "G7 summit ends without climate deal", False),
+        ("Drone survey finds cracks in bridge", "Drone survey finds no cracks in bridge", False),
+    ],
+)
+def test_same_story_rules(a, b, same):
+    assert same_story(headline_key(a), headline_key(b)) is same
+    assert same_story(headline_key(b), headline_key(a)) is same
+
+
+def _apps():
+    return [
+        Appearance("Explosions kill 17 in Pakistan counter-terror office", "a.txt", "2023-05-10"),
+        Appearance("Heat warning issued for the weekend", "a.txt", "2023-05-10"),
+        Appearance(
+            "Live: Explosions kill 20 in Pakistan counter-terror office", "b.txt", "2023-05-11"
+        ),
+        Appearance("Explosions kill 20 in Pakistan counter-terror…", "c.txt", "2023-05-12"),
+        Appearance("Museum agrees to return 72 bronzes to their country", "c.txt", "2023-05-12"),
+    ]
+
+
+def test_index_clusters_variants_into_one_story_with_a_stable_id():
+    index = StoryIndex()
+    index.add_many(_apps())
+    stories = index.stories()
+    assert len(stories) == 3
+    sid = index.story_of("Explosions kill 20 in Pakistan counter-terror…")
+    assert [a.path for a in stories[sid]] == ["a.txt", "b.txt", "c.txt"]
+    assert sid == index.story_of("Explosions kill 17 in Pakistan counter-terror office")
+    assert sid.startswith("explosions-kill-n-in-pakistan")
+
+
+def test_story_ids_do_not_depend_on_order_or_on_unrelated_dumps():
+    forward, backward, more = StoryIndex(), StoryIndex(), StoryIndex()
+    forward.add_many(_apps())
+    backward.add_many(reversed(_apps()))
+    more.add_many([Appearance("Ancient shipwreck found off the coast", "0.txt", "2023-05-01")])
+    more.add_many(_apps())
+    ids = set(forward.stories())
+    assert ids == set(backward.stories())
+    assert ids < set(more.stories())
+
+
+def test_adding_one_dump_compares_only_its_blocks():
+    index = StoryIndex()
+    for n in range(300):
+        index.add(
+            Appearance(
+                f"Unrelated headline number {n} about item{n} today", f"{n}.txt", "2023-01-01"
+            )
+        )
+    before = index.comparisons
+    index.add(Appearance("Ferry operator adds night sailings", "x.txt", "2023-01-02"))
+    assert index.comparisons - before < 10
+
+
+def test_appearances_of_the_example_dumps():
+    index = StoryIndex()
+    for path in sorted((ROOT / "content").rglob("*.txt")):
+        index.add_many(appearances_of(parse_file(path)))
+    assert index.story_of("N Korea sold arms to Russia's Wagner group, US says")
+
+
+# --- accuracy on the labelled pairs ----------------------------------------------------
+
+
+def test_pairs_file_has_enough_varied_pairs():
+    pairs = stories_eval.read_pairs()
+    assert len(pairs) >= 300
+    assert sum(p.same for p in pairs) >= 100 and sum(not p.same for p in pairs) >= 100
+    assert 0.2 < sum(p.held_out for p in pairs) / len(pairs) < 0.45
+
+
+@pytest.mark.parametrize("part", ["tuning", "held-out"])
+def test_matcher_meets_precision_and_recall(part):
+    pairs = [p for p in stories_eval.read_pairs() if p.held_out == (part == "held-out")]
+    result, wrong = stories_eval.score(pairs, stories_eval.titles_match)
+    assert result.precision >= 0.97, (result, wrong)
+    assert result.recall >= 0.90, (result, wrong)
+
+
+def test_a_broken_matcher_fails_the_bar(monkeypatch):
+    monkeypatch.setattr(match, "SWAP_MIN_SHARED", 2)  # any one-word swap joins
+    result, _ = stories_eval.score(stories_eval.read_pairs(), stories_eval.titles_match)
+    assert result.precision < 0.97
+    lenient, _ = stories_eval.score(stories_eval.read_pairs(), lambda a, b: True)
+    assert lenient.precision < 0.97
+    strict, _ = stories_eval.score(stories_eval.read_pairs(), lambda a, b: a == b)
+    assert strict.recall < 0.90
+
+
+def test_a_malformed_pairs_file_names_its_line(tmp_path):
+    bad = tmp_path / "pairs.tsv"
+    bad.write_text("a\tb\tsame\tnote\nx\ty\t2\tbad label\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"pairs.tsv:2:"):
+        stories_eval.read_pairs(bad)
+
+
+# --- scrapes ---------------------------------------------------------------------------
+
+T0 = dt.datetime(2023, 5, 10, 8, tzinfo=dt.UTC)
+
+
+EXTRA = {"08.txt": "Castle ruins reopen to visitors", "09.txt": "Ferry company adds summer routes"}
+
+
+def _scrape(path, hours, paragraphs, sha, source=None, title="N Korea sold arms to Wagner"):
+    heads = ("Heat warning issued for the weekend", EXTRA.get(path, "Golf course turned into park"))
+    return Scrape(path, T0 + dt.timedelta(hours=hours), source, title, paragraphs, heads, sha)
+
+
+def test_repeated_scrapes_become_one_lead_with_versions_and_copies():
+    text = ("The United States has accused North Korea.", "Both have denied the reports.")
+    scrapes = [
+        _scrape("09.txt", 1, text + ("A new paragraph.",), "b"),
+        _scrape("08.txt", 0, text, "a"),
+        _scrape("10.txt", 2, text + ("A new paragraph.",), "b"),  # byte-identical to 09
+        _scrape("next-week.txt", 200, text, "c"),  # outside the window
+    ]
+    leads = group_scrapes(scrapes)
+    assert [[v.path for v in lead.versions] for lead in leads] == [
+        ["08.txt", "09.txt"],
+        ["next-week.txt"],
+    ]
+    first = leads[0]
+    assert first.newest.path == "09.txt"
+    assert [(c.path, o.path) for c, o in first.copies] == [("10.txt", "09.txt")]
+    assert first.changes[0].added == ("A new paragraph.",) and first.changes[0].removed == ()
+    assert first.headlines == [
+        "Heat warning issued for the weekend",
+        "Ferry company adds summer routes",
+        "Castle ruins reopen to visitors",
+    ]
+
+
+def test_same_title_with_other_text_or_other_address_stays_apart():
+    a = _scrape("a.txt", 0, ("One story entirely about a harbour bridge.",), "a")
+    b = _scrape("b.txt", 1, ("Something else: a marathon in the heat, cut short.",), "b")
+    assert len(group_scrapes([a, b])) == 2
+    c = _scrape("c.txt", 0, ("Same text.",), "c", source="https://example.com/one")
+    d = _scrape("d.txt", 1, ("Same text.",), "d", source="https://example.com/two")
+    assert len(group_scrapes([c, d])) == 2
+    e = _scrape("e.txt", 2, ("Other text.",), "e", source="https://example.com/one/?utm=x")
+    assert [v.path for v in group_scrapes([c, e])[0].versions] == ["c.txt", "e.txt"]
+
+
+def test_scrape_of_a_parsed_dump_keeps_its_source_and_hash():
+    path = ROOT / "content" / "2023-04-19-tessel-valley-floods.txt"
+    s = scrape_of(parse_file(path), path.read_bytes())
+    assert s.source == "https://news.example.com/world/tessel-valley-floods"
+    assert len(s.sha1) == 40 and s.paragraphs and s.headlines
+
+
+# --- places ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return Gazetteer.load()
+
+
+def test_places_with_aliases_cities_and_no_pronoun_us(gazetteer):
+    found = gazetteer.find("N Korea sold arms to Russia's Wagner group, US says")
+    assert [p.slug for p in found] == ["north-korea", "russia", "united-states"]
+    assert [p.slug for p in gazetteer.find("Fire in Mexico City and São Paulo")] == [
+        "mexico-city",
+        "sao-paulo",
+    ]
+    assert gazetteer.find("Runners told us the heat was too much") == ()
+    assert [p.kind for p in gazetteer.find("UK weighs Sudan evacuation options")] == [
+        "country",
+        "country",
+    ]
+
+
+# --- timeline --------------------------------------------------------------------------
+
+
+def test_timeline_counts_days_and_developing():
+    apps = [
+        Appearance("Heat warning", "a.txt", "2023-05-10"),
+        Appearance("Heat warning", "b.txt", "2023-05-10T18:00"),
+        Appearance("Heat warning", "c.txt", "2023-05-12"),
+        Appearance("Heat warning", "d.txt", "2023-05-14"),
+    ]
+    t = timeline("heat", apps)
+    assert (t.digests, t.days) == (4, 3)
+    assert t.per_day[0] == (dt.date(2023, 5, 10), 2) and len(t.per_day) == 5
+    assert t.seen_line() == "seen on 3 days since 2023-05-10"
+    assert t.developing(dt.date(2023, 5, 14))
+    assert not t.developing(dt.date(2023, 5, 20))
+    assert developing_stories([t], dt.date(2023, 5, 14)) == [t]
+
+
+def test_sparkline_escapes_text_and_has_a_title_and_alternative():
+    t = timeline("x", [Appearance("a", "a.txt", "2023-05-10")])
+    svg = sparkline_svg(t, '<script>alert("x")</script>')
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "<title>" in svg and 'role="img"' in svg and "visually-hidden" in svg
