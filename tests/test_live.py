@@ -62,3 +62,28 @@ def test_video_durations_in_no_order_are_not_a_live_page() -> None:
     assert not is_live(lines)
     ordered = [(n, text) for n, text in enumerate(["11:05", "a", "10:47", "b", "10:32", "c"], 1)]
     assert is_live(ordered)
+
+
+def test_a_live_page_shows_its_entries_on_its_lead_page(tmp_path: Path) -> None:
+    """Through a real build: each entry is a list item with its time, in page order, and the
+    furniture between entries is not on the page."""
+    import shutil
+
+    from bs4 import BeautifulSoup
+    from conftest import build
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(KINDS / "live-en.txt", content / "2020-02-09-live.txt")
+    site = build("pelicanconf.py", content, tmp_path / "output")
+    pages = [p for p in site.html_files() if "Ferry crossings cancelled" in p.read_text("utf-8")]
+    lead = next(p for p in pages if "headlines" not in p.parts)
+    soup = BeautifulSoup(lead.read_text("utf-8"), "html.parser")
+    items = [li.get_text(" ", strip=True) for li in soup.select("article ol.entries > li")]
+    assert [item.split(" ", 2)[:2] for item in items] == [
+        ["11:05", "GMT"],
+        ["10:47", "GMT"],
+        ["10:32", "GMT"],
+    ]
+    assert "Ferry crossings cancelled" in items[2]
+    assert "Copy link" not in lead.read_text("utf-8")

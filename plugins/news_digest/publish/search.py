@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from ..site.lock import DISK_ERRNOS, BuildStopped, write_whole
+from ..site.session import session_of
 from ..site.settings import merged_settings
 from . import pagefind_files
 
@@ -163,17 +164,13 @@ def page_record(data: bytes, stat: os.stat_result) -> list[Any]:
     return [stat.st_size, stat.st_mtime_ns, page_shard(data), hashlib.sha256(data).hexdigest()]
 
 
-#: ``id(settings) -> {page: page_record}`` of the pages the running build wrote.
-_WRITTEN: dict[int, dict[str, list[Any]]] = {}
-
-
 def note_written(settings: Mapping[str, Any], written: Mapping[str, list[Any]]) -> None:
     """Remember the records of pages a build wrote as it wrote them (the page writer knows
-    their bytes), so that :func:`build_index` does not read them again. What a build that
-    failed before its search step left is dropped."""
-    if id(settings) not in _WRITTEN:
-        _WRITTEN.clear()
-    _WRITTEN.setdefault(id(settings), {}).update(written)
+    their bytes), so that :func:`build_index` does not read them again. They are kept in the
+    build's session, so what a build that failed before its search step left goes with it."""
+    session = session_of(settings)
+    if session is not None:
+        session.written_pages.update(written)
 
 
 def scan_pages(
@@ -488,7 +485,10 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     once the shards that worked are installed and the failed ones have lost their
     fingerprint (the next build indexes them again).
     """
-    fresh = _WRITTEN.pop(id(settings), {})
+    session = session_of(settings)
+    fresh: dict[str, list[Any]] = {}
+    if session is not None:
+        fresh, session.written_pages = session.written_pages, {}
     options = merged_settings(settings)
     if not options["pagefind"]:
         return False

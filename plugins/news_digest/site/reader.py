@@ -24,6 +24,9 @@ Metadata keys set on every dump article (templates read only these):
     ``None``, ``kind``, ``"news"`` or ``"reference"``, and ``url``, the article's address
     where a saved page linked it, else ``None``): all items in page order, then the two
     kinds apart.
+``entries``
+    A live page's time-stamped entries as ``(time, text)`` tuples in page order (``()`` for
+    other dumps); the lead page lists them.
 ``headline_count``
     ``len(headlines)``.
 ``date_source``
@@ -80,7 +83,7 @@ ISO_DATE_RE = re.compile(
 
 #: The metadata that holds a dump's text: what :mod:`news_digest.incremental.snapshot` leaves
 #: out of an article's snapshot and gives back, from the parse, when it is first read.
-TEXT_FIELDS = ("paragraphs", "headlines", "news_headlines", "reference_headlines")
+TEXT_FIELDS = ("paragraphs", "headlines", "news_headlines", "reference_headlines", "entries")
 
 
 def is_dump(article: Any) -> bool:
@@ -97,6 +100,7 @@ def text_fields(view: dict[str, Any]) -> dict[str, Any]:
         "headlines": headlines,
         "news_headlines": tuple(h for h in headlines if h.kind == "news"),
         "reference_headlines": tuple(h for h in headlines if h.kind == "reference"),
+        "entries": view["entries"],  # a live page's (time, text) entries
     }
 
 

@@ -63,6 +63,9 @@ class BuildSession:
         self.snapshot: Any = None
         #: The clock of the progress bar and the summary line (news_digest.site.progress).
         self.clock: Any = None
+        #: ``{page: page_record}`` of the pages the page writer wrote, for the search step
+        #: (:func:`news_digest.publish.search.note_written`), which takes them.
+        self.written_pages: dict[str, list[Any]] = {}
         self.closed = False
         settings[SESSION_KEY] = self
         BuildSession._running = weakref.ref(self)
