@@ -152,7 +152,7 @@ class SnapshotArticle(Article):
         if isinstance(view, dict):
             return view
         logger.warning("%s: could not be read again: %s", self.dump_source, view)
-        return {"paragraphs": (), "headlines": ()}
+        return {"paragraphs": (), "headlines": (), "entries": ()}
 
 
 #: The build's settings while the snapshot's records are unpickled (see :func:`_wrapper`).
