@@ -64,12 +64,14 @@ class BuildRecorder(logging.Handler):
         self.others.append(f"{logging.getLevelName(record.levelno).lower()}: {message}")
 
 
-# One recorder per running build, found by its settings dict (the reader has only that).
-_RECORDERS: dict[int, BuildRecorder] = {}
+#: The settings key under which a running build keeps its recorder (the reader has only the
+#: settings), as it keeps its session (:mod:`news_digest.site.session`).
+RECORDER_KEY = "NEWS_DIGEST_RECORDER"
 
 
 def recorder_for(settings: Any) -> BuildRecorder | None:
-    return _RECORDERS.get(id(settings))
+    recorder = settings.get(RECORDER_KEY)
+    return recorder if isinstance(recorder, BuildRecorder) else None
 
 
 def record_dump(settings: Any, entry: dict) -> None:
@@ -131,15 +133,15 @@ def start(settings: Any) -> None:
     stale = [r for r in logging.getLogger().handlers if isinstance(r, BuildRecorder)]
     for handler in stale:  # left by a build that crashed before it finished
         logging.getLogger().removeHandler(handler)
-    _RECORDERS.clear()
     recorder = BuildRecorder()
-    _RECORDERS[id(settings)] = recorder
+    settings[RECORDER_KEY] = recorder
     logging.getLogger().addHandler(recorder)
 
 
 def on_finalized(pelican: Any) -> None:
     settings = pelican.settings
-    recorder = _RECORDERS.pop(id(settings), None)
+    recorder = recorder_for(settings)
+    settings.pop(RECORDER_KEY, None)
     if recorder is None:
         return
     logging.getLogger().removeHandler(recorder)
