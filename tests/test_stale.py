@@ -171,3 +171,26 @@ def test_files_the_build_does_not_know_are_left_alone(work: Path) -> None:
     _build(work)
     assert mine.read_text(encoding="utf-8") == "news.example.org\n"
     assert "CNAME" in tree(work / "output")
+
+
+def test_a_page_write_killed_half_way_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """A build killed inside a page's write leaves ``PAGE.PID.tmp`` beside the page; the
+    next build, which reads the killed build's journal, removes it (a clean build has none)."""
+    from news_digest.site.lock import temporary_name
+    from news_digest.site.outputs import OutputLedger
+
+    output, cache = tmp_path / "output", tmp_path / "cache" / "news_digest"
+    page = output / "2023" / "05" / "10" / "story" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("old", encoding="utf-8")
+    leftover = Path(temporary_name(page, 4242))
+    leftover.write_text("half a pa", encoding="utf-8")
+    other = page.with_name("index.html.notes.tmp")  # not ours: left alone
+    other.write_text("x", encoding="utf-8")
+    killed = OutputLedger(str(output), cache, trust=True)
+    killed.about_to_write(["2023/05/10/story/index.html"])  # then the build is killed
+    killed._journal.close()
+
+    OutputLedger(str(output), cache, trust=True)
+    assert not leftover.exists()
+    assert page.read_text(encoding="utf-8") == "old" and other.exists()

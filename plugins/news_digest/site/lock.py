@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import logging
 import os
 import time
@@ -132,7 +133,7 @@ def write_whole(path: str | os.PathLike[str], data: bytes) -> os.stat_result:
     whole, so that a full disk or a killed build leaves the old file or none, never a
     truncated one; returns the new file's stat. An error names ``path`` (a ``write`` that
     finds the disk full names no file)."""
-    temporary = f"{os.fspath(path)}.{os.getpid()}.tmp"
+    temporary = temporary_name(path, os.getpid())
     try:
         with open(temporary, "wb") as handle:
             handle.write(data)
@@ -144,6 +145,24 @@ def write_whole(path: str | os.PathLike[str], data: bytes) -> os.stat_result:
             os.unlink(temporary)
         raise OSError(error.errno, error.strerror, os.fspath(path)) from error
     return stat
+
+
+def temporary_name(path: str | os.PathLike[str], pid: int) -> str:
+    """The temporary file :func:`write_whole` writes ``path`` through, in process ``pid``."""
+    return f"{os.fspath(path)}.{pid}.tmp"
+
+
+def remove_leftover_temporaries(path: str | os.PathLike[str]) -> int:
+    """Remove the temporary files that a :func:`write_whole` of ``path`` killed half-way
+    left beside it; returns how many."""
+    removed = 0
+    for leftover in glob.glob(glob.escape(os.fspath(path)) + ".*.tmp"):
+        pid = leftover[len(os.fspath(path)) + 1 : -len(".tmp")]
+        if pid.isdigit():
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+                removed += 1
+    return removed
 
 
 def lock_path(output_path: str | os.PathLike[str]) -> Path:

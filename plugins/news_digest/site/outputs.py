@@ -40,6 +40,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .lock import remove_leftover_temporaries
+
 logger = logging.getLogger(__name__)
 
 #: Folder below ``CACHE_PATH/news_digest`` holding one ledger per output folder.
@@ -110,6 +112,8 @@ class OutputLedger:
         )
         for rel in unfinished:
             self.previous[rel] = None
+            # A page whose write was killed half-way left its temporary file beside it.
+            remove_leftover_temporaries(os.path.join(self.output, rel))
 
     # Names
 
