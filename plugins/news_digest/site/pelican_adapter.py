@@ -17,7 +17,7 @@ from ..publish.indexing_generator import (
     restore_feed_titles,
 )
 from ..publish.search import build_index
-from . import lock, progress
+from . import i18n, lock, progress
 from .generators import (
     DigestGenerator,
     assign_digest_urls,
@@ -153,6 +153,13 @@ def _print_line(line: str) -> None:
     console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
+def install_i18n(generator: Any) -> None:
+    """``generator_init`` handler: ``_()`` works in every template (:mod:`.i18n`)."""
+    env = getattr(generator, "env", None)
+    if env is not None:
+        i18n.install_translations(env)
+
+
 def connect() -> None:
     from pelican import signals
 
@@ -165,5 +172,6 @@ def connect() -> None:
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(install_template_helpers)
+    signals.generator_init.connect(install_i18n)
     signals.feed_generated.connect(restore_feed_titles)
     signals.finalized.connect(on_finalized)
