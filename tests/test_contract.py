@@ -176,6 +176,9 @@ def test_pelicans_simple_theme_builds_the_site_on_and_off(tmp_path: Path, conten
         # Pelican's pagination.html: next page and last page (pages count from the oldest).
         assert '<a href="./page/2/">&rang;</a>' in home
         assert '<a href="./page/1/">&Rang;</a>' in home
+        # Pelican's numbers: the first page is page 1 of 3, its oldest page 3 of 3.
+        assert "<li>Page 1 / 3</li>" in home
+        assert "<li>Page 3 / 3</li>" in site.path("page/1/").read_text(encoding="utf-8")
         digest = site.soup("2023/05/10/harbour-bridge-closed-after-cracks-found/headlines/")
         assert digest.find("article").find("h1").get_text() == "More headlines"
         assert "<script>alert" not in str(digest)
@@ -200,5 +203,11 @@ def test_templates_get_pelicans_pagination_objects(tmp_path: Path) -> None:
     assert isinstance(first.paginator, Paginator) and first.paginator.num_pages == 3
     assert first.has_next() and not first.has_previous() and first.has_other_pages()
     assert first.paginator.page(1) is first and first.paginator.page(3).url == "page/1/"
-    assert (second.number, second.url, second.save_as) == (2, "page/2/", "page/2/index.html")
+    # Pelican's numbers count pages from the first; the URLs count from the oldest page.
+    assert [p.number for p in pages] == [1, 2, 3]
+    assert (second.stable_number, second.url, second.save_as) == (
+        2,
+        "page/2/",
+        "page/2/index.html",
+    )
     assert last.has_previous() and not last.has_next()

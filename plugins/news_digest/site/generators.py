@@ -368,7 +368,9 @@ class DigestGenerator(Generator):
                         (
                             period_num,
                             around,
+                            page.stable_number,
                             page.number,
+                            len(pages),
                             [renderer.card_key(a) for a in page.object_list],
                             pager,
                         ),
@@ -415,7 +417,13 @@ class DigestGenerator(Generator):
                     renderer.add(
                         page.save_as,
                         name,
-                        (page.number, [renderer.card_key(a) for a in page.object_list], pager),
+                        (
+                            page.stable_number,
+                            page.number,
+                            len(pages),
+                            [renderer.card_key(a) for a in page.object_list],
+                            pager,
+                        ),
                         articles_page=page,
                         **pelican_context("articles", page),
                         dates_page=page,

@@ -19,19 +19,23 @@ PAGINATION_WINDOW = 2
 
 
 class PageSlice(Page):
-    """One page of a paginated listing: ``number`` is None for the first (newest) page.
+    """One page of a paginated listing.
 
     A Pelican :class:`pelican.paginator.Page`, so that templates written for Pelican's
-    pagination (``articles_page.has_next()``, ``articles_paginator.page(1).url`` ...) work:
-    its navigation goes by its ``position`` among the pages (1 for the first), its ``url``
-    and ``save_as`` are those of :func:`stable_pages`, whose numbers count from the oldest."""
+    pagination (``articles_page.number``, ``articles_page.has_next()``,
+    ``articles_paginator.page(1).url`` ...) work as with Pelican's own pages: ``number`` is
+    the page's position, 1 for the first (newest) page. Its ``url`` and ``save_as`` are those
+    of :func:`stable_pages`, and ``stable_number`` is the number in them, counted from the
+    oldest page (None for the first page, which has no number in its URL)."""
 
-    def __init__(self, number: int | None, url: str, save_as: str, object_list: list[Any]) -> None:
+    def __init__(
+        self, stable_number: int | None, url: str, save_as: str, object_list: list[Any]
+    ) -> None:
         self.full_name = save_as
         self.name, self.extension = os.path.splitext(save_as)
         self.base_url = url
         self.object_list = object_list
-        self.number = number
+        self.stable_number = stable_number
         self.position = 1
         self.paginator: Any = None
         self.settings: Any = None
@@ -47,7 +51,12 @@ class PageSlice(Page):
         return self._save_as
 
     def __repr__(self) -> str:
-        return f"<PageSlice {self.number} at {self._url!r}>"
+        return f"<PageSlice {self.stable_number} at {self._url!r}>"
+
+    @property
+    def number(self) -> int:  # type: ignore[override]
+        """The page's position among the pages, as in Pelican (1 for the first)."""
+        return self.position
 
     def _count(self) -> int:
         return self.paginator.num_pages if self.paginator is not None else 1
@@ -165,7 +174,7 @@ def pagers(pages: Sequence[PageSlice]) -> list[Pager]:
         links = []
         for other, target in enumerate(pages):
             if other in (0, last) or abs(other - position) <= PAGINATION_WINDOW:
-                label = "Latest" if target.number is None else f"Page {target.number}"
+                label = "Latest" if target.stable_number is None else f"Page {target.stable_number}"
                 links.append((label, target.url, other == position))
         result.append(
             Pager(
