@@ -143,17 +143,13 @@ devserver: $(STAMP)
 		'"$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)' \
 		"$(PLUGINDIR)"
 
-# Safe publishing: build into $(OUTPUTDIR).new beside the output folder, and swap it in
-# only when the build succeeded; a failed build leaves the previous site as it was.
+# Safe publishing (tools/publish.py): build into $(OUTPUTDIR).new beside the output folder
+# and swap it in only when the build succeeded, so a failed build leaves the previous site
+# as it was; the whole publish holds a lock, so a second one waits for the first.
 PUBLISHED = $(patsubst %/,%,$(OUTPUTDIR))
 publish: $(STAMP)
-	@rm -rf "$(PUBLISHED).new" "$(PUBLISHED).old"
-	SITEURL="$(SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(PUBLISHED).new" -s "$(PUBLISHCONF)" $(PELICANOPTS) || { \
-		rm -rf "$(PUBLISHED).new"; \
-		echo 'publish: the build failed; $(PUBLISHED)/ was left as it was' >&2; exit 1; }
-	@if [ -e "$(PUBLISHED)" ]; then mv "$(PUBLISHED)" "$(PUBLISHED).old"; fi
-	@mv "$(PUBLISHED).new" "$(PUBLISHED)"
-	@rm -rf "$(PUBLISHED).old"
+	@SITEURL="$(SITEURL)" $(VENV_PY) tools/publish.py "$(PUBLISHED)" -- \
+		"$(PELICAN)" "$(INPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
 
 github: publish
 	touch "$(OUTPUTDIR)/.nojekyll"

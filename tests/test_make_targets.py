@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -185,6 +186,52 @@ def test_publish_with_siteurl_builds_for_it(tmp_path: Path) -> None:
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "https://news.example.org/site/2023/05/10/" in home
     assert "example.invalid" not in home
+
+
+def test_two_publishes_at_once_wait_for_each_other(tmp_path: Path) -> None:
+    """Both finish, one after the other: neither empties the other's output.new/."""
+    content, out = tmp_path / "content", tmp_path / "output"
+    content.mkdir()
+    (content / "2023-05-10-harbour.txt").write_text(LEAD_DUMP, encoding="utf-8")
+    args = ["make", "--no-print-directory", "publish", f"INPUTDIR={content}", f"OUTPUTDIR={out}"]
+    env = _env(SITEURL="https://news.example.org")
+    procs = [
+        subprocess.Popen(
+            args, cwd=REPO_ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    results = [(proc.wait(timeout=MAKE_TIMEOUT * 2), *proc.communicate()) for proc in procs]
+    assert [status for status, _, _ in results] == [0, 0], results
+    assert any("waiting for another publish" in err for _, _, err in results)
+    assert "https://news.example.org/2023/05/10/" in (out / "index.html").read_text("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("output")) == ["output"]
+
+
+def test_a_failed_publish_puts_back_a_site_left_by_a_killed_swap(tmp_path: Path) -> None:
+    """A publish killed between its renames left output.old and no output: the next publish
+    restores it, and a failing build then leaves it as it was."""
+    old = tmp_path / "output.old"
+    old.mkdir()
+    (old / "index.html").write_text("published", encoding="utf-8")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO_ROOT / "tools" / "publish.py"),
+            str(tmp_path / "output"),
+            "--",
+            sys.executable,
+            "-c",
+            "raise SystemExit(2)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=MAKE_TIMEOUT,
+    )
+    assert proc.returncode == 1
+    assert "the build failed" in proc.stderr
+    assert (tmp_path / "output" / "index.html").read_text(encoding="utf-8") == "published"
+    assert not old.exists() and not (tmp_path / "output.new").exists()
 
 
 # --- serve -----------------------------------------------------------------------------------
