@@ -1,12 +1,43 @@
-"""The theme's strings go through Jinja's i18n extension (``site/i18n.py``)."""
+"""The theme's words and dates in the site's language (``site/i18n.py``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
+from pathlib import Path
 
 from jinja2 import Environment
 from jinja2.ext import InternationalizationExtension
-from news_digest.site.i18n import I18N_EXTENSION, install_translations
+from news_digest.site.i18n import (
+    I18N_EXTENSION,
+    SiteLanguage,
+    install_translations,
+    load_translations,
+    text_direction,
+)
+
+PO = """\
+msgid ""
+msgstr ""
+"Language: de\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+msgid "More headlines"
+msgstr "Weitere Schlagzeilen"
+
+msgid "%(num)d headline"
+msgid_plural "%(num)d headlines"
+msgstr[0] "%(num)d Schlagzeile"
+msgstr[1] "%(num)d Schlagzeilen"
+"""
+
+
+def _theme(tmp_path: Path) -> Path:
+    folder = tmp_path / "theme" / "translations" / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(PO, encoding="utf-8")
+    return tmp_path / "theme"
 
 
 def test_install_adds_the_extension_and_english():
@@ -14,6 +45,37 @@ def test_install_adds_the_extension_and_english():
     install_translations(env)
     assert InternationalizationExtension.identifier in env.extensions
     assert env.from_string('{{ _("More headlines") }}').render() == "More headlines"
+
+
+def test_the_themes_catalogue_is_read_for_the_sites_language(tmp_path: Path):
+    env = Environment()
+    SiteLanguage({"DEFAULT_LANG": "de_AT", "THEME": str(_theme(tmp_path))}).install(env)
+    assert env.from_string('{{ _("More headlines") }}').render() == "Weitere Schlagzeilen"
+    plural = '{{ ngettext("%(num)d headline", "%(num)d headlines", n) }}'
+    assert env.from_string(plural).render(n=1) == "1 Schlagzeile"
+    assert env.from_string(plural).render(n=3) == "3 Schlagzeilen"
+    assert env.from_string('{{ _("Not translated") }}').render() == "Not translated"
+
+
+def test_a_language_without_a_catalogue_is_reported(tmp_path: Path):
+    theme = _theme(tmp_path)
+    assert load_translations(theme, "fr") is None
+    assert SiteLanguage({"DEFAULT_LANG": "fr", "THEME": str(theme)}).missing
+    assert not SiteLanguage({"DEFAULT_LANG": "en-GB", "THEME": str(theme)}).missing
+
+
+def test_dates_are_written_as_the_language_writes_them():
+    day = dt.date(2023, 5, 10)
+    assert SiteLanguage({"DEFAULT_LANG": "de"}).format_date(day) == "10. Mai 2023"
+    assert SiteLanguage({"DEFAULT_LANG": "fr"}).format_date(day) == "10 mai 2023"
+    assert SiteLanguage({"DEFAULT_LANG": "zh"}).format_date(day) == "2023年5月10日"
+    assert SiteLanguage({"DEFAULT_LANG": "es"}).format_date(day, "d MMM y") == "10 may 2023"
+
+
+def test_right_to_left_languages():
+    assert [text_direction(c) for c in ("ar", "he", "fa", "ur")] == ["rtl"] * 4
+    assert [text_direction(c) for c in ("en", "de", "zh", None, "xx")] == ["ltr"] * 5
+    assert SiteLanguage({"DEFAULT_LANG": "ar"}).direction == "rtl"
 
 
 def test_translations_installed_by_another_plugin_are_kept():

@@ -1,23 +1,121 @@
-"""The theme's words through Jinja's i18n extension.
+"""The theme's words and dates in the site's language.
 
-Every template string is written ``{{ _("More headlines") }}``. This module makes sure the
-extension is on every generator's environment, and installs English (the strings as
-written) when no other plugin has installed translations, so ``_`` always exists.
+Every template string is written ``{{ _("More headlines") }}`` (Jinja's i18n extension,
+"newstyle" gettext, so ``_("%(num)d headline", ...)`` formats its own placeholders). The
+translations are the theme's gettext catalogues, in the folder Pelican themes use for them
+(``THEME/translations/<lang>/LC_MESSAGES/messages.po``, as the i18n_subsites plugin reads
+them); they are compiled in memory at build time, so no ``.mo`` file is kept.
+
+The site's language is Pelican's ``DEFAULT_LANG``. Dates are formatted for it by Babel
+(``format_date``), and a right-to-left language sets ``dir="rtl"`` (``text_direction``).
+When another plugin (i18n_subsites, say) has already installed translations on an
+environment, they are kept.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import logging
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 from jinja2.ext import InternationalizationExtension
 
+logger = logging.getLogger(__name__)
+
 I18N_EXTENSION = "jinja2.ext.i18n"
+#: The gettext domain of the theme's catalogues (Babel's and i18n_subsites' default).
+DOMAIN = "messages"
+#: The folder of a theme that holds its catalogues (Pelican themes' convention).
+TRANSLATIONS_DIR = "translations"
+#: The language of the strings as the templates write them.
+SOURCE_LANG = "en"
+#: Babel's name of the date format a page shows (``NEWS_DIGEST["date_format"]`` may name
+#: another: short, medium, long, full, or a CLDR pattern such as ``d MMM y``).
+DEFAULT_DATE_FORMAT = "long"
 
 
-def install_translations(env: Any) -> None:
-    """Add the i18n extension to ``env`` and, unless another plugin (i18n_subsites, say)
-    already installed translations, install the untranslated strings."""
-    if InternationalizationExtension.identifier not in env.extensions:
-        env.add_extension(I18N_EXTENSION)
-    if "gettext" not in env.globals:
-        env.install_null_translations(newstyle=True)
+def babel_locale(code: str | None) -> Locale | None:
+    """The Babel locale of a language code (``de``, ``pt-BR``, ``zh_Hans``), or None."""
+    if not code:
+        return None
+    try:
+        return Locale.parse(str(code).replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def text_direction(code: str | None) -> str:
+    """``rtl`` for a language written right to left (Arabic, Hebrew, Persian, Urdu ...),
+    else ``ltr``."""
+    locale = babel_locale(code)
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
+
+
+def catalogue_path(theme: str | Path, lang: str) -> Path:
+    return Path(theme) / TRANSLATIONS_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load_translations(theme: str | Path | None, lang: str) -> NullTranslations | None:
+    """The theme's catalogue for ``lang`` (or its base language: ``de`` for ``de_AT``),
+    compiled in memory; None when the theme has none."""
+    if not theme:
+        return None
+    candidates = [lang.replace("-", "_")]
+    base = candidates[0].split("_")[0]
+    if base not in candidates:
+        candidates.append(base)
+    for candidate in candidates:
+        path = catalogue_path(theme, candidate)
+        if path.is_file():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=candidate, domain=DOMAIN)
+            compiled = io.BytesIO()
+            write_mo(compiled, catalog)
+            compiled.seek(0)
+            return Translations(compiled, domain=DOMAIN)
+    return None
+
+
+class SiteLanguage:
+    """The language a site's theme speaks: its code, Babel locale, translations, direction."""
+
+    def __init__(self, settings: Mapping[str, Any], date_format: str | None = None) -> None:
+        self.code = str(settings.get("DEFAULT_LANG") or SOURCE_LANG)
+        self.locale = babel_locale(self.code) or Locale.parse(SOURCE_LANG)
+        self.direction = text_direction(self.code)
+        self.date_format = date_format or DEFAULT_DATE_FORMAT
+        self.translations = load_translations(settings.get("THEME"), self.code)
+        self.missing = self.translations is None and self.locale.language != SOURCE_LANG
+
+    def format_date(self, value: dt.date | dt.datetime, format: str | None = None) -> str:
+        """A date as the site's language writes it (``10. Mai 2023``, ``2023年5月10日``)."""
+        return babel_format_date(value, format or self.date_format, locale=self.locale)
+
+    def install(self, env: Any) -> None:
+        """The extension, the translations (unless another plugin installed some) and the
+        date filter on ``env``."""
+        if InternationalizationExtension.identifier not in env.extensions:
+            env.add_extension(I18N_EXTENSION)
+        if "gettext" not in env.globals:
+            if self.translations is not None:
+                env.install_gettext_translations(self.translations, newstyle=True)
+            else:
+                env.install_null_translations(newstyle=True)
+        env.filters["format_date"] = self.format_date
+        env.globals["text_direction"] = text_direction
+        env.globals["SITE_DIRECTION"] = self.direction
+
+
+def install_translations(env: Any, settings: Mapping[str, Any] | None = None) -> SiteLanguage:
+    """Install the site's language (:class:`SiteLanguage`) on ``env``."""
+    language = SiteLanguage(settings or {})
+    language.install(env)
+    return language

@@ -154,10 +154,26 @@ def _print_line(line: str) -> None:
 
 
 def install_i18n(generator: Any) -> None:
-    """``generator_init`` handler: ``_()`` works in every template (:mod:`.i18n`)."""
+    """``generator_init`` handler: ``_()`` and ``format_date`` in every template, in the
+    site's language (:mod:`.i18n`); a language the theme has no catalogue for warns once."""
     env = getattr(generator, "env", None)
-    if env is not None:
-        i18n.install_translations(env)
+    if env is None:
+        return
+    session = session_of(generator.settings)
+    language = session.language if session is not None else None
+    if language is None:
+        options = merged_settings(generator.settings)
+        language = i18n.SiteLanguage(generator.settings, options["date_format"])
+        if language.missing:
+            logger.warning(
+                "DEFAULT_LANG %r: the theme has no translations for it (%s); its words stay "
+                "in English",
+                language.code,
+                i18n.catalogue_path(generator.settings.get("THEME") or "", language.code),
+            )
+        if session is not None:
+            session.language = language
+    language.install(env)
 
 
 def connect() -> None:

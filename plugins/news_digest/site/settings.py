@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
     # Seconds one Pagefind run (one month's shard) may take before it is killed and the
     # build fails, naming the shard. A month of 150 dumps takes under a second.
     "pagefind_timeout": 300,
+    # How pages write a date, in the site's language (DEFAULT_LANG), by Babel: "short",
+    # "medium", "long" (10 May 2023, 10. Mai 2023, 2023年5月10日), "full", or a CLDR pattern.
+    "date_format": "long",
 }
 
 
