@@ -87,6 +87,7 @@ help:
 	@echo '                         builds over randomly damaged caches and the differential build test'
 	@echo '   make lint             check the code with ruff'
 	@echo '   make bench [N=2000]   time a build of N generated dumps'
+	@echo '   make translations     gather the theme'"'"'s words into its catalogues (theme/translations)'
 	@echo '   make eval             score the reading of article text per kind of input'
 	@echo '                         (own fixtures; real pages from $$(REALPAGES) when present)'
 	@echo '   make clean            remove $(OUTPUTDIR)/ and caches'
@@ -174,6 +175,22 @@ fuzz: $(STAMP)
 	DIFFERENTIAL_STEPS=$(FUZZ_STEPS) DIFFERENTIAL_SEEDS=$(FUZZ_SEEDS) \
 		$(VENV_PY) -m pytest -q tests/test_differential.py
 
+# The theme's words: gather them from the templates into theme/translations/messages.pot
+# and bring every language's catalogue up to date (then translate the new entries).
+LANGUAGES ?= de es fr zh
+translations: $(STAMP)
+	$(VENV_BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
+		--omit-header -o theme/translations/messages.pot .
+	@for lang in $(LANGUAGES); do \
+		if [ -f theme/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(VENV_BIN)/pybabel update --no-fuzzy-matching -l $$lang \
+				-i theme/translations/messages.pot -d theme/translations; \
+		else \
+			$(VENV_BIN)/pybabel init -l $$lang -i theme/translations/messages.pot \
+				-d theme/translations; \
+		fi; \
+	done
+
 lint: $(STAMP)
 	"$(VENV_BIN)/ruff" check .
 
@@ -188,4 +205,4 @@ eval: $(STAMP)
 clean:
 	rm -rf "$(OUTPUTDIR)" cache .pytest_cache .ruff_cache
 
-.PHONY: help install install-system html serve devserver publish github test fuzz lint bench eval clean
+.PHONY: help install install-system html serve devserver publish github test fuzz lint bench eval clean translations
