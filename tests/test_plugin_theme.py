@@ -4,6 +4,9 @@ says (news_digest.site.theme), in real builds with this repository's settings.""
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import news_digest
@@ -69,3 +72,65 @@ def test_pelicans_default_jinja_settings_get_autoescape_silently():
     theme.require_autoescape(settings)
     assert settings["JINJA_ENVIRONMENT"]["autoescape"] is True
     assert "autoescape" not in DEFAULT_CONFIG["JINJA_ENVIRONMENT"]
+
+
+def _guide_settings() -> dict:
+    from test_plugin_install import _guide_settings as block
+
+    settings: dict = {}
+    exec(block(), {}, settings)
+    return settings
+
+
+def test_the_guides_settings_are_this_repositorys_own():
+    """The guide's block is what pelicanconf.py says, key by key, so neither drifts."""
+    from pelican.settings import read_settings
+
+    ours = read_settings(str(REPO_ROOT / "pelicanconf.py"))
+    guide = _guide_settings()
+    assert len(guide) > 20
+    for key, value in guide.items():
+        expected = ours[key]
+        if isinstance(value, tuple):  # Pelican reads PAGINATION_PATTERNS into a list
+            value, expected = list(map(list, value)), list(map(list, expected))
+        assert value == expected, key
+
+
+def test_a_quickstart_site_without_the_guides_settings_stops_with_one_line(tmp_path):
+    """Pelican's defaults write leads as "slug.html" and category, tag and author pages:
+    the build stops before reading anything, naming each setting, with no traceback."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "pelicanconf.py").write_text(
+        'SITENAME = "Quick"\nPATH = "content"\nTIMEZONE = "UTC"\nPLUGINS = ["news_digest"]\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "1000"},
+    )
+    assert done.returncode == 1
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output
+    (line,) = [line for line in output.splitlines() if "news_digest:" in line]
+    for key in ("ARTICLE_SAVE_AS", "DRAFT_SAVE_AS", "CATEGORY_SAVE_AS", "TAG_SAVE_AS"):
+        assert key in line
+    assert "AUTHOR_SAVE_AS = 'author/{slug}.html' writes pages the theme has no author.html" in line
+    assert not (tmp_path / "output" / "index.html").exists()
+
+
+def test_a_template_of_the_sites_own_makes_its_pages_acceptable(tmp_path):
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    (overrides / "tag.html").write_text("{{ tag }}", encoding="utf-8")
+    settings = {
+        "THEME": news_digest.theme_path(),
+        "THEME_TEMPLATES_OVERRIDES": [str(overrides)],
+        "ARTICLE_SAVE_AS": "{slug}/index.html",
+        "TAG_SAVE_AS": "tag/{slug}/index.html",
+        "CATEGORY_SAVE_AS": "",
+    }
+    assert theme.unusable_settings(settings) == []

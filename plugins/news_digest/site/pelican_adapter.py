@@ -43,12 +43,19 @@ def on_initialized(pelican: Any) -> None:
     Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use), and
     makes every run take the output folder's lock (:mod:`news_digest.site.lock`). A site that
     left ``THEME`` at Pelican's default gets the plugin's theme, and dump text is escaped
-    whatever ``JINJA_ENVIRONMENT`` says (:mod:`news_digest.site.theme`)."""
+    whatever ``JINJA_ENVIRONMENT`` says (:mod:`news_digest.site.theme`). Settings the
+    plugin's pages cannot be built with stop the build with one line naming each."""
     pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
     theme.use_shipped_theme(pelican.settings)
     pelican.theme = pelican.settings["THEME"]  # read by Pelican before this signal
     theme.require_autoescape(pelican.settings)
     lock.guard(pelican, float(pelican.settings[SETTINGS_KEY]["lock_timeout"]))
+    problems = theme.unusable_settings(pelican.settings)
+    if problems:
+        raise lock.BuildStopped(
+            "news_digest: the site's settings do not fit the plugin (docs/plugin.md): "
+            + "; ".join(problems)
+        )
     take_over_pages(pelican.settings)
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
         logger.debug(

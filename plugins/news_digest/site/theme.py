@@ -10,7 +10,7 @@ editable install uses the repository's ``theme/`` itself. No Pelican import at m
 from __future__ import annotations
 
 import logging
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +62,42 @@ def require_autoescape(settings: MutableMapping[str, Any]) -> None:
         )
     jinja["autoescape"] = True
     settings["JINJA_ENVIRONMENT"] = jinja
+
+
+#: Pelican's pages that the plugin's theme has no template for, by the setting that turns
+#: each on. Pelican would take the template from its "simple" theme, which extends the
+#: plugin's index.html, and that needs the plugin's pagination: the build would stop with
+#: "'pager' is undefined".
+PAGES_WITHOUT_TEMPLATE = {
+    "CATEGORY_SAVE_AS": "category.html",
+    "TAG_SAVE_AS": "tag.html",
+    "AUTHOR_SAVE_AS": "author.html",
+}
+#: Settings whose pages must be a folder's index.html: a dump's "More headlines" page is
+#: written in a folder below them.
+FOLDER_PAGES = ("ARTICLE_SAVE_AS", "DRAFT_SAVE_AS")
+
+
+def _has_template(settings: Mapping[str, Any], name: str) -> bool:
+    folders = [*settings.get("THEME_TEMPLATES_OVERRIDES", ()), Path(settings["THEME"], "templates")]
+    return any(Path(folder, name).is_file() for folder in folders)
+
+
+def unusable_settings(settings: Mapping[str, Any]) -> list[str]:
+    """What in Pelican's settings the plugin's pages cannot be built with, one line each,
+    with the setting that fixes it (the guide, docs/plugin.md, sets them all)."""
+    problems = []
+    for key in FOLDER_PAGES:
+        value = settings.get(key) or ""
+        if value and not value.endswith("/index.html"):
+            problems.append(
+                f"{key} = {value!r} must end in '/index.html': a dump's \"More headlines\" "
+                "page is written in a folder below its lead"
+            )
+    for key, template in PAGES_WITHOUT_TEMPLATE.items():
+        if settings.get(key) and not _has_template(settings, template):
+            problems.append(
+                f"{key} = {settings[key]!r} writes pages the theme has no {template} for "
+                f'(set {key} = "")'
+            )
+    return problems
