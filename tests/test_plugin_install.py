@@ -25,8 +25,8 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import EXAMPLE, REPO_ROOT
 
-# About 45 s on a busy 2-core machine (of which 8 s of CPU): building, installing and
-# starting new interpreters. It stays in `make test`.
+# About 20 s, up to a minute on a busy 2-core machine (of which 8 s of CPU): building,
+# installing and starting new interpreters. It stays in `make test`.
 pytestmark = pytest.mark.slow
 
 GUIDE = REPO_ROOT / "docs" / "plugin.md"
