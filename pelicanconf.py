@@ -17,6 +17,17 @@ IGNORE_FILES = [".#*", "*~", ".*"]
 OUTPUT_PATH = "output"
 
 THEME = "theme"
+# The theme's settings (docs/theme.md), all optional; unset, the header has the site's name
+# and its links and the footer one line.
+# SITELOGO = "images/logo.svg"  # a path below the site's root (STATIC_PATHS) or an http(s) URL
+# SITELOGO_ALT = ""  # empty: the site's name follows the logo in the same link
+# MENUITEMS = [("About", "about/"), ("Elsewhere", "https://example.org/")]
+# DISPLAY_PAGES_ON_MENU = True  # the pages of content/pages/ in the header
+# LINKS = [("Pelican", "https://getpelican.com/")]
+# SOCIAL = [("Mastodon", "https://mastodon.example/@news")]
+# FOOTER_TEXT = "Saved pages of our newsroom."  # plain text; "" for none
+# CUSTOM_CSS = "extra/custom.css"  # after the theme's stylesheet, e.g. to set its colours
+# THEME_TEMPLATES_OVERRIDES = ["templates"]  # your own copies of single templates
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["news_digest"]
 

@@ -2,9 +2,14 @@
 
 The parser (:mod:`news_digest.parse.parser`) and the model are plain Python. Pelican is imported
 only by :func:`register`, which Pelican calls when ``"news_digest"`` is in ``PLUGINS``.
+:func:`theme_path` names the folder of the theme that ships with the plugin.
 """
 
 from __future__ import annotations
+
+from .site.theme import theme_path
+
+__all__ = ["register", "theme_path"]
 
 
 def register() -> None:

@@ -17,7 +17,7 @@ from ..publish.indexing_generator import (
     restore_feed_titles,
 )
 from ..publish.search import build_index
-from . import i18n, lock, progress
+from . import i18n, lock, progress, theme
 from .generators import (
     DigestGenerator,
     assign_digest_urls,
@@ -41,9 +41,21 @@ logger = logging.getLogger(__name__)
 def on_initialized(pelican: Any) -> None:
     """Dumps that share a slug are not translations of each other; see resolve_url_collisions.
     Also checks NEWS_DIGEST once (an unknown key is reported here, not at every use), and
-    makes every run take the output folder's lock (:mod:`news_digest.site.lock`)."""
+    makes every run take the output folder's lock (:mod:`news_digest.site.lock`). A site that
+    left ``THEME`` at Pelican's default gets the plugin's theme, and dump text is escaped
+    whatever ``JINJA_ENVIRONMENT`` says (:mod:`news_digest.site.theme`). Settings the
+    plugin's pages cannot be built with stop the build with one line naming each."""
     pelican.settings[SETTINGS_KEY] = merged_settings(pelican.settings)
+    theme.use_shipped_theme(pelican.settings)
+    pelican.theme = pelican.settings["THEME"]  # read by Pelican before this signal
+    theme.require_autoescape(pelican.settings)
     lock.guard(pelican, float(pelican.settings[SETTINGS_KEY]["lock_timeout"]))
+    problems = theme.unusable_settings(pelican.settings)
+    if problems:
+        raise lock.BuildStopped(
+            "news_digest: the site's settings do not fit the plugin (docs/plugin.md): "
+            + "; ".join(problems)
+        )
     take_over_pages(pelican.settings)
     if pelican.settings.get("ARTICLE_TRANSLATION_ID"):
         logger.debug(
