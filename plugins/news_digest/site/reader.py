@@ -38,6 +38,13 @@ Metadata keys set on every dump article (templates read only these):
 ``dump_kind``, ``dump_confidence``
     What kind of input the dump was (:class:`~news_digest.parse.model.InputKind` value:
     ``"cms"``, ``"html"`` ...) and how sure its reading is (0 to 1).
+``dump_tags``, ``dump_category``, ``dump_authors``
+    The header's ``Tags`` (a tuple of names), ``Category`` (or None) and ``Authors`` (a
+    tuple; a saved page's own authors too), as given. The same values are also Pelican's
+    ``tags``, ``category`` and ``authors`` (its ``Tag``, ``Category`` and ``Author``
+    objects) when the header has them, so Pelican's tag, category and author pages list
+    the dump when they are turned on; an article without an ``Authors`` header keeps
+    Pelican's ``AUTHOR`` default, which the lead page does not show.
 ``dump_sha1``
     sha1 of the dump's bytes: with the code and the settings, it decides everything the
     dump's own pages show (see :func:`news_digest.incremental.render.page_key`).
@@ -199,6 +206,7 @@ class DumpReader(BaseReader):
             "dump_kind": view["kind"],
             "dump_confidence": view["confidence"],
             "dump_sha1": sha,
+            **self._header_fields(view),
         }
         if paragraphs:
             metadata["summary"] = paragraphs_html(paragraphs[:1])
@@ -210,6 +218,24 @@ class DumpReader(BaseReader):
         if session is not None and not session.incremental:
             return paragraphs_html(paragraphs), metadata
         return "", metadata
+
+    def _header_fields(self, view: dict[str, Any]) -> dict[str, Any]:
+        """``Tags``, ``Category`` and ``Authors`` as given, and as Pelican's objects."""
+        tags = tuple(t for t in view["tags"] if t.strip())
+        authors = tuple(a for a in view["authors"] if a.strip())
+        category = (view["category"] or "").strip() or None
+        fields: dict[str, Any] = {
+            "dump_tags": tags,
+            "dump_category": category,
+            "dump_authors": authors,
+        }
+        if tags:
+            fields["tags"] = self.process_metadata("tags", list(tags))
+        if category:
+            fields["category"] = self.process_metadata("category", category)
+        if authors:
+            fields["authors"] = self.process_metadata("authors", list(authors))
+        return fields
 
     def _is_pelican_page(self, relative: str) -> bool:
         """An ``.html``/``.htm`` file below one of ``PAGE_PATHS``: a page of the site, which

@@ -62,6 +62,15 @@ DEFAULTS: dict[str, Any] = {
     # Seconds one Pagefind run (one month's shard) may take before it is killed and the
     # build fails, naming the shard. A month of 150 dumps takes under a second.
     "pagefind_timeout": 300,
+    # Dumps of the same page (same Source URL, or same lead title with near-identical text)
+    # at most this many hours after the page's newest version are versions of one lead
+    # (news_digest.site.scrapes); 0 keeps every scrape apart (byte-identical copies are
+    # still skipped). An hourly scraper's day of one page is one lead.
+    "scrape_window_hours": 24,
+    # The pages of the leads from one site (a dump's Source URL's domain), newest first,
+    # paginated like the day archives; "" turns them off.
+    "source_url": "sources/{domain}/",
+    "source_save_as": "sources/{domain}/index.html",
 }
 
 

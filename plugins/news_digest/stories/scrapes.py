@@ -96,9 +96,18 @@ def url_key(scrape: Scrape) -> str | None:
     return "url:" + url.lower()
 
 
-def title_key(scrape: Scrape) -> str:
-    """The lead title's matching key: two pages of one title are one only with one text."""
-    return "title:" + headline_key(scrape.title).text
+def title_key(scrape: Scrape) -> str | None:
+    """The lead title's matching key: two pages of one title are one only with one text.
+    None for a scrape without a lead title (a page saved without its lead story), which
+    joins another only by its URL or its bytes.
+
+    Unlike a story's key, it keeps the title's numbers: "Story 4 ..." and "Story 5 ..." with
+    near-identical text are two pages, not two versions of one (a page whose count changes
+    needs its source URL to be followed)."""
+    if not scrape.title:
+        return None
+    key = headline_key(scrape.title)
+    return f"title:{key.text}|{' '.join(key.numbers)}"
 
 
 def same_text(a: Scrape, b: Scrape) -> bool:
@@ -144,7 +153,8 @@ def _open_lead(s: Scrape, by_key: dict[str, list[Lead]], window: dt.timedelta) -
         for lead in reversed(by_key.get(url, [])):
             if s.when - lead.newest.when <= window:
                 return lead
-    for lead in reversed(by_key.get(title_key(s), [])):
+    title = title_key(s)
+    for lead in reversed(by_key.get(title, []) if title is not None else []):
         newest = lead.newest
         if s.when - newest.when > window:
             continue
