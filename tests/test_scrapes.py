@@ -3,6 +3,7 @@ the header's Source, Category, Authors and Tags on the lead page, with the sourc
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from pathlib import Path
@@ -343,3 +344,60 @@ def test_a_source_page_lists_its_leads_newest_first_in_pages(tmp_path):
     assert [a.get_text() for a in site.soup("sources/other.org/").select("ol.archive a")] == [
         "Elsewhere"
     ]
+
+
+# The pre-selection of the dumps to compare
+
+
+def _article(path: str, hours: float, url: str | None, title: str, text: str, sha: str):
+    from types import SimpleNamespace
+
+    from news_digest.parse.view import HeadlineItem
+    from news_digest.stories.scrapes import title_key_of
+
+    return SimpleNamespace(
+        dump_source=path,
+        date=dt.datetime(2023, 5, 10, tzinfo=dt.UTC) + dt.timedelta(hours=hours),
+        dump_source_url=url,
+        title=title,
+        has_lead=True,
+        dump_sha1=sha,
+        dump_title_key=title_key_of(title),
+        paragraphs=(text,),
+        headlines=(HeadlineItem(f"Headline of {path}", None, "news"),),
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_comparing_only_dumps_that_meet_groups_as_comparing_all(seed):
+    """ScrapeMerger reads the text of the dumps that share a key within the window only;
+    its leads are those of group_scrapes over every dump."""
+    import random
+
+    from news_digest.site.scrapes import ScrapeMerger, full_scrape, scrape_stub
+    from news_digest.stories.scrapes import group_scrapes
+
+    rng = random.Random(seed)
+    texts = ["The bridge is shut.", "The bridge is shut!", "A marathon was cut short."]
+    articles = [
+        _article(
+            f"{n:02d}.txt",
+            rng.choice([0, 5, 20, 30, 45, 60, 100]) + rng.random(),
+            rng.choice([None, None, "https://a.example/x", "https://a.example/y"]),
+            rng.choice(["Bridge shut", "Bridge shut 2", "Marathon"]),
+            rng.choice(texts),
+            rng.choice(["s1", "s2"]) if rng.random() < 0.2 else f"sha{n}",
+        )
+        for n in range(rng.randint(2, 14))
+    ]
+    window = dt.timedelta(hours=24)
+    kept = ScrapeMerger(window).merge(articles)
+    every = [full_scrape(a, scrape_stub(a)) for a in articles]
+    expected = sorted(lead.newest.path for lead in group_scrapes(every, window))
+    assert sorted(a.dump_source for a in kept) == expected
+    versions = {
+        lead.newest.path: [v.path for v in lead.versions] for lead in group_scrapes(every, window)
+    }
+    for article in kept:
+        listed = [v.source for v in reversed(getattr(article, "scrape_versions", ()))]
+        assert (listed or [article.dump_source]) == versions[article.dump_source]

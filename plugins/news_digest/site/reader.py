@@ -45,6 +45,9 @@ Metadata keys set on every dump article (templates read only these):
     objects) when the header has them, so Pelican's tag, category and author pages list
     the dump when they are turned on; an article without an ``Authors`` header keeps
     Pelican's ``AUTHOR`` default, which the lead page does not show.
+``dump_title_key``
+    The lead title's key for finding repeated scrapes
+    (:func:`news_digest.stories.scrapes.title_key_of`), or None without a lead.
 ``dump_sha1``
     sha1 of the dump's bytes: with the code and the settings, it decides everything the
     dump's own pages show (see :func:`news_digest.incremental.render.page_key`).
@@ -72,6 +75,7 @@ from ..parse.dates import DateFrom
 from ..parse.model import DumpError, WarningKind
 from ..parse.report import dump_entry
 from ..parse.view import as_headline_item
+from ..stories.scrapes import title_key_of
 from .build_checks import build_entry, record_dump
 from .session import session_of
 from .settings import merged_settings
@@ -207,6 +211,8 @@ class DumpReader(BaseReader):
             "dump_confidence": view["confidence"],
             "dump_sha1": sha,
             **self._header_fields(view),
+            # Kept with the article (snapshot), so a rebuild does not work it out again.
+            "dump_title_key": title_key_of(title) if has_lead else None,
         }
         if paragraphs:
             metadata["summary"] = paragraphs_html(paragraphs[:1])

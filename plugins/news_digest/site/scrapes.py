@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,13 +87,58 @@ def scrape_stub(article: Any) -> Scrape:
     )
 
 
-def scrape_keys(stub: Scrape) -> list[str]:
-    """The keys on which a dump can meet another: its bytes, its URL, its lead title."""
+def scrape_keys(article: Any, stub: Scrape) -> list[str]:
+    """The keys on which a dump can meet another: its bytes, its URL, its lead title (the
+    reader's ``dump_title_key``, worked out once per dump, not once per build)."""
     keys = [f"sha:{stub.sha1}"]
-    for key in (url_key(stub), title_key(stub)):
+    title = article.dump_title_key if hasattr(article, "dump_title_key") else title_key(stub)
+    for key in (url_key(stub), title):
         if key is not None:
             keys.append(key)
     return keys
+
+
+def meeting(
+    keys: Mapping[str, list[str]], stubs: Mapping[str, Scrape], window: dt.timedelta
+) -> set[str]:
+    """The paths of the dumps that may be versions or copies of another; only these are
+    grouped, and only their text is read.
+
+    Dumps that share a URL or title key, directly or through others, are connected; taken in
+    time order, a connected set splits wherever two dumps are more than ``window`` apart. A
+    lead's versions are never further apart than the window, so every lead lies in one such
+    run, and a dump alone in its run is a lead of its own. Dumps that share their bytes with
+    another are always taken (a copy is skipped however far apart)."""
+    parent = {path: path for path in keys}
+
+    def root(path: str) -> str:
+        while parent[path] != path:
+            parent[path] = parent[parent[path]]
+            path = parent[path]
+        return path
+
+    first: dict[str, str] = {}
+    shared: defaultdict[str, list[str]] = defaultdict(list)
+    for path in sorted(keys):
+        for key in keys[path]:
+            if key.startswith("sha:"):
+                shared[key].append(path)
+            elif key in first:
+                parent[root(path)] = root(first[key])
+            else:
+                first[key] = path
+    found = {path for paths in shared.values() if len(paths) > 1 for path in paths}
+    runs: defaultdict[str, list[str]] = defaultdict(list)
+    for path in keys:
+        runs[root(path)].append(path)
+    for paths in runs.values():
+        if len(paths) < 2:
+            continue
+        paths.sort(key=lambda p: (stubs[p].when, p))
+        for before, after in zip(paths, paths[1:], strict=False):
+            if stubs[after].when - stubs[before].when <= window:
+                found.update((before, after))
+    return found
 
 
 def full_scrape(article: Any, stub: Scrape) -> Scrape:
@@ -173,12 +218,10 @@ class ScrapeMerger:
         The kept newest versions get their versions and merged headlines."""
         by_path = {a.dump_source: a for a in articles if is_dump(a)}
         stubs = {path: scrape_stub(a) for path, a in by_path.items()}
-        keys = {path: scrape_keys(stub) for path, stub in stubs.items()}
-        counts = Counter(key for path_keys in keys.values() for key in path_keys)
+        keys = {path: scrape_keys(by_path[path], stub) for path, stub in stubs.items()}
         candidates = [
             full_scrape(by_path[path], stubs[path])
-            for path in sorted(stubs)
-            if any(counts[key] > 1 for key in keys[path])
+            for path in sorted(meeting(keys, stubs, self.window))
         ]
         dropped: set[str] = set()
         for lead in group_scrapes(candidates, self.window):
