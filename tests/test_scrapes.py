@@ -401,3 +401,30 @@ def test_comparing_only_dumps_that_meet_groups_as_comparing_all(seed):
     for article in kept:
         listed = [v.source for v in reversed(getattr(article, "scrape_versions", ()))]
         assert (listed or [article.dump_source]) == versions[article.dump_source]
+
+
+@pytest.mark.parametrize(
+    ("url", "link", "domain"),
+    [
+        (
+            "https://www.News.Example.com/x?a=1",
+            "https://www.News.Example.com/x?a=1",
+            "news.example.com",
+        ),
+        ("https://bücher.de/x", "https://bücher.de/x", "xn--bcher-kva.de"),
+        ("https://a.example./x", "https://a.example./x", "a.example"),
+        ("javascript:alert(1)", None, None),
+        ("ftp://a.example/file", None, None),
+        ("http://exa mple.com/", None, None),
+        ("http://[::1", None, None),
+        ("http://a.example:port/", None, None),
+        ("https://-bad-.example/", None, None),
+        ("http://", None, None),
+        ("", None, None),
+    ],
+)
+def test_only_web_addresses_with_a_host_are_links(url, link, domain):
+    from news_digest.site.sources import original_url, source_domain
+
+    assert original_url(url) == link
+    assert source_domain(url) == domain

@@ -235,13 +235,47 @@ class DumpReader(BaseReader):
             "dump_category": category,
             "dump_authors": authors,
         }
-        if tags:
-            fields["tags"] = self.process_metadata("tags", list(tags))
+        # Pelican's objects only for names that make a slug: Pelican hashes and files them
+        # by slug, and warns for one it cannot make ("<>" makes none). Such a name is still
+        # shown, as text.
+        # (Pelican's processors give a marker object, not a list, for an empty list.)
+        tag_objects = [
+            t
+            for t in (self.process_metadata("tags", list(tags)) if tags else ())
+            if self._slugged(t)
+        ]
+        if tag_objects:
+            fields["tags"] = tag_objects
         if category:
-            fields["category"] = self.process_metadata("category", category)
-        if authors:
-            fields["authors"] = self.process_metadata("authors", list(authors))
+            wrapped = self.process_metadata("category", category)
+            if self._slugged(wrapped):
+                fields["category"] = wrapped
+        author_objects = [
+            a
+            for a in (self.process_metadata("authors", list(authors)) if authors else ())
+            if self._slugged(a)
+        ]
+        if author_objects:
+            fields["authors"] = author_objects
         return fields
+
+    def _slugged(self, wrapper: Any) -> bool:
+        """Give a Pelican Tag, Category or Author its slug as Pelican would make it (with
+        the ``<KIND>_REGEX_SUBSTITUTIONS``), without Pelican's warning for an empty one;
+        whether it has one."""
+        kind = type(wrapper).__name__.upper()
+        subs = self.settings.get(
+            f"{kind}_REGEX_SUBSTITUTIONS", self.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+        )
+        slug = slugify(
+            wrapper.name,
+            regex_subs=subs,
+            preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
+            use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
+        )
+        if slug:
+            wrapper._slug = slug  # what Tag.slug would compute on first use
+        return bool(slug)
 
     def _is_pelican_page(self, relative: str) -> bool:
         """An ``.html``/``.htm`` file below one of ``PAGE_PATHS``: a page of the site, which

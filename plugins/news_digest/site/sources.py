@@ -47,17 +47,32 @@ DOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 
 
 def original_url(url: str | None) -> str | None:
-    """``url`` when it is an ``http``/``https`` address with a host, else None."""
+    """``url`` when it is an ``http``/``https`` address with a proper host name and no
+    spaces or control characters in it (it goes in an ``href`` as it is), else None."""
     if not url:
         return None
+    url = url.strip()
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None
     try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:  # a malformed address (an unclosed IPv6 bracket, a bad port)
         return None
-    if parts.scheme.lower() not in LINK_SCHEMES or not host:
+    if parts.scheme.lower() not in LINK_SCHEMES or _ascii_host(parts.hostname) is None:
         return None
-    return url.strip()
+    return url
+
+
+def _ascii_host(host: str | None) -> str | None:
+    """A host name in lower case and ASCII (IDNA for another script), without a final dot,
+    or None when it is not a host name."""
+    host = (host or "").rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii") if host else ""
+    except UnicodeError:
+        return None
+    return host.lower() if DOMAIN_RE.match(host.lower()) else None
 
 
 def source_domain(url: str | None) -> str | None:
@@ -66,13 +81,8 @@ def source_domain(url: str | None) -> str | None:
     link = original_url(url)
     if link is None:
         return None
-    host = (urlsplit(link).hostname or "").rstrip(".")
-    host = host.removeprefix("www.")
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return None
-    return host if DOMAIN_RE.match(host) else None
+    host = _ascii_host(urlsplit(link).hostname)
+    return host.removeprefix("www.") if host else None
 
 
 def source_location(settings: Mapping[str, Any], domain: str) -> tuple[str, str] | None:
@@ -103,13 +113,20 @@ def assign_source_links(articles: Iterable[Any], settings: Mapping[str, Any]) ->
             if article.dump_category
             else None
         )
-        authors = getattr(article, "authors", ()) if article.dump_authors else ()
+        authors = {
+            a.name: a for a in (getattr(article, "authors", ()) if article.dump_authors else ())
+        }
         article.author_links = tuple(
-            (author.name, author.url if author_pages else None) for author in authors
+            (name, authors[name].url if author_pages and name in authors else None)
+            for name in article.dump_authors
         )
-        tags = getattr(article, "tags", ()) if article.dump_tags else ()
+        slugs = {
+            tag.name: tag.slug
+            for tag in (getattr(article, "tags", ()) if article.dump_tags else ())
+        }
         article.topic_links = tuple(
-            (tag.name, TOPIC_URL.format(slug=tag.slug)) for tag in tags if tag.slug
+            (name, TOPIC_URL.format(slug=slugs[name]) if slugs.get(name) else None)
+            for name in article.dump_tags
         )
 
 
