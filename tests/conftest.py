@@ -33,9 +33,11 @@ Unions and operators agreed to meet again on Monday. ...[in detail]
 - Togo country profile
 """
 
+#: Two stories under one title on one day: their texts differ, so they are not two scrapes
+#: of one page (news_digest.site.scrapes) but two leads whose URLs collide.
 SAME_TITLE_DUMP = """\
 Council approves city budget
-The council approved next year's budget by nine votes to four.
+{text}
 (editor-in-charge:{editor})
 - Library opening hours extended
 """
@@ -99,8 +101,14 @@ def write_fixture_content(root: Path) -> None:
     """The test site's content folder."""
     files = {
         "2023-05-10-harbour.txt": LEAD_DUMP,
-        "2023/05/11/a-council.txt": SAME_TITLE_DUMP.format(editor="First Editor"),
-        "2023/05/11/b-council.txt": SAME_TITLE_DUMP.format(editor="Second Editor"),
+        "2023/05/11/a-council.txt": SAME_TITLE_DUMP.format(
+            editor="First Editor",
+            text="The council approved next year's budget by nine votes to four.",
+        ),
+        "2023/05/11/b-council.txt": SAME_TITLE_DUMP.format(
+            editor="Second Editor",
+            text="Rural district members backed a smaller spending plan after a night of debate.",
+        ),
         "2023-05-12-leadless.txt": LEADLESS_DUMP,
         "undated-clock.txt": UNDATED_DUMP,
         "2023-06-01/pandas.txt": FOLDER_DATED_DUMP,

@@ -46,6 +46,8 @@ SHOTS = ARTIFACTS / "screenshots"
 CSS_BUDGET = 15 * 1024
 
 LEAD_PATH = "2023/05/17/museum-agrees-to-return-72-bronzes-to-their-country-of-origin/"
+VERSIONS_PATH = "2023/05/10/n-korea-sold-arms-to-russia-s-wagner-group-us-says/"
+SOURCE_LEAD_TITLE = "Thousands leave homes as River Tessel bursts its banks"
 PAGES = {
     "home": "",
     "lead": LEAD_PATH,
@@ -54,6 +56,10 @@ PAGES = {
     "year": "2023/",
     "day": "2023/05/17/",
     "search": "search/?q=bridge",
+    # The example's page saved three times (and once more byte for byte): one lead, its
+    # versions listed; and the page of the leads from one site.
+    "versions": VERSIONS_PATH,
+    "source": "sources/news.example.com/",
     "about": "about/",
     # A relative build's 404.html resolves its links from the site's top level only, so the
     # root site is asked for a missing top-level page; the newsroom test goes deeper.
@@ -223,6 +229,28 @@ def test_click_through_home_lead_digest_archives_and_pages(visit, served, width)
     expect(pages.locator('[aria-current="page"]')).to_have_text("Page 1")
 
 
+def test_a_lead_saved_three_times_lists_its_versions_and_reaches_its_source_page(visit, served):
+    from playwright.sync_api import expect
+
+    v = visit(served)
+    page = v.page
+    v.goto(VERSIONS_PATH)
+    versions = page.get_by_role("region", name="Versions of this page")
+    expect(versions.locator(":scope > ol > li")).to_have_count(3)
+    expect(versions.locator("ins").first).to_be_visible()
+    expect(versions).to_contain_text("Paragraph removed:")
+    v.goto("2023/04/19/thousands-leave-homes-as-river-tessel-bursts-its-banks/")
+    original = page.get_by_role("link", name="Read the original")
+    expect(original).to_have_attribute(
+        "href", "https://news.example.com/world/tessel-valley-floods"
+    )
+    page.get_by_role("link", name="More from news.example.com").click()
+    expect(page).to_have_url(served.url("sources/news.example.com/"))
+    expect(page.locator("main h1")).to_have_text("From news.example.com")
+    page.get_by_role("link", name=SOURCE_LEAD_TITLE).click()
+    expect(page.locator("article.lead h1")).to_have_text(SOURCE_LEAD_TITLE)
+
+
 def test_every_link_of_the_newsroom_build_stays_under_newsroom(newsroom_site):
     root = Path(newsroom_site.root)
     for html in sorted(root.rglob("*.html")):
@@ -230,6 +258,8 @@ def test_every_link_of_the_newsroom_build_stays_under_newsroom(newsroom_site):
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         for tag, attr in (("a", "href"), ("link", "href"), ("script", "src")):
             for element in soup.find_all(tag, attrs={attr: True}):
+                if "external" in (element.get("rel") or []):
+                    continue  # a lead's "Read the original", the one link off the site
                 url = urljoin(page_url, element[attr])
                 assert url.startswith(newsroom_site.base), (html.name, element[attr])
 
@@ -300,7 +330,9 @@ def _date(meta: str) -> tuple[int, int, int]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark", "toggled"])
-@pytest.mark.parametrize("name", ["home", "lead", "digest", "archives", "year", "search", "404"])
+@pytest.mark.parametrize(
+    "name", ["home", "lead", "digest", "archives", "year", "search", "404", "versions", "source"]
+)
 def test_axe_finds_no_violations(visit, root_site, name, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -319,7 +351,7 @@ def test_axe_finds_no_violations(visit, root_site, name, scheme):
 def test_page_structure_for_assistive_technology(visit, root_site):
     v = visit(root_site)
     page = v.page
-    for name in ("home", "lead", "digest", "archives", "year", "search", "about"):
+    for name in ("home", "lead", "digest", "archives", "year", "search", "about", "versions"):
         v.goto(PAGES[name])
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.locator("main").count() == 1

@@ -97,3 +97,21 @@ def test_credit_lines_come_in_several_spellings():
         credit_line = lines[digest.lead.credit.line - 1]
         spellings.add(credit_line.replace(digest.lead.credit.name, "NAME"))
     assert len(spellings) >= 4
+
+
+def test_the_example_page_is_saved_again_and_copied():
+    """The demo shows repeated scrapes (docs/scrapes.md): two later saves of the example's
+    page on its day, with the same title and other paragraphs and headlines, and one copy
+    byte for byte."""
+    folder = CONTENT / "2023-05-10"
+    example = parse_file(folder / EXAMPLE_NAME)
+    later = [parse_file(p) for p in sorted(folder.glob("00[12]_*.txt"))]
+    assert [d.metadata.date for d in later] == ["2023-05-10T09:00:00", "2023-05-10T14:00:00"]
+    for version in later:
+        assert version.lead.title == example.lead.title
+        assert [p.text for p in version.lead.paragraphs] != [
+            p.text for p in example.lead.paragraphs
+        ]
+        assert len(version.news) > len(example.news)
+    (copy,) = folder.glob("003_*_copy.txt")
+    assert copy.read_bytes() == (folder / EXAMPLE_NAME).read_bytes()

@@ -136,6 +136,8 @@ def page_key(article: Any, card: tuple | None = None) -> tuple:
     return (
         card_key(article) if card is None else card,
         *body,
+        # The earlier versions a lead page lists (news_digest.site.scrapes), by their sha1.
+        getattr(article, "scrape_key", ()),
         modified.isoformat() if modified else None,
         None if sha is not None or hasattr(article, "paragraphs") else article.content,
     )

@@ -46,7 +46,7 @@ VIEW_KEYS = frozenset(
     {
         "lead_title", "paragraphs", "credit", "headlines", "slug", "encoding", "header_title",
         "header_date", "date_from", "header_slug", "lang", "kind", "confidence", "source_url",
-        "warnings", "entry", "page_lang", "entries",
+        "warnings", "entry", "page_lang", "entries", "tags", "category", "authors",
     }
 )  # fmt: skip
 
@@ -84,4 +84,8 @@ def dump_view(digest: Digest, source: str) -> dict[str, Any]:
         # The detected language and a live page's entries (time, text): for templates.
         "page_lang": digest.lang,
         "entries": tuple((e.time, e.text) for e in digest.entries),
+        # Header fields shown on the lead page (a saved page's authors too).
+        "tags": tuple(header.tags),
+        "category": header.category,
+        "authors": tuple(header.authors),
     }

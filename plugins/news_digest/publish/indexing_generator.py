@@ -241,6 +241,8 @@ class IndexingGenerator(Generator):
         for page in self.context.get("pages", ()):
             if page.save_as:
                 entries[page.url] = _lastmod(page)
+        for url, lastmod in self.context.get("source_pages", ()):
+            entries[url] = lastmod  # news_digest.site.sources
         if len(entries) > indexing.SITEMAP_MAX_URLS:
             logger.warning(
                 "news_digest: %d URLs in the sitemap; search engines read at most %d",

@@ -32,8 +32,11 @@ from .generators import (
 )
 from .markdown_reader import MarkdownItReader
 from .reader import DumpReader
+from .scrapes import merge_repeated_scrapes
 from .session import BuildSession, session_of
 from .settings import SETTINGS_KEY, merged_settings, take_over_pages
+from .sources import SourcesGenerator
+from .sources import on_pretaxonomy as assign_source_links
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +110,8 @@ def on_article_generator_init(generator: Any) -> None:
 
 
 def on_article_generator_pretaxonomy(generator: Any) -> None:
+    merge_repeated_scrapes(generator)  # before URLs: earlier versions get none
+    assign_source_links(generator)
     articles = dump_articles(generator)
     resolve_url_collisions(articles)
     assign_digest_urls(articles, generator.settings)
@@ -126,7 +131,7 @@ def on_article_generator_finalized(generator: Any) -> None:
     generator.context["period_parents"] = period_parents(archives)
 
 
-def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGenerator]]:
+def get_generators(pelican: Any) -> tuple[type[DigestGenerator], ...]:
     """Our generators; sent at the start of every run (``pelican -r`` runs again and again
     after one ``initialized``), so it also starts the run: its session, the clock (progress
     bar, summary) and, with the speed layer on, the parse store and the garbage collector's
@@ -137,7 +142,7 @@ def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGe
     if session.incremental:
         patches.raise_gc_thresholds(session)
         cache.start(settings)
-    return DigestGenerator, IndexingGenerator
+    return DigestGenerator, SourcesGenerator, IndexingGenerator
 
 
 def on_finalized(pelican: Any) -> None:

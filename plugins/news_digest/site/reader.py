@@ -38,6 +38,16 @@ Metadata keys set on every dump article (templates read only these):
 ``dump_kind``, ``dump_confidence``
     What kind of input the dump was (:class:`~news_digest.parse.model.InputKind` value:
     ``"cms"``, ``"html"`` ...) and how sure its reading is (0 to 1).
+``dump_tags``, ``dump_category``, ``dump_authors``
+    The header's ``Tags`` (a tuple of names), ``Category`` (or None) and ``Authors`` (a
+    tuple; a saved page's own authors too), as given. The same values are also Pelican's
+    ``tags``, ``category`` and ``authors`` (its ``Tag``, ``Category`` and ``Author``
+    objects) when the header has them, so Pelican's tag, category and author pages list
+    the dump when they are turned on; an article without an ``Authors`` header keeps
+    Pelican's ``AUTHOR`` default, which the lead page does not show.
+``dump_title_key``
+    The lead title's key for finding repeated scrapes
+    (:func:`news_digest.stories.scrapes.title_key_of`), or None without a lead.
 ``dump_sha1``
     sha1 of the dump's bytes: with the code and the settings, it decides everything the
     dump's own pages show (see :func:`news_digest.incremental.render.page_key`).
@@ -65,6 +75,7 @@ from ..parse.dates import DateFrom
 from ..parse.model import DumpError, WarningKind
 from ..parse.report import dump_entry
 from ..parse.view import as_headline_item
+from ..stories.scrapes import title_key_of
 from .build_checks import build_entry, record_dump
 from .session import session_of
 from .settings import merged_settings
@@ -199,6 +210,9 @@ class DumpReader(BaseReader):
             "dump_kind": view["kind"],
             "dump_confidence": view["confidence"],
             "dump_sha1": sha,
+            **self._header_fields(view),
+            # Kept with the article (snapshot), so a rebuild does not work it out again.
+            "dump_title_key": title_key_of(title) if has_lead else None,
         }
         if paragraphs:
             metadata["summary"] = paragraphs_html(paragraphs[:1])
@@ -210,6 +224,58 @@ class DumpReader(BaseReader):
         if session is not None and not session.incremental:
             return paragraphs_html(paragraphs), metadata
         return "", metadata
+
+    def _header_fields(self, view: dict[str, Any]) -> dict[str, Any]:
+        """``Tags``, ``Category`` and ``Authors`` as given, and as Pelican's objects."""
+        tags = tuple(t for t in view["tags"] if t.strip())
+        authors = tuple(a for a in view["authors"] if a.strip())
+        category = (view["category"] or "").strip() or None
+        fields: dict[str, Any] = {
+            "dump_tags": tags,
+            "dump_category": category,
+            "dump_authors": authors,
+        }
+        # Pelican's objects only for names that make a slug: Pelican hashes and files them
+        # by slug, and warns for one it cannot make ("<>" makes none). Such a name is still
+        # shown, as text.
+        # (Pelican's processors give a marker object, not a list, for an empty list.)
+        tag_objects = [
+            t
+            for t in (self.process_metadata("tags", list(tags)) if tags else ())
+            if self._slugged(t)
+        ]
+        if tag_objects:
+            fields["tags"] = tag_objects
+        if category:
+            wrapped = self.process_metadata("category", category)
+            if self._slugged(wrapped):
+                fields["category"] = wrapped
+        author_objects = [
+            a
+            for a in (self.process_metadata("authors", list(authors)) if authors else ())
+            if self._slugged(a)
+        ]
+        if author_objects:
+            fields["authors"] = author_objects
+        return fields
+
+    def _slugged(self, wrapper: Any) -> bool:
+        """Give a Pelican Tag, Category or Author its slug as Pelican would make it (with
+        the ``<KIND>_REGEX_SUBSTITUTIONS``), without Pelican's warning for an empty one;
+        whether it has one."""
+        kind = type(wrapper).__name__.upper()
+        subs = self.settings.get(
+            f"{kind}_REGEX_SUBSTITUTIONS", self.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+        )
+        slug = slugify(
+            wrapper.name,
+            regex_subs=subs,
+            preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
+            use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
+        )
+        if slug:
+            wrapper._slug = slug  # what Tag.slug would compute on first use
+        return bool(slug)
 
     def _is_pelican_page(self, relative: str) -> bool:
         """An ``.html``/``.htm`` file below one of ``PAGE_PATHS``: a page of the site, which

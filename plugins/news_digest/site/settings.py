@@ -65,6 +65,15 @@ DEFAULTS: dict[str, Any] = {
     # How pages write a date, in the site's language (DEFAULT_LANG), by Babel: "short",
     # "medium", "long" (10 May 2023, 10. Mai 2023, 2023年5月10日), "full", or a CLDR pattern.
     "date_format": "long",
+    # Dumps of the same page (same Source URL, or same lead title with near-identical text)
+    # at most this many hours after the page's newest version are versions of one lead
+    # (news_digest.site.scrapes); 0 keeps every scrape apart (byte-identical copies are
+    # still skipped). An hourly scraper's day of one page is one lead.
+    "scrape_window_hours": 24,
+    # The pages of the leads from one site (a dump's Source URL's domain), newest first,
+    # paginated like the day archives; "" turns them off.
+    "source_url": "sources/{domain}/",
+    "source_save_as": "sources/{domain}/index.html",
 }
 
 

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ..parse.model import Digest
-from .normalise import headline_key
+from .normalise import (
+    fold_case_and_accents,
+    glue_numbers_to_words,
+    headline_key,
+    separate_numbers,
+    split_words,
+    strip_prefixes,
+    strip_suffixes,
+    strip_truncation_marks,
+)
 
 # Scrapes of one page further apart than this are separate leads (the issue's default).
 DEFAULT_WINDOW = dt.timedelta(hours=24)
@@ -96,9 +105,36 @@ def url_key(scrape: Scrape) -> str | None:
     return "url:" + url.lower()
 
 
-def title_key(scrape: Scrape) -> str:
-    """The lead title's matching key: two pages of one title are one only with one text."""
-    return "title:" + headline_key(scrape.title).text
+def title_key(scrape: Scrape) -> str | None:
+    """The lead title's matching key: two pages of one title are one only with one text.
+    None for a scrape without a lead title (a page saved without its lead story), which
+    joins another only by its URL or its bytes.
+
+    Unlike a story's key, it keeps the title's numbers: "Story 4 ..." and "Story 5 ..." with
+    near-identical text are two pages, not two versions of one (a page whose count changes
+    needs its source URL to be followed)."""
+    return title_key_of(scrape.title)
+
+
+def title_key_of(title: str) -> str | None:
+    """:func:`title_key` of a scrape with this lead title ("" for none)."""
+    if not title:
+        return None
+    text, numbers = title_words(title)
+    return f"title:{text}|{numbers}"
+
+
+def title_words(title: str) -> tuple[str, str]:
+    """``headline_key(title)``'s ``text`` and its numbers (space-separated), by the same
+    rules, without the content words and stems that only the story matcher needs: a build
+    computes this for every dump, and it costs a third of the whole key."""
+    text, _ = strip_truncation_marks(title)
+    text = strip_suffixes(strip_prefixes(text))
+    # An ASCII title has no accents and NFKD leaves it as it is.
+    text = text.casefold() if text.isascii() else fold_case_and_accents(text)
+    text = glue_numbers_to_words(text).replace("'s ", " ").replace("’s ", " ")
+    tokens, numbers = separate_numbers(split_words(text))
+    return " ".join(tokens), " ".join(numbers)
 
 
 def same_text(a: Scrape, b: Scrape) -> bool:
@@ -144,7 +180,8 @@ def _open_lead(s: Scrape, by_key: dict[str, list[Lead]], window: dt.timedelta) -
         for lead in reversed(by_key.get(url, [])):
             if s.when - lead.newest.when <= window:
                 return lead
-    for lead in reversed(by_key.get(title_key(s), [])):
+    title = title_key(s)
+    for lead in reversed(by_key.get(title, []) if title is not None else []):
         newest = lead.newest
         if s.when - newest.when > window:
             continue
