@@ -182,9 +182,12 @@ def opposite(extra_a: list[str], extra_b: list[str]) -> bool:
 
 def same_story(a: HeadlineKey, b: HeadlineKey) -> bool:
     """Whether two keys are one story: exact, cut, with words added, or one word swapped;
-    never when one says the opposite of the other."""
+    never when one says the opposite of the other. Symmetric: the keys are looked at in
+    the order of their texts, whichever order they are given in."""
     if a.text == b.text:
         return True
+    if b.text < a.text:
+        a, b = b, a
     if len(a.content) < MIN_CONTENT_WORDS or len(b.content) < MIN_CONTENT_WORDS:
         return False
     left_a = spelled_apart(a, b)
@@ -310,6 +313,7 @@ class StoryIndex:
     doc_freq: Counter[str] = field(default_factory=Counter)  # stem -> keys holding it
     sorted_texts: list[str] = field(default_factory=list)  # every key text, sorted
     pending: list[Appearance] = field(default_factory=list)  # added, not yet filed
+    now_cut: list[int] = field(default_factory=list)  # filed keys a new title showed cut
     comparisons: int = 0  # pairs of keys given to same_story
 
     def _find(self, i: int) -> int:
@@ -339,6 +343,11 @@ class StoryIndex:
                 self.first.append((date, path))
                 self.parent.append(known)
                 self.by_text[key.text] = known
+            elif key.truncated and not self.keys[known].truncated:
+                # One title of the key was cut: the key counts as cut, whichever came first.
+                self.keys[known] = self.keys[known]._replace(truncated=True)
+                if known < len(self.sorted_texts):
+                    self.now_cut.append(known)
             self.by_title[title] = known
         if (date, path) < self.first[known]:
             self.first[known] = (date, path)
@@ -363,6 +372,10 @@ class StoryIndex:
             self.appearance_keys.extend([number(a.title, a.date, a.path) for a in added])
             self.appearances.extend(added)
             self._compare_new(range(first_new, len(self.keys)))
+            for i in self.now_cut:
+                if can_be_cut(self.keys[i]):
+                    self._join_longer(i, self.keys[i])
+            self.now_cut.clear()
 
     def _compare_new(self, batch: range) -> None:
         keys = self.keys
