@@ -240,7 +240,7 @@ def rarest_stems(key: HeadlineKey, doc_freq: Counter[str]) -> list[str]:
     n = len(key.stems)
     overlap = max(ADDED_MIN_SHARED, math.ceil(ADDED_MIN_SHARE * n))
     take = min(n - overlap + 2 + SPELLING_SLACK, BLOCK_RAREST_MAX)
-    return [s for _, s in sorted((doc_freq[s], s) for s in key.stems)[:take]]
+    return sorted(sorted(key.stems), key=doc_freq.__getitem__)[:take]
 
 
 def block_pairs(key: HeadlineKey, doc_freq: Counter[str]) -> list[str]:
@@ -452,9 +452,13 @@ class StoryIndex:
             else:
                 candidates.update(members)
                 members.append(i)
-        keys = self.keys
-        for j in sorted(candidates):
-            if worth_comparing(key, keys[j]):
+        keys, stems = self.keys, key.stems
+        for j in candidates:
+            other = keys[j].stems
+            # neither rule can join keys with more than two stems apart on both sides
+            if min(len(stems), len(other)) - len(stems & other) <= 1 + SPELLING_SLACK and (
+                worth_comparing(key, keys[j])
+            ):
                 self._compare(i, j)
 
     def add(self, appearance: Appearance) -> None:
