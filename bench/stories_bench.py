@@ -9,15 +9,17 @@ headlines are drawn from a vocabulary of about 150 words and almost never repeat
 news portal does: a portal keeps a headline up for hours or days, and each new story names
 someone or somewhere new. So by default each dump's headline slots are filled the way a
 scraped portal's are: ``REPEAT_SHARE`` of them from the stories still running (as written,
-cut with "…", with "Live:" in front, or with a count changed), the rest new stories, each
-naming one of a few thousand made-up places and people. ``--fresh`` times generate.py's
-own headlines instead: the worst case for any fuzzy matcher, reported apart.
+cut with "…", with "Live:" in front, with words and a count added, or re-worded), the rest
+new stories, each naming one of 1,500 made-up places and people. ``--fresh`` times
+generate.py's own headlines instead, reported apart.
 
-"Cold" is: load the gazetteer, file every dump's lead title and headlines into a new
-``StoryIndex``, read out the stories, build every story's timeline, pick the developing
-ones, and read the places of every distinct title. "One dump" is: add one more dump's
-titles to that index, read their story ids, and the timelines and places of those stories.
-No network, no clock in the data: the same seed gives the same headlines.
+"Clustering" is: file every dump's lead title and headlines into a new ``StoryIndex`` and
+read out the stories. "Cold" is that, then load the gazetteer, build every story's
+timeline, pick the developing ones, and read the places of every distinct title. "One
+dump" is: add one more dump's titles to that index, read their story ids, and the
+timelines and places of those stories. Times are CPU seconds of this process (the machine
+may be shared), medians of the runs. No network, no clock in the data: the same seed gives
+the same headlines.
 """
 
 from __future__ import annotations
