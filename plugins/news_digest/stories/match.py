@@ -1,10 +1,12 @@
 """Headlines (and lead titles) clustered into stories, with rapidfuzz and blocking.
 
-Each distinct matching key is compared only with the keys that share a block with it (the
-first content words, the last ones, the longest ones), never with all others, so adding one
-dump costs about the size of that dump. Matches join stories through a union-find, so the
-result does not depend on the order in which dumps are added. A story's id comes from the
-key of its earliest appearance (date, then path), so adding unrelated dumps never changes it.
+Each distinct matching key is compared only with the keys it shares a block with (a pair
+of its rarest stems, no block larger than COMMON_STEM_KEYS keys) and with the keys it is
+the start of or that are the start of it (cut titles, found exactly in the sorted key
+texts), never with all others, so adding one dump costs about the size of that dump.
+Matches join stories through a union-find, so the stories of a set of dumps do not depend
+on the order they were added in. A story's id comes from the key of its earliest
+appearance (date, then path), so dumps that do not join a story never change its id.
 """
 
 from __future__ import annotations
