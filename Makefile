@@ -86,7 +86,8 @@ help:
 	@echo '   make fuzz             run the property-based parser tests with many more examples,'
 	@echo '                         builds over randomly damaged caches and the differential build test'
 	@echo '   make lint             check the code with ruff'
-	@echo '   make bench [N=2000]   time a build of N generated dumps'
+	@echo '   make bench [N=2000]   time a build of N generated dumps, and the stories core'
+	@echo '                         at 10,000 dumps (CPU seconds, medians of 3 runs)'
 	@echo '   make translations     gather the theme'"'"'s words into its catalogues (theme/translations)'
 	@echo '   make eval             score the reading of article text per kind of input'
 	@echo '                         (own fixtures; real pages from $$(REALPAGES) when present)'
@@ -196,6 +197,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV_PY) bench/run.py --dumps $(N)
+	$(VENV_PY) bench/stories_bench.py --dumps 10000 --runs 3
 
 # F1, precision and recall of the lead's title and paragraphs against the expected text,
 # per kind of input, and the mean time per saved HTML page (bench/eval.py).

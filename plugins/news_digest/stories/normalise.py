@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 # Labels a desk puts in front of a headline, lower case, as data: English, French, German,
 # Spanish, Portuguese, Italian. Matched only before ":", "|", "-" or "–" at the start.
@@ -77,15 +78,23 @@ _SUFFIX_RE = re.compile(
     + r")\s*$",
     re.IGNORECASE,
 )
-_GLUED_NUMBER_RE = re.compile(r"(?<=[^\W\d_])[-‑](?=\d)|(?<=\d)[-‑](?=[^\W\d_])")
+# A hyphen between a letter and a digit. It starts with the hyphen, so the engine scans for
+# hyphens first and looks around only there.
+_GLUED_NUMBER_RE = re.compile(r"[-‑](?:(?<=[^\W\d_][-‑])(?=\d)|(?<=\d[-‑])(?=[^\W\d_]))")
 _NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|m|bn|k|c|km|%)?$")
 _WORD_RE = re.compile(r"[^\W_]+(?:[.,]\d+)*%?", re.UNICODE)
+# The same words in an ASCII title, where the Unicode classes are not needed.
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*%?")
+# The characters a desk label is followed by, and those before a label after the headline:
+# a title without any of them has no label to strip.
+_PREFIX_MARKS = frozenset(":|-–—")
+_SUFFIX_MARKS = frozenset("|-–—")
 
 
-@dataclass(frozen=True, slots=True)
-class HeadlineKey:
+class HeadlineKey(NamedTuple):
     """What the matcher compares: ``text`` with numbers as ``#``, its tokens, the content
-    tokens (no stopwords, no numbers), the numbers apart, and whether the title was cut."""
+    tokens (no stopwords, no numbers), the numbers apart, and whether the title was cut.
+    Immutable; a named tuple because a site has hundreds of thousands of them."""
 
     text: str
     tokens: tuple[str, ...]
@@ -98,6 +107,8 @@ class HeadlineKey:
 
 def strip_prefixes(title: str) -> str:
     """Drop desk labels in front ("Live: ", "BREAKING - ", "En direct :"), repeatedly."""
+    if _PREFIX_MARKS.isdisjoint(title):
+        return title
     while True:
         cut = _PREFIX_RE.sub("", title, count=1)
         if cut == title or not cut.strip():
@@ -107,6 +118,8 @@ def strip_prefixes(title: str) -> str:
 
 def strip_suffixes(title: str) -> str:
     """Drop desk labels after the headline ("... - live")."""
+    if _SUFFIX_MARKS.isdisjoint(title):
+        return title
     cut = _SUFFIX_RE.sub("", title)
     return cut if cut.strip() else title
 
@@ -114,6 +127,8 @@ def strip_suffixes(title: str) -> str:
 def strip_truncation_marks(title: str) -> tuple[str, bool]:
     """Remove a trailing "…" or "..." and say whether there was one."""
     text = title.rstrip()
+    if not text.endswith(TRUNCATION_MARKS):
+        return text, False
     for mark in TRUNCATION_MARKS:
         if text.endswith(mark):
             return text[: -len(mark)].rstrip(), True
@@ -122,39 +137,48 @@ def strip_truncation_marks(title: str) -> tuple[str, bool]:
 
 def fold_case_and_accents(text: str) -> str:
     """NFKC, case-folded, accents removed: "Última" and "ultima" compare equal."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    text = text.casefold()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def glue_numbers_to_words(text: str) -> str:
     """ "covid-19" -> "covid19", "g-20" -> "g20": a number joined to a word is part of a
     name, not a count, so it never becomes the number placeholder."""
+    if "-" not in text and "‑" not in text:
+        return text
     return _GLUED_NUMBER_RE.sub("", text)
 
 
 def split_words(text: str) -> list[str]:
     """Words without punctuation; "5.9%" and "1,000" stay one token."""
+    if text.isascii():
+        return _ASCII_WORD_RE.findall(text)
     return _WORD_RE.findall(text)
 
 
 def separate_numbers(words: list[str]) -> tuple[list[str], list[str]]:
     """Counts become ``#`` (so "kills 17" and "kills 20" compare equal), kept apart."""
-    tokens: list[str] = []
-    numbers: list[str] = []
-    for w in words:
-        if (w[0].isdigit() and _NUMBER_RE.match(w)) or w in NUMBER_WORDS:
-            tokens.append(NUMBER_TOKEN)
-            numbers.append(w)
-        else:
-            tokens.append(w)
-    return tokens, numbers
+    tokens = [
+        NUMBER_TOKEN if w in NUMBER_WORDS or (w[0].isdigit() and _NUMBER_RE.match(w)) else w
+        for w in words
+    ]
+    if NUMBER_TOKEN not in tokens:
+        return tokens, []
+    return tokens, [w for w, t in zip(words, tokens, strict=True) if t == NUMBER_TOKEN]
 
 
 def content_tokens(tokens: list[str]) -> frozenset[str]:
     """The tokens that carry the story: no stopwords, no numbers, no single letters."""
-    return frozenset(t for t in tokens if len(t) > 1 and t not in STOPWORDS and t != NUMBER_TOKEN)
+    content = frozenset(tokens).difference(STOPWORDS, (NUMBER_TOKEN,))
+    if content and min(map(len, content)) < 2:
+        return frozenset(t for t in content if len(t) > 1)
+    return content
 
 
+@lru_cache(maxsize=1 << 17)
 def stem(word: str) -> str:
     """A crude English stem: "returns", "returned", "returning" -> "return"."""
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
@@ -168,16 +192,18 @@ def headline_key(title: str) -> HeadlineKey:
     text, truncated = strip_truncation_marks(title)
     text = strip_suffixes(strip_prefixes(text))
     text = glue_numbers_to_words(fold_case_and_accents(text))
-    text = text.replace("'s ", " ").replace("’s ", " ")
+    if "'" in text or "’" in text:
+        text = text.replace("'s ", " ").replace("’s ", " ")
     tokens, numbers = separate_numbers(split_words(text))
     content = content_tokens(tokens)
-    stemmed = tuple((w, stem(w)) for w in sorted(content))
+    words = sorted(content)
+    stems = [stem(w) for w in words]
     return HeadlineKey(
-        text=" ".join(tokens),
-        tokens=tuple(tokens),
-        content=content,
-        numbers=tuple(numbers),
-        truncated=truncated,
-        stemmed=stemmed,
-        stems=frozenset(s for _, s in stemmed),
+        " ".join(tokens),
+        tuple(tokens),
+        content,
+        tuple(numbers),
+        truncated,
+        tuple(zip(words, stems, strict=True)),
+        frozenset(stems),
     )

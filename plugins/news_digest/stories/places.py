@@ -187,7 +187,10 @@ class Gazetteer:
         if known is not None:
             return known
         raw = _WORD_RE.findall(text)
-        words = [fold_case_and_accents(w) for w in raw]
+        if text.isascii():  # lower case keeps an ASCII text's words where they were
+            words = _WORD_RE.findall(text.lower())
+        else:
+            words = [fold_case_and_accents(w) for w in raw]
         found: list[Place] = []
         i = 0
         while i < len(words):

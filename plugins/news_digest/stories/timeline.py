@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
+from operator import attrgetter
 
 from .match import Appearance
 
@@ -21,6 +23,7 @@ SPARK_HEIGHT = 24
 SPARK_MAX_DAYS = 60
 
 
+@lru_cache(maxsize=1 << 16)
 def day_of(date: str) -> dt.date:
     """The calendar day of an ISO 8601 date or datetime, as the dump wrote it."""
     return dt.date.fromisoformat(date[:10])
@@ -48,17 +51,18 @@ class Timeline:
         return f"seen on {self.days} {unit} since {self.first_seen.isoformat()}"
 
 
+_ORDER = attrgetter("date", "path", "title")
+
+
 def timeline(story: str, appearances: list[Appearance]) -> Timeline:
     """One story's timeline from its appearances (any order)."""
     if not appearances:
         raise ValueError(f"story {story!r} has no appearances")
-    apps = tuple(sorted(appearances, key=lambda a: (a.date, a.path, a.title)))
+    apps = tuple(sorted(appearances, key=_ORDER))
     counts = Counter(day_of(a.date) for a in apps)
     first, last = min(counts), max(counts)
-    per_day = tuple(
-        (first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0))
-        for i in range((last - first).days + 1)
-    )
+    days = map(dt.date.fromordinal, range(first.toordinal(), last.toordinal() + 1))
+    per_day = tuple((day, counts.get(day, 0)) for day in days)
     return Timeline(
         story=story,
         appearances=apps,
