@@ -4,15 +4,15 @@
    of pagefind/, one language of a shard at a time, so every page is searched in the index of
    its own language.
 
-   Two orders:
+   Each shard's indexes carry a "shard" filter of their own (mergeFilter). Two orders:
    - best match (the default): Pagefind's relevance scores, compared across shards (every
      index has weight 1); results with the same score are shown newest first, by the "stamp"
      meta (the date and time of the dump), which each page of results reads from the results
      it shows and from all those tied with its last one, so the tie-break is exact;
-   - newest first (the "Newest first" switch, ?sort=newest): a second Pagefind instance, made
-     only when asked for, whose indexes have weight 0: every score is then 0, Pagefind's merge
-     (a stable sort by score) keeps the shards' order, newest month first, and each shard's own
-     results come newest first by its "date" sort.
+   - newest first (the "Newest first" switch, ?sort=newest): one search a shard, newest month
+     first, with the "date" sort, until a page of results is full. (Pagefind's sort scores a
+     result by its place in its own index's sort, so the scores of two shards cannot be
+     compared, and its merge of several indexes sorts by score.)
    Leads and "More headlines" pages are indexed; a hit on a headline links to its heading on
    the digest page. The kind filter always names a kind, which keeps out the primary's
    placeholder page (kind "none"). The query lives in the URL (?q=...&kind=...&sort=newest),
@@ -22,6 +22,9 @@
 (function () {
   "use strict";
   var PAGE_SIZE = 20;
+  /* Matching headlines shown per "More headlines" page; the rest are one link to the page,
+     so a page of 2,000 matching headlines is 6 list items, not 2,000. */
+  var SUBS_SHOWN = 5;
   var form = document.getElementById("search-form");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
@@ -57,46 +60,43 @@
     return loading.manifest;
   }
 
-  /* The Pagefind instance of an order: "relevance" is the module's own, "newest" one made
-     with createInstance, its indexes of weight 0. Each shard is merged once per language,
-     called in order without waiting: Pagefind adds each index before its first await. */
-  function pagefind(order) {
-    if (!loading[order]) {
-      loading[order] = Promise.all([import(bundle.href + "pagefind.js"), manifest()]).then(
+  /* Pagefind, with every shard merged once per language, each tagged with a "shard" filter of
+     its own (mergeFilter), all indexes of weight 1. Called in order without waiting: Pagefind
+     adds each index before its first await. */
+  function pagefind() {
+    if (!loading.api) {
+      loading.api = Promise.all([import(bundle.href + "pagefind.js"), manifest()]).then(
         function (both) {
           var api = both[0];
           var shards = both[1];
-          var common = { baseUrl: base.pathname, indexWeight: order === "newest" ? 0 : 1 };
-          var primary = Object.assign({ metaCacheTag: shards.primary }, common);
-          var instance = api;
-          var ready;
-          if (order === "newest") {
-            instance = api.createInstance(Object.assign({ basePath: bundle.pathname }, primary));
-            ready = instance.init();
-          } else {
-            ready = api.options(Object.assign({ bundlePath: bundle.pathname }, primary));
-          }
-          return ready
+          var common = { baseUrl: base.pathname };
+          return api
+            .options(
+              Object.assign({ bundlePath: bundle.pathname, metaCacheTag: shards.primary }, common)
+            )
             .then(function () {
               var merges = [];
               shards.shards.forEach(function (shard) {
-                (shard.languages || [null]).forEach(function (language) {
-                  var options = Object.assign({ metaCacheTag: shard.hash }, common);
+                (shard.languages.length ? shard.languages : [null]).forEach(function (language) {
+                  var options = Object.assign(
+                    { metaCacheTag: shard.hash, mergeFilter: { shard: shard.id } },
+                    common
+                  );
                   if (language) {
                     options.language = language;
                   }
-                  merges.push(instance.mergeIndex(bundle.pathname + shard.id + "/", options));
+                  merges.push(api.mergeIndex(bundle.pathname + shard.id + "/", options));
                 });
               });
               return Promise.all(merges);
             })
             .then(function () {
-              return instance;
+              return { api: api, shards: shards.shards };
             });
         }
       );
     }
-    return loading[order];
+    return loading.api;
   }
 
   function kind() {
@@ -165,51 +165,121 @@
     if (!subs.length) {
       return [item(data.url, msg("digest", { title: title }), from, data.excerpt)];
     }
-    return subs.map(function (sub) {
+    var shown = subs.slice(0, SUBS_SHOWN).map(function (sub) {
       return item(sub.url, sub.title, from, sub.excerpt);
+    });
+    if (subs.length > SUBS_SHOWN) {
+      var rest = subs.length - SUBS_SHOWN;
+      shown.push(item(data.url, msg(rest === 1 ? "more-sub" : "more-subs", { count: rest }), from));
+    }
+    return shown;
+  }
+
+  /* The results found in a page's indexed text. Pagefind (1.5) also matches the words of its
+     metadata (a digest page's lead title, a date), which would list a "More headlines" page
+     for a word of its lead's title only, or every page for "May"; such a result has no word
+     location in the text. */
+  function inText(results) {
+    return results.filter(function (result) {
+      return result.words && result.words.length > 0;
     });
   }
 
-  /* Where the page of results starting at ``start`` ends: PAGE_SIZE results on, and past
-     every result tied on score with the last one (best match only), so that a tie is never
-     split between two pages and the tie-break by date sees the whole group. */
-  function pageEnd(results, start, by) {
-    var end = Math.min(start + PAGE_SIZE, results.length);
-    if (by === "relevance") {
-      while (end < results.length && results[end].score === results[end - 1].score) {
-        end += 1;
-      }
-    }
-    return end;
+  /* Results with their data, a page at a time, in the order chosen. */
+  function loaded(result) {
+    return result.data().then(function (data) {
+      return { score: result.score, data: data };
+    });
+  }
+
+  function stampOf(page) {
+    return (page.data.meta && page.data.meta.stamp) || "";
+  }
+
+  function newerFirst(a, b) {
+    var x = stampOf(a);
+    var y = stampOf(b);
+    return x < y ? 1 : x > y ? -1 : 0;
   }
 
   /* Best match: higher score first; the same score, the newer dump first (its stamp). */
   function byScoreThenNewest(a, b) {
-    if (a.score !== b.score) {
-      return b.score - a.score;
-    }
-    var x = (a.data.meta && a.data.meta.stamp) || "";
-    var y = (b.data.meta && b.data.meta.stamp) || "";
-    return x < y ? 1 : x > y ? -1 : 0;
+    return a.score !== b.score ? b.score - a.score : newerFirst(a, b);
   }
 
-  function show(results, start, mine, by) {
-    var end = pageEnd(results, start, by);
-    return Promise.all(
-      results.slice(start, end).map(function (result) {
-        return result.data().then(function (data) {
-          return { score: result.score, data: data };
+  /* Best match: the results of one search, sorted by score. A page of results ends PAGE_SIZE
+     results on and past every result tied on score with its last one, so that a tie is never
+     split between two pages and the tie-break by date sees the whole group. */
+  function bestMatches(results) {
+    var start = 0;
+    return function next() {
+      var end = Math.min(start + PAGE_SIZE, results.length);
+      while (end < results.length && results[end].score === results[end - 1].score) {
+        end += 1;
+      }
+      var slice = results.slice(start, end);
+      start = end;
+      return Promise.all(slice.map(loaded)).then(function (pages) {
+        return { pages: pages.sort(byScoreThenNewest), done: start >= results.length };
+      });
+    };
+  }
+
+  /* Newest first: one shard (a month) at a time, newest month first. Searched with its shard
+     filter and the "date" sort, a shard's results come newest first (Pagefind scores them by
+     their place in the shard's sort); a shard with pages in several languages has one sort a
+     language, so its results are put in order by their stamp. */
+  function newestFirst(api, shards, query, filters) {
+    var queue = shards.slice();
+    var buffer = [];
+    function fill() {
+      if (buffer.length >= PAGE_SIZE || !queue.length) {
+        return Promise.resolve();
+      }
+      var shard = queue.shift();
+      var options = {
+        filters: Object.assign({ shard: shard.id }, filters),
+        sort: { date: "desc" },
+      };
+      return api
+        .search(query, options)
+        .then(function (search) {
+          var results = inText(search.results);
+          if (shard.languages.length > 1) {
+            return Promise.all(results.map(loaded)).then(function (pages) {
+              buffer.push.apply(buffer, pages.sort(newerFirst));
+            });
+          }
+          buffer.push.apply(
+            buffer,
+            results.map(function (result) {
+              return { result: result };
+            })
+          );
+        })
+        .then(fill);
+    }
+    return function next() {
+      return fill().then(function () {
+        var slice = buffer.splice(0, PAGE_SIZE);
+        return Promise.all(
+          slice.map(function (entry) {
+            return entry.result ? loaded(entry.result) : entry;
+          })
+        ).then(function (pages) {
+          return { pages: pages, done: !buffer.length && !queue.length };
         });
-      })
-    ).then(function (pages) {
+      });
+    };
+  }
+
+  function show(next, mine) {
+    return next().then(function (page) {
       if (mine !== sequence) {
         return;
       }
-      if (by === "relevance") {
-        pages.sort(byScoreThenNewest);
-      }
-      pages.forEach(function (page) {
-        items(page.data).forEach(function (li) {
+      page.pages.forEach(function (entry) {
+        items(entry.data).forEach(function (li) {
           list.appendChild(li);
         });
       });
@@ -217,11 +287,11 @@
         more.remove();
         more = null;
       }
-      if (end < results.length) {
+      if (!page.done) {
         more = element("button", "search-more", msg("more"));
         more.type = "button";
         more.addEventListener("click", function () {
-          show(results, end, mine, by);
+          show(next, mine);
         });
         list.after(more);
       }
@@ -242,26 +312,30 @@
       return;
     }
     status.textContent = msg("searching");
-    pagefind(by)
-      .then(function (api) {
-        var kinds = kind() ? [kind()] : ["lead", "headline"];
-        var options = { filters: { kind: { any: kinds } } };
-        if (by === "newest") {
-          options.sort = { date: "desc" };
-        }
-        return api.search(query, options);
-      })
-      .then(function (search) {
-        if (mine !== sequence || !search) {
-          return;
-        }
-        var count = search.results.length;
-        var found = count === 1 ? "found-one" : "found";
-        status.textContent =
-          count === 0
-            ? msg("none", { query: query })
-            : msg(by === "newest" ? found + "-newest" : found, { count: count });
-        return show(search.results, 0, mine, by);
+    var kinds = kind() ? [kind()] : ["lead", "headline"];
+    var filters = { kind: { any: kinds } };
+    pagefind()
+      .then(function (loaded) {
+        return loaded.api.search(query, { filters: filters }).then(function (search) {
+          if (mine !== sequence || !search) {
+            return;
+          }
+          var results = inText(search.results);
+          var count = results.length;
+          var found = count === 1 ? "found-one" : "found";
+          status.textContent =
+            count === 0
+              ? msg("none", { query: query })
+              : msg(by === "newest" ? found + "-newest" : found, { count: count });
+          if (!count) {
+            return;
+          }
+          var next =
+            by === "newest"
+              ? newestFirst(loaded.api, loaded.shards, query, filters)
+              : bestMatches(results);
+          return show(next, mine);
+        });
       })
       .catch(function () {
         if (mine === sequence) {
@@ -301,7 +375,7 @@
   });
   input.addEventListener("input", later);
   input.addEventListener("focus", function () {
-    pagefind(order()).catch(function () {});
+    pagefind().catch(function () {});
   });
   form.addEventListener("change", function (event) {
     if (event.target.name === "kind" || event.target.name === "sort") {
