@@ -87,6 +87,7 @@ help:
 	@echo '                         builds over randomly damaged caches and the differential build test'
 	@echo '   make lint             check the code with ruff'
 	@echo '   make bench [N=2000]   time a build of N generated dumps'
+	@echo '   make bench-search [SEARCH_N=10000]   bytes of the first search in Chromium'
 	@echo '   make eval             score the reading of article text per kind of input'
 	@echo '                         (own fixtures; real pages from $$(REALPAGES) when present)'
 	@echo '   make clean            remove $(OUTPUTDIR)/ and caches'
@@ -184,6 +185,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV_PY) bench/run.py --dumps $(N)
 
+# What the search page downloads for its first query on a site of SEARCH_N generated dumps,
+# measured in Chromium (bench/search_budget.py; docs/search.md).
+SEARCH_N ?= 10000
+bench-search: $(STAMP)
+	$(VENV_PY) bench/search_budget.py --dumps $(SEARCH_N)
+
 # F1, precision and recall of the lead's title and paragraphs against the expected text,
 # per kind of input, and the mean time per saved HTML page (bench/eval.py).
 eval: $(STAMP)
@@ -192,4 +199,4 @@ eval: $(STAMP)
 clean:
 	rm -rf "$(OUTPUTDIR)" cache .pytest_cache .ruff_cache
 
-.PHONY: help install install-system html serve devserver publish github test fuzz lint bench eval clean
+.PHONY: help install install-system html serve devserver publish github test fuzz lint bench bench-search eval clean
