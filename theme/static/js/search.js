@@ -228,9 +228,12 @@
   /* Newest first: one shard (a month) at a time, newest month first. Searched with its shard
      filter and the "date" sort, a shard's results come newest first (Pagefind scores them by
      their place in the shard's sort); a shard with pages in several languages has one sort a
-     language, so its results are put in order by their stamp. */
-  function newestFirst(api, shards, query, filters) {
-    var queue = shards.slice();
+     language, so its results are put in order by their stamp. Shards with no result (by the
+     first search's counts of the "shard" filter) are not searched. */
+  function newestFirst(api, shards, query, filters, counts) {
+    var queue = shards.filter(function (shard) {
+      return !counts || counts[shard.id] > 0;
+    });
     var buffer = [];
     function fill() {
       if (buffer.length >= PAGE_SIZE || !queue.length) {
@@ -332,7 +335,13 @@
           }
           var next =
             by === "newest"
-              ? newestFirst(loaded.api, loaded.shards, query, filters)
+              ? newestFirst(
+                  loaded.api,
+                  loaded.shards,
+                  query,
+                  filters,
+                  search.filters && search.filters.shard
+                )
               : bestMatches(results);
           return show(next, mine);
         });
