@@ -88,6 +88,7 @@ help:
 	@echo '   make lint             check the code with ruff'
 	@echo '   make bench [N=2000]   time a build of N generated dumps, and the stories core'
 	@echo '                         at 10,000 dumps (CPU seconds, medians of 3 runs)'
+	@echo '   make bench-search [SEARCH_N=10000]   bytes of the first search in Chromium'
 	@echo '   make translations     gather the theme'"'"'s words into its catalogues (theme/translations)'
 	@echo '   make eval             score the reading of article text per kind of input'
 	@echo '                         (own fixtures; real pages from $$(REALPAGES) when present)'
@@ -199,6 +200,12 @@ bench: $(STAMP)
 	$(VENV_PY) bench/run.py --dumps $(N)
 	$(VENV_PY) bench/stories_bench.py --dumps 10000 --runs 3
 
+# What the search page downloads for its first query on a site of SEARCH_N generated dumps,
+# measured in Chromium (bench/search_budget.py; docs/search.md).
+SEARCH_N ?= 10000
+bench-search: $(STAMP)
+	$(VENV_PY) bench/search_budget.py --dumps $(SEARCH_N)
+
 # F1, precision and recall of the lead's title and paragraphs against the expected text,
 # per kind of input, and the mean time per saved HTML page (bench/eval.py).
 eval: $(STAMP)
@@ -207,4 +214,4 @@ eval: $(STAMP)
 clean:
 	rm -rf "$(OUTPUTDIR)" cache .pytest_cache .ruff_cache
 
-.PHONY: help install install-system html serve devserver publish github test fuzz lint bench eval clean translations
+.PHONY: help install install-system html serve devserver publish github test fuzz lint bench eval clean translations bench-search

@@ -688,7 +688,7 @@ def test_pagefind_on_a_full_disk_is_caught_by_the_check(tmpfs, reference):
     mount_tmpfs(tmpfs, "64k")
     pages = search.shards_of(search.scan_pages(reference, {}))
     executable = search.pagefind_executable()
-    error = search.index_shard(executable, reference, tmpfs, "2023-05", pages["2023-05"], "en")
+    error = search.index_shard(executable, reference, tmpfs, "2023-05", pages["2023-05"])
     assert error == f"{tmpfs}/2023-05/out/pagefind-entry.json is empty"
 
 

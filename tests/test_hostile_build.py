@@ -274,7 +274,13 @@ def test_big_dumps_build_and_are_reported(tmp_path: Path) -> None:
     """10 MB, a 1 MB line and 100,000 headlines in one build (about ten seconds)."""
     content = tmp_path / "content"
     write_content(content, [case for case in CASES if case.big])
-    site = build("pelicanconf.py", content, tmp_path / "output", CACHE_PATH=str(tmp_path / "cache"))
+    site = build(
+        "pelicanconf.py",
+        content,
+        tmp_path / "output",
+        CACHE_PATH=str(tmp_path / "cache"),
+        NEWS_DIGEST={"max_headlines": None},  # every headline on its page: no cap here
+    )
     assert site.messages(logging.WARNING) == []
     by_source = {e["source"]: e for e in report(site)["dumps"]}
     assert by_source["2023-05-10-many.txt"]["headlines"] == 100_002

@@ -17,9 +17,9 @@ from news_digest.publish import pagefind_files, search
 SETTINGS = {"NEWS_DIGEST": {}, "DEFAULT_LANG": "en"}
 
 
-def page(title: str, date: str, kind: str = "lead") -> str:
+def page(title: str, date: str, kind: str = "lead", lang: str = "en") -> str:
     return (
-        f'<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>'
+        f'<!DOCTYPE html><html lang="{lang}"><head><title>{title}</title></head><body>'
         f'<article data-pagefind-body data-pagefind-filter="kind:{kind}" '
         f'data-pagefind-sort="date:{date}"><h1>{title}</h1><p>Some words about {title}.</p>'
         "</article></body></html>"
@@ -64,11 +64,61 @@ def test_indexed_pages_are_grouped_by_the_month_of_their_date_sort(tmp_path):
     }
 
 
+def test_the_date_sort_may_carry_the_time_of_day():
+    assert search.page_shard(page("Alpha", "2023-05-10T08:30").encode()) == "2023-05"
+    assert search.page_shard(page("Alpha", "2023-05-10").encode()) == "2023-05"
+    assert search.page_shard(page("Alpha", "2023-05-10Tx").encode()) == ""
+
+
+@needs_pagefind
+def test_each_page_is_indexed_in_the_language_of_its_html_lang(tmp_path):
+    """No language forced: a German page goes to the shard's German index, which
+    shards.json names, so that the search page merges it."""
+    out = tmp_path / "out"
+    write_site(
+        out,
+        {
+            "2023/05/01/a/index.html": page("Heizungen bleiben kalt", "2023-05-01", lang="de"),
+            "2023/05/02/b/index.html": page("He's back home", "2023-05-02"),
+            "2023/04/02/c/index.html": page("Alpha", "2023-04-02"),
+        },
+    )
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    bundle = out / "pagefind"
+    manifest = json.loads((bundle / "shards.json").read_text())
+    assert {s["id"]: s["languages"] for s in manifest["shards"]} == {
+        "2023-05": ["de", "en"],
+        "2023-04": ["en"],
+    }
+    entry = json.loads((bundle / "2023-05" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["de"]["page_count"] == 1
+    assert entry["languages"]["en"]["page_count"] == 1
+    # The German page's words are in the German index (stemmed in German: "heizung").
+    german = b"".join(map(pagefind_data, (bundle / "2023-05" / "index").glob("de_*.pf_index")))
+    english = b"".join(map(pagefind_data, (bundle / "2023-05" / "index").glob("en_*.pf_index")))
+    assert b"heizung" in german and b"heizungen" not in german
+    assert b"heizung" not in english and b"back" in english and b"back" not in german
+    # The primary holds the site's language only, and the script's WebAssembly for it.
+    primary = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert set(primary["languages"]) == {"en"}
+    assert not (bundle / "2023-05" / "wasm.de.pagefind").exists()
+
+
+def pagefind_data(path: Path) -> bytes:
+    """A Pagefind file's CBOR bytes (its words are text strings in them)."""
+    return gzip.decompress(path.read_bytes())[len(pagefind_files.SIGNATURE) :]
+
+
 def test_manifest_lists_shards_newest_first():
-    data = json.loads(search.manifest_json("p", {"2023-04": "x", "2023-05": "y"}))
+    data = json.loads(
+        search.manifest_json("p", {"2023-04": "x", "2023-05": "y"}, {"2023-05": ["de", "en"]})
+    )
     assert data == {
         "primary": "p",
-        "shards": [{"id": "2023-05", "hash": "y"}, {"id": "2023-04", "hash": "x"}],
+        "shards": [
+            {"id": "2023-05", "hash": "y", "languages": ["de", "en"]},
+            {"id": "2023-04", "hash": "x", "languages": []},
+        ],
     }
 
 

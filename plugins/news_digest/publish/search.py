@@ -2,8 +2,12 @@
 
 Pagefind (https://pagefind.app) reads built HTML and writes a static index that the search
 page loads with ``pagefind.js``. Only elements marked ``data-pagefind-body`` are indexed (the
-title and first paragraph of a lead, every headline of a "More headlines" page); the templates
-tag them with a ``kind`` filter, a ``date:YYYY-MM-DD`` sort and metadata.
+title and text of a lead, every headline and summary of a "More headlines" page); the
+templates tag them with a ``kind`` filter, a ``date:YYYY-MM-DDTHH:MM`` sort and metadata.
+
+Each page is indexed in the language of its ``<html lang>`` (the dump's language): Pagefind
+writes one index per language in a shard, and ``shards.json`` lists each shard's languages, so
+that the search page merges every one of them.
 
 One index over the whole site costs memory and time in proportion to the site (about 3 GiB
 at 10,000 dumps) and is rebuilt whole on every build. So the pages are split by the month of
@@ -12,8 +16,8 @@ over that month's pages only (in place when the month has a folder of its own, e
 folder of hard links to them), two runs at a time:
 
 - a shard is indexed again only when its fingerprint changed: the bytes and paths of its
-  pages, Pagefind's version and the options (kept in ``pagefind/shards.json``, which the
-  search page reads as well);
+  pages, Pagefind's version and the options (kept in ``pagefind/shards.json`` with the
+  shard's languages, which the search page reads as well);
 - a shard is written to a fresh folder and swapped in, and whatever is not part of the
   current index is removed from ``pagefind/`` (old shards, files of older layouts);
 - ``pagefind/`` itself holds the one copy of ``pagefind.js``, its worker and WebAssembly, and
@@ -61,7 +65,8 @@ BUNDLE_DIR = "pagefind"
 #: The list of shards, newest first, with their fingerprints.
 MANIFEST = "shards.json"
 #: Changes whenever the layout or the way shards are made changes: every shard is redone.
-LAYOUT_VERSION = 2
+#: 3: each page indexed in its own language, the whole lead indexed.
+LAYOUT_VERSION = 3
 #: Pagefind runs at a time; each is itself multi-threaded, so more does not pay on 2 cores.
 MAX_PARALLEL_RUNS = 2
 #: What a shard keeps of Pagefind's output: the index alone (the script, its worker and
@@ -69,7 +74,8 @@ MAX_PARALLEL_RUNS = 2
 SHARD_FILES = ("pagefind-entry.json", "index", "fragment", "filter")
 SHARED_FILES = ("pagefind.js", "pagefind-worker.js")
 BODY_MARK = b"data-pagefind-body"
-SORT_DATE = re.compile(rb'data-pagefind-sort="date:(\d{4})-(\d{2})-\d{2}"')
+#: The ``date`` sort of a page: ``YYYY-MM-DD``, with the time of day (``THH:MM``) or not.
+SORT_DATE = re.compile(rb'data-pagefind-sort="date:(\d{4})-(\d{2})-\d{2}(?:T[0-9:]+)?"')
 WORK_DIR = ".work"
 #: Characters with a meaning in Pagefind's ``--glob``.
 GLOB_CHARS = re.compile(r"[*?\[\]{}!\\]")
@@ -97,22 +103,14 @@ def pagefind_version(executable: str) -> str:
         return executable
 
 
-def pagefind_command(executable: str, site: str, output_path: str, language: str) -> list[str]:
+def pagefind_command(executable: str, site: str, output_path: str) -> list[str]:
     """The command line that indexes the pages under ``site`` into ``output_path``.
 
-    One language for the whole site, so the search page (in ``DEFAULT_LANG``) finds every
-    dump, whatever ``Lang`` a dump's header gives.
+    No ``--force-language``: Pagefind reads each page's ``<html lang>`` (the dump's language,
+    else ``DEFAULT_LANG``) and indexes, stems and segments it in that language, one index per
+    language; the search page merges them all (``shards.json`` names them).
     """
-    return [
-        executable,
-        "--site",
-        site,
-        "--output-path",
-        output_path,
-        "--force-language",
-        language,
-        "--silent",
-    ]
+    return [executable, "--site", site, "--output-path", output_path, "--silent"]
 
 
 def primary_page(language: str) -> str:
@@ -285,13 +283,29 @@ def read_manifest(bundle: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def manifest_json(primary: str, shards: Mapping[str, str]) -> str:
-    """``shards.json``: the primary's fingerprint and the shards, newest month first."""
+def manifest_json(
+    primary: str, shards: Mapping[str, str], languages: Mapping[str, list[str]] | None = None
+) -> str:
+    """``shards.json``: the primary's fingerprint and the shards, newest month first, each
+    with its fingerprint and the languages of its pages (sorted)."""
+    languages = languages or {}
     data = {
         "primary": primary,
-        "shards": [{"id": name, "hash": shards[name]} for name in sorted(shards, reverse=True)],
+        "shards": [
+            {"id": name, "hash": shards[name], "languages": languages.get(name, [])}
+            for name in sorted(shards, reverse=True)
+        ],
     }
     return json.dumps(data, separators=(",", ":")) + "\n"
+
+
+def shard_languages(folder: Path) -> list[str]:
+    """The languages of an installed shard, as its ``pagefind-entry.json`` names them."""
+    try:
+        entry = json.loads((folder / SHARD_FILES[0]).read_text(encoding="utf-8"))
+        return sorted(entry["languages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 # Running Pagefind
@@ -367,7 +381,6 @@ def index_shard(
     work: Path,
     name: str,
     paths: list[str],
-    language: str,
     folder: str | None = None,
     timeout: float | None = None,
 ) -> str | None:
@@ -379,12 +392,12 @@ def index_shard(
     """
     out = work / name / "out"
     if folder:
-        command = pagefind_command(executable, str(output), str(out), language)
+        command = pagefind_command(executable, str(output), str(out))
         error = run_pagefind([*command, "--glob", f"{folder}/**/*.html"], timeout)
     else:
         site = work / name / "site"
         mirror(output, site, paths)
-        error = run_pagefind(pagefind_command(executable, str(site), str(out), language), timeout)
+        error = run_pagefind(pagefind_command(executable, str(site), str(out)), timeout)
         shutil.rmtree(site, ignore_errors=True)
     if error is None:
         pagefind_files.canonical_filters(out)
@@ -399,7 +412,7 @@ def index_primary(
     site.mkdir(parents=True, exist_ok=True)
     write_whole(site / "index.html", primary_page(language).encode("utf-8"))
     out = work / "primary" / "out"
-    error = run_pagefind(pagefind_command(executable, str(site), str(out), language), timeout)
+    error = run_pagefind(pagefind_command(executable, str(site), str(out)), timeout)
     if error is None:
         pagefind_files.canonical_filters(out)
         error = pagefind_files.index_problem(out, primary=True, deep=True)
@@ -530,7 +543,6 @@ def build_index(settings: Mapping[str, Any]) -> bool:
                 work,
                 name,
                 pages[name],
-                language,
                 folders.get(name),
                 timeout,
             )
@@ -552,7 +564,8 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     stale = remove_stale(bundle, {*pages, *primary_names(bundle), MANIFEST})
     # A shard that failed keeps no fingerprint: the next build indexes it again.
     kept = {name: value for name, value in prints.items() if name not in errors}
-    manifest = manifest_json("" if "" in errors else primary_print, kept)
+    languages = {name: shard_languages(bundle / name) for name in kept}
+    manifest = manifest_json("" if "" in errors else primary_print, kept, languages)
     write_whole(bundle / MANIFEST, manifest.encode("utf-8"))
     if scanned != known:
         save_page_cache(cache_file, scanned)

@@ -27,8 +27,9 @@ Metadata keys set on every dump article (templates read only these):
 ``entries``
     A live page's time-stamped entries as ``(time, text)`` tuples in page order (``()`` for
     other dumps); the lead page lists them.
-``headline_count``
-    ``len(headlines)``.
+``headline_count``, ``headlines_left_out``
+    ``len(headlines)``, and how many headlines past ``NEWS_DIGEST["max_headlines"]`` were
+    left out of them (0 for nearly every dump; the build warns when it is not).
 ``date_source``
     Where the date came from: ``"dump"``, ``"folder"`` or ``"fallback"``.
 ``dump_source``, ``dump_encoding``, ``dump_lang``, ``dump_source_url``
@@ -103,9 +104,16 @@ def is_dump(article: Any) -> bool:
     return hasattr(article, "has_lead") and hasattr(article, "dump_sha1")
 
 
-def text_fields(view: dict[str, Any]) -> dict[str, Any]:
-    """The :data:`TEXT_FIELDS` of a dump, from its :func:`~news_digest.parse.view.dump_view`."""
-    headlines = tuple(map(as_headline_item, view["headlines"]))
+def headline_cap(settings: Any) -> int | None:
+    """``NEWS_DIGEST["max_headlines"]``: the most headlines a dump's page shows (None: all)."""
+    cap = merged_settings(settings)["max_headlines"]
+    return int(cap) if cap else None
+
+
+def text_fields(view: dict[str, Any], cap: int | None = None) -> dict[str, Any]:
+    """The :data:`TEXT_FIELDS` of a dump, from its :func:`~news_digest.parse.view.dump_view`,
+    with its first ``cap`` headlines only (all when ``cap`` is None)."""
+    headlines = tuple(map(as_headline_item, view["headlines"][:cap]))
     return {
         "paragraphs": view["paragraphs"],
         "headlines": headlines,
@@ -113,6 +121,19 @@ def text_fields(view: dict[str, Any]) -> dict[str, Any]:
         "reference_headlines": tuple(h for h in headlines if h.kind == "reference"),
         "entries": view["entries"],  # a live page's (time, text) entries
     }
+
+
+def too_many(entry: dict[str, Any], relative: str, count: int, cap: int) -> None:
+    """Log the one warning of a dump with more headlines than ``max_headlines``, and note it
+    in its report entry (so that the snapshot does not keep the dump, and every build says
+    it again)."""
+    message = (
+        f"{count} headlines, more than max_headlines ({cap}): the page shows the first "
+        f"{cap}, {count - cap} are left out"
+    )
+    logger.warning("%s:-: %s", relative, message)
+    entry["warnings"].append({"line": None, "message": message, "kind": "too-many-headlines"})
+    entry["status"] = "warning"
 
 
 def paragraphs_html(paragraphs: tuple[str, ...]) -> str:
@@ -158,7 +179,8 @@ class DumpReader(BaseReader):
             return "", {"status": "skip", "title": relative}
 
         has_lead = view["lead_title"] is not None
-        text = text_fields(view)
+        cap = headline_cap(self.settings)
+        text = text_fields(view, cap)
         headlines = text["headlines"]
         if not has_lead and not headlines:
             # An empty dump (or one of separators only) would make an empty page: left out,
@@ -180,7 +202,11 @@ class DumpReader(BaseReader):
             )
 
         date, date_source = self._date(view, relative, options)
-        record_dump(self.settings, build_entry(view, date_source, date))
+        entry = build_entry(view, date_source, date)
+        left_out = len(view["headlines"]) - len(headlines)
+        if left_out:
+            too_many(entry, relative, len(view["headlines"]), cap or 0)
+        record_dump(self.settings, entry)
         paragraphs = text["paragraphs"]
         stem = os.path.splitext(os.path.basename(relative))[0]
         stem = LEADING_DATE_RE.sub("", stem) or stem
@@ -202,6 +228,7 @@ class DumpReader(BaseReader):
             "first_paragraph": paragraphs[0] if paragraphs else "",
             "credit": view["credit"],
             "headline_count": len(headlines),
+            "headlines_left_out": left_out,
             "date_source": date_source,
             "dump_source": relative,
             "dump_encoding": view["encoding"],

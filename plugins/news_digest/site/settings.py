@@ -59,6 +59,14 @@ DEFAULTS: dict[str, Any] = {
     # stops with one line and exit status 1 (news_digest.site.lock). A cold build of
     # 10,000 dumps takes about 20 s; ten minutes covers a slow machine without hanging.
     "lock_timeout": 600,
+    # Headlines a "More headlines" page shows at most; a dump with more keeps the first ones
+    # and the build logs one warning naming the file. A 5 MB dump of 32,673 headlines made a
+    # 3.7 MB page whose search result took over 90 s to show: Pagefind makes the excerpt of
+    # each matching headline from the whole page's text, so the time grows with the square
+    # of the page. Measured in Chromium on a busy 2-core machine, the result of a word in one
+    # headline of eight took 1.0 s at 2,000 headlines and 0.2-0.3 s at 1,000, more than any
+    # news page lists. None or 0: no limit.
+    "max_headlines": 1000,
     # Seconds one Pagefind run (one month's shard) may take before it is killed and the
     # build fails, naming the shard. A month of 150 dumps takes under a second.
     "pagefind_timeout": 300,
