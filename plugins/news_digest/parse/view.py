@@ -46,7 +46,7 @@ VIEW_KEYS = frozenset(
     {
         "lead_title", "paragraphs", "credit", "headlines", "slug", "encoding", "header_title",
         "header_date", "date_from", "header_slug", "lang", "kind", "confidence", "source_url",
-        "warnings", "entry", "page_lang", "entries",
+        "warnings", "entry", "page_lang", "entries", "tags",
     }
 )  # fmt: skip
 
@@ -84,4 +84,5 @@ def dump_view(digest: Digest, source: str) -> dict[str, Any]:
         # The detected language and a live page's entries (time, text): for templates.
         "page_lang": digest.lang,
         "entries": tuple((e.time, e.text) for e in digest.entries),
+        "tags": tuple(header.tags),  # the header's Tags: topics (site/stories_pages.py)
     }

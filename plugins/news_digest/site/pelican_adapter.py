@@ -34,6 +34,7 @@ from .markdown_reader import MarkdownItReader
 from .reader import DumpReader
 from .session import BuildSession, session_of
 from .settings import SETTINGS_KEY, merged_settings, take_over_pages
+from .stories_pages import StoriesGenerator
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def on_article_generator_finalized(generator: Any) -> None:
     generator.context["period_parents"] = period_parents(archives)
 
 
-def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGenerator]]:
+def get_generators(pelican: Any) -> tuple[type, ...]:
     """Our generators; sent at the start of every run (``pelican -r`` runs again and again
     after one ``initialized``), so it also starts the run: its session, the clock (progress
     bar, summary) and, with the speed layer on, the parse store and the garbage collector's
@@ -125,7 +126,7 @@ def get_generators(pelican: Any) -> tuple[type[DigestGenerator], type[IndexingGe
     if session.incremental:
         patches.raise_gc_thresholds(session)
         cache.start(settings)
-    return DigestGenerator, IndexingGenerator
+    return DigestGenerator, StoriesGenerator, IndexingGenerator
 
 
 def on_finalized(pelican: Any) -> None:

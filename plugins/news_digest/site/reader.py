@@ -38,6 +38,8 @@ Metadata keys set on every dump article (templates read only these):
 ``dump_kind``, ``dump_confidence``
     What kind of input the dump was (:class:`~news_digest.parse.model.InputKind` value:
     ``"cms"``, ``"html"`` ...) and how sure its reading is (0 to 1).
+``dump_tags``
+    The header's ``Tags``, a tuple of strings (topics, :mod:`news_digest.site.stories_pages`).
 ``dump_sha1``
     sha1 of the dump's bytes: with the code and the settings, it decides everything the
     dump's own pages show (see :func:`news_digest.incremental.render.page_key`).
@@ -199,6 +201,7 @@ class DumpReader(BaseReader):
             "dump_kind": view["kind"],
             "dump_confidence": view["confidence"],
             "dump_sha1": sha,
+            "dump_tags": view["tags"],
         }
         if paragraphs:
             metadata["summary"] = paragraphs_html(paragraphs[:1])

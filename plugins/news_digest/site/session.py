@@ -66,6 +66,8 @@ class BuildSession:
         #: ``{page: page_record}`` of the pages the page writer wrote, for the search step
         #: (:func:`news_digest.publish.search.note_written`), which takes them.
         self.written_pages: dict[str, list[Any]] = {}
+        #: The stories of the run's dumps (news_digest.site.stories_pages.StoryModel).
+        self.stories: Any = None
         self.closed = False
         settings[SESSION_KEY] = self
         BuildSession._running = weakref.ref(self)
