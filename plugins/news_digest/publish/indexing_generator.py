@@ -33,6 +33,7 @@ from pelican.utils import sanitised_join
 
 from ..site.pagination import stable_pages
 from ..site.reader import is_dump
+from ..site.session import session_of
 from ..site.settings import merged_settings, page_setting
 from . import indexing
 
@@ -241,6 +242,9 @@ class IndexingGenerator(Generator):
         for page in self.context.get("pages", ()):
             if page.save_as:
                 entries[page.url] = _lastmod(page)
+        session = session_of(self.settings)
+        if session is not None and session.stories is not None:
+            entries.update(session.stories.sitemap_entries())  # story and topic pages
         if len(entries) > indexing.SITEMAP_MAX_URLS:
             logger.warning(
                 "news_digest: %d URLs in the sitemap; search engines read at most %d",

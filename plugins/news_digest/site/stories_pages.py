@@ -251,6 +251,21 @@ class StoryModel:
     def topic_list(self) -> list[TopicPage]:
         return sorted(self.topics.values(), key=lambda t: (t.name.casefold(), t.slug))
 
+    def sitemap_entries(self) -> dict[str, Any]:
+        """``{url: lastmod}`` of the story and topic pages: the newest dump each shows."""
+        if not self.enabled:
+            return {}
+        entries: dict[str, Any] = {}
+        for page in self.pages.values():
+            entries[page.url] = max(m.article.date for r in page.rows for m in r.mentions)
+        for topic in self.topics.values():
+            dates = [a.date for a in topic.leads]
+            dates += [entries[s.url] for s in topic.stories]
+            entries[topic.url] = max(dates, default=None)
+        if self.topics:
+            entries[TOPICS_URL] = max((e for e in entries.values() if e), default=None)
+        return entries
+
     # Fingerprints
 
     def _state(self, story: str) -> tuple:
