@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -166,11 +167,11 @@ def build_order(articles: Iterable[Any]) -> list[Any]:
 
 def build_index(
     articles: list[Any], settings: Mapping[str, Any], folder: Any
-) -> tuple[story_cache.StoryRecord, bool, str]:
+) -> tuple[story_cache.StoryRecord, int, str]:
     """The story index of ``articles`` (added in :func:`build_order`), in a record with the
     places already found per title: the last build's record when it holds the index of this
-    build's oldest dumps, with the new dumps added; else a new one. Also whether dumps were
-    added, and the record's cache key. ``folder`` None: no cache."""
+    build's oldest dumps, with the new dumps added; else a new one. Also how many dumps
+    were added, and the record's cache key. ``folder`` None: no cache."""
     ordered = build_order(articles)
     entries = [(a.date.isoformat(), dump_path(a), a.dump_sha1) for a in ordered]
     key = story_cache.record_key(("index", settings.get("TIMEZONE")))
@@ -183,7 +184,7 @@ def build_index(
     for article in ordered[start:]:
         record.index.add_many(appearances(article))
     record.entries = entries
-    return record, start < len(entries), key
+    return record, len(entries) - start, key
 
 
 def display_title(apps: list[Appearance]) -> str:
@@ -214,6 +215,8 @@ class StoryModel:
         self.front: FrontPage | None = None
         self.day_neighbours: dict[tuple, tuple[Any, Any]] = {}
         self._refs: dict[str, StoryRef] = {}
+        #: Seconds spent: ``index`` (the core's matching), ``model``, ``render`` (for make bench).
+        self.timings: dict[str, float] = {}
         self.articles: dict[str, Any] = {}
 
     # What templates read
@@ -358,7 +361,9 @@ def build_model(
     model = StoryModel(settings)
     if not articles:
         return model
+    clock = time.perf_counter()
     record, added, key = build_index(articles, settings, folder)
+    model.timings["index"] = time.perf_counter() - clock
     known_places = len(record.places)
     stories = record.index.stories()
     model.articles = {dump_path(a): a for a in articles}
@@ -388,6 +393,18 @@ def build_model(
     model.topics = topics(model, articles, places, settings)
     if folder is not None and (added or len(record.places) != known_places):
         story_cache.save(folder, key, record)
+    model.timings["model"] = time.perf_counter() - clock - model.timings["index"]
+    logger.debug(
+        "news_digest: stories: index %.3f s (%d of %d dumps added), pages and topics %.3f s;"
+        " %d stories, %d story pages, %d topics",
+        model.timings["index"],
+        added,
+        len(articles),
+        model.timings["model"],
+        len(stories),
+        len(model.pages),
+        len(model.topics),
+    )
     return model
 
 
@@ -549,6 +566,10 @@ class StoriesGenerator(Generator):
         model = self.model
         if not model.enabled:
             return
+        if session is None or session.incremental:
+            from ..incremental import patches
+
+            patches.tune_jinja(self.env, session)
         renderer = PageRenderer(self, writer, session.ledger if session is not None else None)
         for page in sorted(model.pages.values(), key=lambda p: p.ref.id):
             renderer.add(
@@ -576,6 +597,7 @@ class StoriesGenerator(Generator):
                 url=TOPICS_URL,
                 page_name=TOPICS_URL.rstrip("/"),
             )
+        clock = time.perf_counter()
         if session is None or session.incremental:
             from ..incremental.cache import worker_count
             from ..publish.search import note_written
@@ -584,10 +606,17 @@ class StoriesGenerator(Generator):
             note_written(self.settings, renderer.written)
         else:
             stats = renderer.write_with_pelican(writer)
-        clock = _clock(self.settings)
-        if clock is not None and clock.pages is not None:
+        model.timings["render"] = time.perf_counter() - clock
+        logger.debug(
+            "news_digest: stories: %d story and topic pages (%d written) in %.3f s",
+            stats.pages,
+            stats.written,
+            model.timings["render"],
+        )
+        summary = _clock(self.settings)
+        if summary is not None and summary.pages is not None:
             for name in ("pages", "written", "unchanged"):
-                setattr(clock.pages, name, getattr(clock.pages, name) + getattr(stats, name))
+                setattr(summary.pages, name, getattr(summary.pages, name) + getattr(stats, name))
 
 
 def _mention_key(m: Mention) -> tuple:
