@@ -341,3 +341,22 @@ def test_a_damaged_story_cache_is_reported_and_rebuilt(tmp_path):
     warnings = [m for m in site.messages(30) if "stories.pickle" in m]
     assert len(warnings) == 1 and "damaged" in warnings[0] and str(cache) in warnings[0]
     assert len(story_urls(site)) == 3
+
+
+def test_with_the_speed_layer_off_the_story_pages_are_the_same_bytes(tmp_path):
+    from site_edits import clean_build, differences
+
+    content = tmp_path / "content"
+    content.mkdir()
+    names = list(DUMPS)
+    write(content, set(names[1:-1]))
+    output = tmp_path / "out"
+    options = {"CACHE_PATH": str(tmp_path / "cache")}
+    build("pelicanconf.py", content, output, **options)
+    write(content, {names[-1]})  # newer: the cached index is extended
+    build("pelicanconf.py", content, output, **options)
+    assert not differences(output, clean_build(tmp_path, content, "clean-newer"))
+    write(content, {names[0]})  # older: the index is built anew
+    build("pelicanconf.py", content, output, **options)
+    assert not differences(output, clean_build(tmp_path, content, "clean-older"))
+    assert any((output / "stories").iterdir())
