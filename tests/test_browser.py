@@ -217,8 +217,8 @@ def test_click_through_home_lead_digest_archives_and_pages(visit, served, width)
         page.get_by_role("navigation", name="Months").get_by_role("link", name=month_name)
     ).to_be_visible()
 
-    # Home pages are numbered from the oldest (a new dump renumbers nothing): 12 dumps, 3 a
-    # page: the home holds the newest 3, then pages 3, 2 and 1.
+    # Home pages are numbered from the oldest (a new dump renumbers nothing): 13 dumps, 3 a
+    # page: the home holds the newest 4, then pages 3, 2 and 1.
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Home").click()
     expect(page).to_have_url(served.base)
     pages = page.get_by_role("navigation", name="Pages")
