@@ -29,15 +29,24 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pelican.generators import Generator
 from pelican.utils import slugify
 
 from ..incremental import story_cache
-from ..incremental.render import PageRenderer, card_key
+from ..incremental.render import PageRenderer, card_key, fingerprint
 from ..stories.match import Appearance, StoryIndex
-from ..stories.timeline import Timeline, day_of, developing_stories, sparkline_svg, timeline
+from ..stories.timeline import (
+    DEVELOPING_MIN_DAYS,
+    DEVELOPING_WINDOW_DAYS,
+    Timeline,
+    day_of,
+    developing_stories,
+    sparkline_svg,
+    timeline,
+)
 from .reader import is_dump
 from .session import session_of
 from .settings import merged_settings
@@ -91,18 +100,68 @@ class DayRow:
     variants: list[str]  # the titles it had that day, each once
 
 
-@dataclass
 class StoryPage:
-    ref: StoryRef
-    title: str
-    timeline: Timeline
-    save_as: str
-    rows: list[DayRow] = field(default_factory=list)
-    topics: list[TopicPage] = field(default_factory=list)
+    """A story with a page. Its timeline and its rows are made when first read: a build
+    reads them only for the pages it renders (the page writer skips the others), and a
+    timeline holds every day from first to last seen."""
+
+    def __init__(self, model: StoryModel, ref: StoryRef, apps: list[Appearance]) -> None:
+        self.model = model
+        self.ref = ref
+        self.apps = apps  # oldest first
+        self.title = display_title(apps)
+        self.save_as = STORY_URL.format(slug=ref.id) + "index.html"
+        self.topics: list[TopicPage] = []
 
     @property
     def url(self) -> str:
         return self.ref.url or ""
+
+    @property
+    def last_seen(self) -> dt.date:
+        return day_of(self.apps[-1].date)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return timeline(self.ref.id, self.apps)
+
+    @cached_property
+    def key(self) -> str:
+        """A sha1 of everything its page shows of its appearances (a dump's sha1 stands for
+        the summaries, its URL for a slug that changed)."""
+        articles = self.model.articles
+        return fingerprint(
+            [
+                (a.date, a.path, a.title, a.is_lead, art.dump_sha1, art.url, art.title)
+                for a in self.apps
+                for art in (articles[a.path],)
+            ]
+        )
+
+    @cached_property
+    def rows(self) -> list[DayRow]:
+        """Its appearances day by day, newest first, one mention per dump."""
+        by_day: dict[dt.date, list[Appearance]] = defaultdict(list)
+        for a in self.apps:
+            by_day[day_of(a.date)].append(a)
+        rows = []
+        for day in sorted(by_day, reverse=True):
+            day_apps = sorted(by_day[day], key=lambda a: (a.date, a.path), reverse=True)
+            seen_paths: set[str] = set()
+            mentions = []
+            for a in day_apps:
+                if a.path not in seen_paths:
+                    seen_paths.add(a.path)
+                    mentions.append(Mention(self.model.articles[a.path], a.title, a.is_lead))
+            rows.append(
+                DayRow(
+                    day,
+                    mentions[:STORY_DUMPS_PER_DAY],
+                    max(0, len(mentions) - STORY_DUMPS_PER_DAY),
+                    list(dict.fromkeys(a.title for a in day_apps)),
+                )
+            )
+        return rows
 
     def sparkline(self) -> str:
         """The inline SVG of appearances per day (the core escapes every text in it)."""
@@ -115,12 +174,27 @@ class TopicPage:
     name: str
     url: str
     save_as: str
-    leads: list[Any] = field(default_factory=list)
-    stories: list[StoryPage] = field(default_factory=list)
-    timeline: Timeline | None = None
+    #: All its leads and stories, newest first; the page lists the first TOPIC_ITEMS.
+    all_leads: list[Any] = field(default_factory=list)
+    all_stories: list[StoryPage] = field(default_factory=list)
+
+    @property
+    def leads(self) -> list[Any]:
+        return self.all_leads[:TOPIC_ITEMS]
+
+    @property
+    def stories(self) -> list[StoryPage]:
+        return self.all_stories[:TOPIC_ITEMS]
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        apps = [Appearance(a.title, dump_path(a), a.date.isoformat(), True) for a in self.all_leads]
+        for story in self.all_stories:
+            apps.extend(story.apps)
+        return timeline(self.slug, apps)
 
     def sparkline(self) -> str:
-        return sparkline_svg(self.timeline, self.name) if self.timeline else ""
+        return sparkline_svg(self.timeline, self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,10 +334,10 @@ class StoryModel:
             return {}
         entries: dict[str, Any] = {}
         for page in self.pages.values():
-            entries[page.url] = max(m.article.date for r in page.rows for m in r.mentions)
+            entries[page.url] = max(self.articles[a.path].date for a in page.apps)
         for topic in self.topics.values():
-            dates = [a.date for a in topic.leads]
-            dates += [entries[s.url] for s in topic.stories]
+            dates = [a.date for a in topic.all_leads]
+            dates += [entries[s.url] for s in topic.all_stories]
             entries[topic.url] = max(dates, default=None)
         if self.topics:
             entries[TOPICS_URL] = max((e for e in entries.values() if e), default=None)
@@ -305,7 +379,7 @@ class StoryModel:
                 for i in front.headlines
             ],
             front.more,
-            [(p.ref.id, p.title, p.timeline.per_day[-7:], p.ref.days) for p in front.developing],
+            [(p.ref.id, p.title, p.key) for p in front.developing],
         )
 
 
@@ -369,6 +443,10 @@ def build_model(
     model.articles = {dump_path(a): a for a in articles}
     newest = max(day_of(a.date.isoformat()) for a in articles)
     today: dict[str, list[Appearance]] = {}
+    # Stories that may be developing (seen on enough days of the window): the core's rule
+    # (Timeline.developing) is then asked only of these, not of every story's timeline.
+    window_start = (newest - dt.timedelta(days=DEVELOPING_WINDOW_DAYS - 1)).isoformat()
+    developing: list[str] = []
     for story, apps in stories.items():
         paths = set()
         days = set()
@@ -383,11 +461,15 @@ def build_model(
         paged = len(paths) >= model.min_digests or len(days) >= model.min_days
         model.info[story] = (len(paths), len(days), first, paged)
         if paged:
-            model.pages[story] = story_page(model, story, apps)
+            ref = model.ref(story)
+            assert ref is not None
+            model.pages[story] = StoryPage(model, ref, apps)
+            if sum(1 for d in days if d >= window_start) >= DEVELOPING_MIN_DAYS:
+                developing.append(story)
         on_day = [a for a in apps if not a.is_lead and day_of(a.date) == newest]
         if on_day:
             today[story] = on_day
-    model.front = front_page(model, articles, newest, today, day_archives)
+    model.front = front_page(model, articles, newest, today, day_archives, developing)
     model.day_neighbours = day_neighbours(day_archives)
     places = Places(record.places)
     model.topics = topics(model, articles, places, settings)
@@ -408,41 +490,13 @@ def build_model(
     return model
 
 
-def story_page(model: StoryModel, story: str, apps: list[Appearance]) -> StoryPage:
-    t = timeline(story, apps)
-    ref = model.ref(story)
-    assert ref is not None
-    page = StoryPage(ref, display_title(apps), t, STORY_URL.format(slug=story) + "index.html")
-    by_day: dict[dt.date, list[Appearance]] = defaultdict(list)
-    for a in apps:
-        by_day[day_of(a.date)].append(a)
-    for day in sorted(by_day, reverse=True):
-        day_apps = sorted(by_day[day], key=lambda a: (a.date, a.path), reverse=True)
-        seen_paths: set[str] = set()
-        mentions = []
-        for a in day_apps:
-            if a.path in seen_paths:
-                continue
-            seen_paths.add(a.path)
-            mentions.append(Mention(model.articles[a.path], a.title, a.is_lead))
-        variants = list(dict.fromkeys(a.title for a in day_apps))
-        page.rows.append(
-            DayRow(
-                day,
-                mentions[:STORY_DUMPS_PER_DAY],
-                max(0, len(mentions) - STORY_DUMPS_PER_DAY),
-                variants,
-            )
-        )
-    return page
-
-
 def front_page(
     model: StoryModel,
     articles: list[Any],
     day: dt.date,
     today: dict[str, list[Appearance]],
     day_archives: list[dict],
+    candidates: list[str],
 ) -> FrontPage:
     """The newest day: its leads, its headlines ranked by how many of its dumps carried
     them (then by how many dumps in all), new ones marked, and the developing stories."""
@@ -464,7 +518,7 @@ def front_page(
         )
     items.sort(key=lambda i: (-i.digests_today, -i.ref.digests, i.title, i.ref.id))
     archive = next((d for d in day_archives if tuple(d["period_num"]) == day.timetuple()[:3]), None)
-    timelines = [p.timeline for p in model.pages.values()]
+    timelines = [model.pages[story].timeline for story in candidates]
     developing = [model.pages[t.story] for t in developing_stories(timelines, day)]
     return FrontPage(
         day=day,
@@ -508,23 +562,15 @@ def topics(
         names = [name for name, _ in places(article.title)] if article.has_lead else []
         for name in dict.fromkeys([*names, *tags_of(article)]):
             page = topic(name)
-            if page is not None and article not in page.leads:
-                page.leads.append(article)
-    for story in sorted(
-        model.pages.values(), key=lambda p: (-p.timeline.last_seen.toordinal(), p.ref.id)
-    ):
+            # Two names of one slug ("Kenya", "kenya") add the article once: it is the last.
+            if page is not None and not (page.all_leads and page.all_leads[-1] is article):
+                page.all_leads.append(article)
+    for story in sorted(model.pages.values(), key=lambda p: (-p.last_seen.toordinal(), p.ref.id)):
         for name, _ in places(story.title):
             page = topic(name)
             if page is not None:
-                page.stories.append(story)
+                page.all_stories.append(story)
                 story.topics.append(page)
-    for page in found.values():
-        apps = [Appearance(a.title, dump_path(a), a.date.isoformat(), True) for a in page.leads]
-        for story in page.stories:
-            apps.extend(story.timeline.appearances)
-        page.timeline = timeline(page.slug, apps)
-        page.leads = page.leads[:TOPIC_ITEMS]
-        page.stories = page.stories[:TOPIC_ITEMS]
     return found
 
 
@@ -589,11 +635,12 @@ class StoriesGenerator(Generator):
                 url=topic.url,
                 page_name=topic.save_as.removesuffix("/index.html"),
             )
-        if model.topics:
+        topic_list = model.topic_list()
+        if topic_list:
             renderer.add(
                 TOPICS_URL + "index.html",
                 TOPICS_TEMPLATE,
-                [(t.slug, t.name, len(t.leads), len(t.stories)) for t in model.topic_list()],
+                [(t.slug, t.name, len(t.all_leads), len(t.all_stories)) for t in topic_list],
                 url=TOPICS_URL,
                 page_name=TOPICS_URL.rstrip("/"),
             )
@@ -619,30 +666,18 @@ class StoriesGenerator(Generator):
                 setattr(summary.pages, name, getattr(summary.pages, name) + getattr(stats, name))
 
 
-def _mention_key(m: Mention) -> tuple:
-    a = m.article
-    return (a.url, a.digest_url, a.title, a.has_lead, a.dump_sha1, m.title, m.is_lead)
-
-
 def story_key(page: StoryPage) -> tuple:
-    """Everything a story page shows (the dumps' sha1 stand for the summaries)."""
-    return (
-        page.ref,
-        page.title,
-        page.timeline.per_day,
-        page.timeline.last_seen,
-        [(r.day, [_mention_key(m) for m in r.mentions], r.more, r.variants) for r in page.rows],
-        [(t.slug, t.name) for t in page.topics],
-    )
+    """Everything a story page shows."""
+    return (page.ref, page.title, page.key, [(t.slug, t.name) for t in page.topics])
 
 
 def topic_key(topic: TopicPage) -> tuple:
+    """Everything a topic page shows: its leads, and its stories (the sparkline counts all)."""
     return (
         topic.slug,
         topic.name,
-        [card_key(a) for a in topic.leads],
-        [(s.ref, s.title, s.timeline.last_seen) for s in topic.stories],
-        topic.timeline.per_day if topic.timeline else None,
+        [card_key(a) + (a.dump_sha1,) for a in topic.all_leads],
+        [(s.ref, s.title, s.key) for s in topic.all_stories],
     )
 
 
