@@ -53,6 +53,8 @@ from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
 
+#: The "More headlines" template (news_digest.site.generators.DIGEST_TEMPLATE).
+DIGEST_TEMPLATE = "headlines"
 STORY_TEMPLATE = "story"
 TOPIC_TEMPLATE = "topic"
 TOPICS_TEMPLATE = "topics"
@@ -347,7 +349,9 @@ class StoryModel:
 
     def _state(self, story: str) -> tuple:
         digests, days, first, paged = self.info[story]
-        return (story, paged, days, digests if paged else 0, first.isoformat() if paged else "")
+        if not paged:  # a headline without a page shows its story's id only
+            return (story,)
+        return (story, days, digests, first.isoformat())
 
     def page_key(self, template: str, kwargs: Mapping[str, Any]) -> Any:
         """What a page of DigestGenerator shows of the stories, for its fingerprint."""
@@ -365,6 +369,9 @@ class StoryModel:
         if article is None or not is_dump(article):
             return None
         path = dump_path(article)
+        if template != DIGEST_TEMPLATE:  # a lead page shows its lead's story only
+            lead = self.lead_of.get(path)
+            return self._state(lead) if lead is not None else None
         return tuple(sorted(self._state(s) for s in self.by_path.get(path, ())))
 
     def front_key(self) -> tuple:
