@@ -165,9 +165,10 @@ class StoryPage:
             )
         return rows
 
-    def sparkline(self) -> str:
-        """The inline SVG of appearances per day (the core escapes every text in it)."""
-        return sparkline_svg(self.timeline, self.title)
+    def sparkline(self, label: str) -> str:
+        """The inline SVG of appearances per day. ``label`` (the template's words, not the
+        dump's: an SVG carries no dump text, even escaped) starts its text alternative."""
+        return sparkline_svg(self.timeline, label)
 
 
 @dataclass
@@ -195,8 +196,9 @@ class TopicPage:
             apps.extend(story.apps)
         return timeline(self.slug, apps)
 
-    def sparkline(self) -> str:
-        return sparkline_svg(self.timeline, self.name)
+    def sparkline(self, label: str) -> str:
+        """As :meth:`StoryPage.sparkline`."""
+        return sparkline_svg(self.timeline, label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +223,15 @@ class FrontPage:
 
 
 def dump_path(article: Any) -> str:
-    return getattr(article, "dump_source", None) or article.relative_source_path or ""
+    """The dump's path below ``PATH``, as the stories know it: a file name that is not
+    UTF-8 (its bytes kept as surrogates) with those bytes written ``\\xe9``, since story ids
+    hash the path as UTF-8."""
+    path = getattr(article, "dump_source", None) or article.relative_source_path or ""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
 
 
 def appearances(article: Any) -> list[Appearance]:
