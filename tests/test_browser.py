@@ -60,6 +60,10 @@ PAGES = {
     # versions listed; and the page of the leads from one site.
     "versions": VERSIONS_PATH,
     "source": "sources/news.example.com/",
+    # Story ids end in a hash of their first appearance: found in the built site (Visit.goto).
+    "story": "stories/rail-pay-talks-enter-n-day-*/",
+    "topic": "topics/poland/",
+    "topics": "topics/",
     "about": "about/",
     # A relative build's 404.html resolves its links from the site's top level only, so the
     # root site is asked for a missing top-level page; the newsroom test goes deeper.
@@ -135,6 +139,9 @@ class Visit:
         self.page.set_default_timeout(10_000)
 
     def goto(self, path: str, status: int = 200):
+        if "*" in path:
+            (found,) = Path(self.server.root).glob(path.rstrip("/"))
+            path = found.relative_to(self.server.root).as_posix() + "/"
         url = self.server.url(path)
         if status == 404:
             self.traffic.expected_404.add(url)
@@ -180,7 +187,7 @@ def test_click_through_home_lead_digest_archives_and_pages(visit, served, width)
     v = visit(served, width)
     page = v.page
     v.goto("")
-    expect(page.locator("main h1")).to_have_text("Latest leads")
+    expect(page.locator("main h1")).to_have_text(re.compile(r"^Front page\s+30 May 2023$"))
 
     page.locator(".card h2 a").first.click()  # the title: the lead story
     expect(page.locator("article.lead h1")).to_be_visible()
@@ -216,17 +223,51 @@ def test_click_through_home_lead_digest_archives_and_pages(visit, served, width)
         page.get_by_role("navigation", name="Months").get_by_role("link", name=month_name)
     ).to_be_visible()
 
-    # Home pages are numbered from the oldest (a new dump renumbers nothing): 8 dumps, 3 a
-    # page: the home holds the newest 5, then page 1.
+    # Home pages are numbered from the oldest (a new dump renumbers nothing): 13 dumps, 3 a
+    # page: the home holds the newest 4, then pages 3, 2 and 1.
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Home").click()
     expect(page).to_have_url(served.base)
     pages = page.get_by_role("navigation", name="Pages")
     expect(pages.locator('[aria-current="page"]')).to_have_text("Latest")
     pages.get_by_role("link", name="Older").click()
-    expect(page).to_have_url(served.url("page/1/"))
-    expect(page.locator("main h1")).to_contain_text("(page 1)")
+    expect(page).to_have_url(served.url("page/3/"))
+    expect(page.locator("main h1")).to_contain_text("(page 3)")
     expect(page.locator(".card")).to_have_count(PER_PAGE)
-    expect(pages.locator('[aria-current="page"]')).to_have_text("Page 1")
+    expect(pages.locator('[aria-current="page"]')).to_have_text("Page 3")
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_click_through_home_story_digest_and_the_previous_day(visit, served, width):
+    from playwright.sync_api import expect
+
+    v = visit(served, width)
+    page = v.page
+    v.goto("")
+    developing = page.get_by_role("region", name="Developing stories")
+    story = developing.get_by_role("link", name="Rail pay talks enter fifth day with no deal")
+    story.click()
+    expect(page).to_have_url(
+        re.compile(r"/stories/rail-pay-talks-enter-n-day-with-no-[0-9a-f]{8}/$")
+    )
+    expect(page.locator("main h1")).to_have_text("Rail pay talks enter fifth day with no deal")
+    story_id = page.locator("article.story").get_attribute("data-story")
+    expect(page.locator("svg.sparkline[role=img] > title")).to_have_count(1)
+
+    # The timeline, newest day first: the 29 May page carried it as a headline.
+    page.get_by_role("link", name="Live: Rail pay talks enter fifth day with no deal").click()
+    expect(page).to_have_url(re.compile(r"/2023/05/29/[^/]+/headlines/#h\d+$"))
+    anchor = page.url.rsplit("#", 1)[1]
+    item = page.locator(f"li:has(#{anchor})")
+    expect(item).to_have_attribute("data-story", story_id)
+    expect(item.locator("a.seen")).to_have_text("Seen on 4 days since 25 May 2023")
+
+    page.locator("article.digest header .muted a").click()  # the date: its day
+    expect(page).to_have_url(served.url("2023/05/29/"))
+    days = page.get_by_role("navigation", name="Previous and next day")
+    expect(days.locator("a[rel=next]")).to_have_text("Next day: 30 May 2023")
+    days.locator("a[rel=prev]").click()  # 28 May has no dumps: the day before is the 27th
+    expect(page).to_have_url(served.url("2023/05/27/"))
+    expect(page.locator("main h1")).to_have_text("27 May 2023")
 
 
 def test_a_lead_saved_three_times_lists_its_versions_and_reaches_its_source_page(visit, served):
@@ -552,7 +593,22 @@ def test_the_first_query_stays_within_its_download_budget(browser, search_site):
 
 @pytest.mark.parametrize("scheme", ["light", "dark", "toggled"])
 @pytest.mark.parametrize(
-    "name", ["home", "lead", "digest", "archives", "year", "search", "404", "versions", "source"]
+    "name",
+    [
+        "home",
+        "lead",
+        "digest",
+        "archives",
+        "year",
+        "day",
+        "story",
+        "topic",
+        "topics",
+        "search",
+        "404",
+        "versions",
+        "source",
+    ],
 )
 def test_axe_finds_no_violations(visit, root_site, name, scheme):
     from axe_playwright_python.sync_playwright import Axe
@@ -572,7 +628,19 @@ def test_axe_finds_no_violations(visit, root_site, name, scheme):
 def test_page_structure_for_assistive_technology(visit, root_site):
     v = visit(root_site)
     page = v.page
-    for name in ("home", "lead", "digest", "archives", "year", "search", "about", "versions"):
+    for name in (
+        "home",
+        "lead",
+        "digest",
+        "archives",
+        "year",
+        "day",
+        "story",
+        "topic",
+        "search",
+        "about",
+        "versions",
+    ):
         v.goto(PAGES[name])
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.locator("main").count() == 1

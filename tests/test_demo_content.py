@@ -115,3 +115,45 @@ def test_the_example_page_is_saved_again_and_copied():
         assert len(version.news) > len(example.news)
     (copy,) = folder.glob("003_*_copy.txt")
     assert copy.read_bytes() == (folder / EXAMPLE_NAME).read_bytes()
+
+
+# Stories: the demo shows headlines followed across days.
+
+
+def _stories():
+    from news_digest.stories.match import StoryIndex, appearances_of
+    from news_digest.stories.timeline import timeline
+
+    index = StoryIndex()
+    for path in DUMPS:
+        index.add_many(appearances_of(parse_file(path)))
+    return {story: timeline(story, apps) for story, apps in index.stories().items()}
+
+
+def test_demo_headlines_recur_across_days_with_cuts_and_edits():
+    timelines = _stories()
+    newest = max(t.last_seen for t in timelines.values())
+    followed = [t for t in timelines.values() if t.days >= 3]
+    assert len(followed) >= 5
+    developing = [t for t in timelines.values() if t.developing(newest)]
+    assert len(developing) >= 3, "the home page shows developing stories"
+    # Spelt differently on different days: cut with a mark, a desk label, a count changed.
+    variants = [{a.title for a in t.appearances} for t in followed]
+    assert any(any(v.endswith("...") for v in titles) for titles in variants)
+    assert any(any(v.startswith("Live:") for v in titles) for titles in variants)
+    assert any(len(titles) >= 3 for titles in variants)
+
+
+def test_a_demo_lead_was_announced_by_earlier_headlines():
+    joined = [
+        t
+        for t in _stories().values()
+        if any(a.is_lead for a in t.appearances) and t.appearances[0].is_lead is False
+    ]
+    assert len(joined) >= 2
+
+
+def test_demo_days_follow_each_other_with_a_gap():
+    days = sorted({_date(path)[:10] for path in DUMPS})
+    assert len(days) >= 10
+    assert "2023-05-28" not in days and "2023-05-29" in days  # prev/next skip empty days

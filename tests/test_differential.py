@@ -106,6 +106,9 @@ class Site:
     overrides: dict[str, Any] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
     counter: int = 0
+    #: Draws for recurring headlines, apart from ``rng``, so that a seed's sequence of
+    #: steps is the one it was before headlines recurred.
+    recurring: random.Random = field(default_factory=lambda: random.Random(0))
 
     @property
     def content(self) -> Path:
@@ -158,11 +161,24 @@ class Site:
     def add(self) -> str:
         name = self.new_name()
         headlines = [self.title() for _ in range(self.rng.randint(1, 4))]
-        self.dumps[name] = Dump(
-            self.title(), None if self.rng.random() < 0.7 else self.date(), headlines
-        )
+        # Headlines that recur across dumps (as written, cut, with a desk label), and a lead
+        # that was a headline before: stories, their pages and the front page change too.
+        carried = sorted({h for d in self.dumps.values() for h in (d.title, *d.headlines)})
+        if carried and self.recurring.random() < 0.6:
+            headlines.append(self.variant(self.recurring.choice(carried)))
+        title = self.title()
+        if carried and self.recurring.random() < 0.2:
+            title = self.recurring.choice(carried)
+        self.dumps[name] = Dump(title, None if self.rng.random() < 0.7 else self.date(), headlines)
         self.write(name)
         return f"add {name}"
+
+    def variant(self, headline: str) -> str:
+        """One spelling of a headline seen before: the same, cut with a mark, or labelled."""
+        form = self.recurring.choice(("same", "cut", "live"))
+        if form == "cut":
+            return headline.rsplit(" ", 1)[0] + "..."
+        return f"Live: {headline}" if form == "live" else headline
 
     def delete(self) -> str:
         files = self.files()
@@ -337,7 +353,7 @@ def _compare(site: Site, work: Path, seed: int, step: int) -> None:
 
 def run_sequence(work: Path, seed: int, steps: int) -> list[str]:
     rng = random.Random(seed)
-    site = Site(work, rng)
+    site = Site(work, rng, recurring=random.Random(seed))
     write_fixture_content(site.content)
     copy_theme(site.theme)
     for _ in range(6):

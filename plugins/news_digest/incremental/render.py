@@ -149,7 +149,9 @@ def page_key(article: Any, card: tuple | None = None) -> tuple:
 class PageRenderer:
     """Collects the jobs of one build, then renders and writes those that changed."""
 
-    def __init__(self, generator: Any, writer: Any, ledger: Any = None) -> None:
+    def __init__(
+        self, generator: Any, writer: Any, ledger: Any = None, extra_key: Any = None
+    ) -> None:
         self.generator = generator
         self.settings = generator.settings
         self.context = generator.context
@@ -166,6 +168,9 @@ class PageRenderer:
         self.ledger = ledger
         #: Receivers of ``content_written`` that are the build's own (its output ledger).
         self.own_listeners = 1 if ledger is not None else 0
+        #: ``extra_key(template, kwargs)``: what other generators add to a page (its stories,
+        #: see news_digest.site.stories_pages), part of its fingerprint; or None.
+        self.extra_key = extra_key
         self.site_key = site_fingerprint(
             self.settings,
             [
@@ -192,7 +197,8 @@ class PageRenderer:
             logger.error("news_digest: %s is written twice; the second page is left out", save_as)
             return
         self.seen.add(save_as)
-        key = fingerprint(self.site_key, save_as, template, data)
+        extra = self.extra_key(template, kwargs) if self.extra_key is not None else None
+        key = fingerprint(self.site_key, save_as, template, data, extra)
         self.jobs.append(PageJob(save_as, template, key, kwargs))
 
     def run(self, workers: int, progress: Callable[[int], None] | None = None) -> RenderStats:

@@ -33,6 +33,7 @@ from pelican.utils import sanitised_join
 
 from ..site.pagination import stable_pages
 from ..site.reader import is_dump
+from ..site.session import session_of
 from ..site.settings import merged_settings, page_setting
 from . import indexing
 
@@ -243,6 +244,9 @@ class IndexingGenerator(Generator):
                 entries[page.url] = _lastmod(page)
         for url, lastmod in self.context.get("source_pages", ()):
             entries[url] = lastmod  # news_digest.site.sources
+        session = session_of(self.settings)
+        if session is not None and session.stories is not None:
+            entries.update(session.stories.sitemap_entries())  # story and topic pages
         if len(entries) > indexing.SITEMAP_MAX_URLS:
             logger.warning(
                 "news_digest: %d URLs in the sitemap; search engines read at most %d",

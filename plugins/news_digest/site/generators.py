@@ -278,12 +278,18 @@ class DigestGenerator(Generator):
 
         from ..incremental.cache import worker_count
         from .progress import build_progress, record
+        from .stories_pages import page_key_hook
 
         session = session_of(self.settings)
         fast = session is None or session.incremental
         if fast:
             patches.tune_jinja(self.env, session)
-        renderer = PageRenderer(self, writer, session.ledger if session is not None else None)
+        renderer = PageRenderer(
+            self,
+            writer,
+            session.ledger if session is not None else None,
+            extra_key=page_key_hook(self.settings),
+        )
         self.add_article_pages(renderer, leads=fast)
         self.add_period_archives(renderer)
         self.add_direct_templates(renderer)

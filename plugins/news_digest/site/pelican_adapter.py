@@ -37,6 +37,7 @@ from .session import BuildSession, session_of
 from .settings import SETTINGS_KEY, merged_settings, take_over_pages
 from .sources import SourcesGenerator
 from .sources import on_pretaxonomy as assign_source_links
+from .stories_pages import StoriesGenerator
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ def on_article_generator_finalized(generator: Any) -> None:
     generator.context["period_parents"] = period_parents(archives)
 
 
-def get_generators(pelican: Any) -> tuple[type[DigestGenerator], ...]:
+def get_generators(pelican: Any) -> tuple[type, ...]:
     """Our generators; sent at the start of every run (``pelican -r`` runs again and again
     after one ``initialized``), so it also starts the run: its session, the clock (progress
     bar, summary) and, with the speed layer on, the parse store and the garbage collector's
@@ -142,7 +143,7 @@ def get_generators(pelican: Any) -> tuple[type[DigestGenerator], ...]:
     if session.incremental:
         patches.raise_gc_thresholds(session)
         cache.start(settings)
-    return DigestGenerator, SourcesGenerator, IndexingGenerator
+    return DigestGenerator, SourcesGenerator, StoriesGenerator, IndexingGenerator
 
 
 def on_finalized(pelican: Any) -> None:

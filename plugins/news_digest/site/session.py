@@ -68,6 +68,8 @@ class BuildSession:
         self.written_pages: dict[str, list[Any]] = {}
         #: The language the theme speaks (news_digest.site.i18n.SiteLanguage), made once.
         self.language: Any = None
+        #: The stories of the run's dumps (news_digest.site.stories_pages.StoryModel).
+        self.stories: Any = None
         self.closed = False
         settings[SESSION_KEY] = self
         BuildSession._running = weakref.ref(self)

@@ -82,6 +82,14 @@ DEFAULTS: dict[str, Any] = {
     # paginated like the day archives; "" turns them off.
     "source_url": "sources/{domain}/",
     "source_save_as": "sources/{domain}/index.html",
+    # Story, topic and day pages (news_digest.site.stories_pages): every headline and lead
+    # title is matched into stories; False leaves them all out.
+    "stories": True,
+    # A story gets a page of its own (/stories/<id>/) only when it was carried by at least
+    # this many dumps, or seen on at least this many days: a headline seen once is no story
+    # to follow, and 250,000 headlines must not become 250,000 pages.
+    "story_min_digests": 2,
+    "story_min_days": 2,
 }
 
 

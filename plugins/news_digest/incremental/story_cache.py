@@ -1,0 +1,115 @@
+"""The story index of the last build, kept between builds.
+
+Every headline and lead title goes through :class:`news_digest.stories.match.StoryIndex`
+once per build. The index is built by adding dumps in one fixed order (date, then path), so
+the index of a site is the index of its oldest dumps with the newer ones added: when every
+dump of the last build is still there, unchanged, and every new dump sorts after them (a
+scraper adds newer dumps), the last build's index is loaded and only the new dumps are
+added. Anything else (a dump changed, removed, renamed, re-dated, or added in the middle)
+builds the index anew, so the index never depends on the order in which dumps arrived.
+
+The file (``CACHE_PATH/news_digest/stories.pickle``) is keyed, as the parse cache is, by the
+hash of the package's code (a changed rule or a changed ``StoryIndex`` serves no old
+record) and by the settings the index depends on, and carries a sha1 of its body: a damaged
+or foreign file is ignored and written anew.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .codehash import package_code_hash
+
+logger = logging.getLogger(__name__)
+
+CACHE_FILE = "stories.pickle"
+#: Bumped when the meaning of a record changes.
+RECORD_VERSION = "1"
+
+#: One dump as the index saw it: ``(date, path below PATH, sha1 of its bytes)``.
+Entry = tuple[str, str, str]
+
+
+@dataclass
+class StoryRecord:
+    """What the cache holds: the dumps added, in order, the index they made, and the places
+    already looked up per title (the gazetteer is loaded only for titles not in it)."""
+
+    entries: list[Entry]
+    index: Any
+    places: dict[str, tuple[Any, ...]]
+
+
+def record_key(settings_part: Any) -> str:
+    return hashlib.sha1(
+        repr((RECORD_VERSION, package_code_hash(), settings_part)).encode("utf-8")
+    ).hexdigest()
+
+
+def load(folder: Path | None, key: str) -> StoryRecord | None:
+    """The record saved under ``key``, or None (none, another key, damaged)."""
+    if folder is None:
+        return None
+    path = folder / CACHE_FILE
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head, _, body = data.partition(b"\n")
+    try:
+        saved_key, checksum = head.decode("ascii").split(" ")
+    except (UnicodeDecodeError, ValueError):
+        logger.warning("%s: not a story cache file; building the stories anew", path)
+        return None
+    if saved_key != key:
+        return None
+    if hashlib.sha1(body).hexdigest() != checksum:
+        logger.warning("%s: damaged (checksum); building the stories anew", path)
+        return None
+    # Hundreds of thousands of small objects: the collector would walk them again and again
+    # while they are made (three quarters of the time of a load), and none is garbage.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        record = pickle.loads(body)
+    except Exception as err:  # a pickle of classes that are gone, a truncated file
+        logger.warning("%s: unreadable (%s); building the stories anew", path, err)
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+    return record if isinstance(record, StoryRecord) else None
+
+
+def save(folder: Path | None, key: str, record: StoryRecord) -> None:
+    """Write the record whole (a temporary file renamed over the old one)."""
+    if folder is None:
+        return
+    path = folder / CACHE_FILE
+    body = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+    head = f"{key} {hashlib.sha1(body).hexdigest()}\n".encode("ascii")
+    tmp = path.with_name(f".{CACHE_FILE}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(head)
+            handle.write(body)
+        os.replace(tmp, path)
+    except OSError as err:
+        logger.warning("%s: story cache not saved: %s", path, err.strerror or err)
+        tmp.unlink(missing_ok=True)
+
+
+def reusable(record: StoryRecord | None, entries: Sequence[Entry]) -> bool:
+    """Whether ``record`` is the index of the first dumps of ``entries`` (in build order)."""
+    if record is None or len(record.entries) > len(entries):
+        return False
+    return list(entries[: len(record.entries)]) == record.entries

@@ -1,0 +1,705 @@
+"""Stories, days and topics as pages: the build's side of :mod:`news_digest.stories`.
+
+Once every dump is read, :class:`StoriesGenerator` puts every lead title and every news
+headline of every dump through the core's :class:`~news_digest.stories.match.StoryIndex`
+once (:func:`build_index`; the speed layer keeps the index between builds, see
+:mod:`news_digest.incremental.story_cache`) and keeps the result, a :class:`StoryModel`, in
+the build's session. Templates read it as ``news_stories``:
+
+- ``/stories/<story id>/`` (template ``story.html``): a story seen in at least
+  ``story_min_digests`` dumps or on ``story_min_days`` days, with its timeline, first and
+  last seen, the number of digests that carried it and a sparkline;
+- every "More headlines" item carries its story (``news_stories.headline_stories``), and a
+  lead page names the story of the headlines that announced it (``lead_story``);
+- the home page is the newest day's front page (``news_stories.front``), with the stories
+  still developing; a day archive links the days before and after it (``day_links``);
+- ``/topics/<slug>/`` (template ``topic.html``): the places named in titles and the dumps'
+  ``Tags``, with their leads and stories; ``/topics/`` lists them (``topics.html``).
+
+The pages of :class:`~news_digest.site.generators.DigestGenerator` that show stories get
+what they show of them into their fingerprint through :meth:`StoryModel.page_key`, so the
+page writer renders them again exactly when that changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pelican.generators import Generator
+from pelican.utils import slugify
+
+from ..incremental import story_cache
+from ..incremental.render import PageRenderer, card_key, fingerprint
+from ..stories.match import Appearance, StoryIndex
+from ..stories.timeline import (
+    DEVELOPING_MIN_DAYS,
+    DEVELOPING_WINDOW_DAYS,
+    Timeline,
+    day_of,
+    developing_stories,
+    sparkline_svg,
+    timeline,
+)
+from .reader import is_dump
+from .session import session_of
+from .settings import merged_settings
+
+logger = logging.getLogger(__name__)
+
+#: The "More headlines" template (news_digest.site.generators.DIGEST_TEMPLATE).
+DIGEST_TEMPLATE = "headlines"
+STORY_TEMPLATE = "story"
+TOPIC_TEMPLATE = "topic"
+TOPICS_TEMPLATE = "topics"
+STORY_URL = "stories/{slug}/"
+TOPIC_URL = "topics/{slug}/"
+TOPICS_URL = "topics/"
+#: The front page lists this many of the day's headlines, the most carried first: a day of
+#: hourly scrapes carries several hundred distinct headlines, and the rest are one click
+#: away on the day's "More headlines" pages.
+FRONT_PAGE_HEADLINES = 30
+#: Developing stories on the front page, those seen on the most days first.
+FRONT_PAGE_DEVELOPING = 10
+#: A story page lists this many of the dumps of one day; an hourly scrape carries a running
+#: story 24 times a day, and the sparkline already shows how many.
+STORY_DUMPS_PER_DAY = 8
+#: A topic page lists this many of its stories and leads, newest first.
+TOPIC_ITEMS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRef:
+    """What a headline or a lead shows of its story."""
+
+    id: str
+    url: str | None  # the story's page, or None when it has none
+    days: int
+    digests: int
+    first_seen: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One appearance of a story, with the dump's article (for its links)."""
+
+    article: Any
+    title: str
+    is_lead: bool
+
+
+@dataclass
+class DayRow:
+    day: dt.date
+    mentions: list[Mention]
+    more: int  # dumps of that day not listed (STORY_DUMPS_PER_DAY)
+    variants: list[str]  # the titles it had that day, each once
+
+
+class StoryPage:
+    """A story with a page. Its timeline and its rows are made when first read: a build
+    reads them only for the pages it renders (the page writer skips the others), and a
+    timeline holds every day from first to last seen."""
+
+    def __init__(self, model: StoryModel, ref: StoryRef, apps: list[Appearance]) -> None:
+        self.model = model
+        self.ref = ref
+        self.apps = apps  # oldest first
+        self.title = display_title(apps)
+        self.save_as = STORY_URL.format(slug=ref.id) + "index.html"
+        self.topics: list[TopicPage] = []
+
+    @property
+    def url(self) -> str:
+        return self.ref.url or ""
+
+    @property
+    def last_seen(self) -> dt.date:
+        return day_of(self.apps[-1].date)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return timeline(self.ref.id, self.apps)
+
+    @cached_property
+    def key(self) -> str:
+        """A sha1 of everything its page shows of its appearances (a dump's sha1 stands for
+        the summaries, its URL for a slug that changed)."""
+        articles = self.model.articles
+        return fingerprint(
+            [
+                (a.date, a.path, a.title, a.is_lead, art.dump_sha1, art.url, art.title)
+                for a in self.apps
+                for art in (articles[a.path],)
+            ]
+        )
+
+    @cached_property
+    def rows(self) -> list[DayRow]:
+        """Its appearances day by day, newest first, one mention per dump."""
+        by_day: dict[dt.date, list[Appearance]] = defaultdict(list)
+        for a in self.apps:
+            by_day[day_of(a.date)].append(a)
+        rows = []
+        for day in sorted(by_day, reverse=True):
+            day_apps = sorted(by_day[day], key=lambda a: (a.date, a.path), reverse=True)
+            seen_paths: set[str] = set()
+            mentions = []
+            for a in day_apps:
+                if a.path not in seen_paths:
+                    seen_paths.add(a.path)
+                    mentions.append(Mention(self.model.articles[a.path], a.title, a.is_lead))
+            rows.append(
+                DayRow(
+                    day,
+                    mentions[:STORY_DUMPS_PER_DAY],
+                    max(0, len(mentions) - STORY_DUMPS_PER_DAY),
+                    list(dict.fromkeys(a.title for a in day_apps)),
+                )
+            )
+        return rows
+
+    def sparkline(self, label: str) -> str:
+        """The inline SVG of appearances per day. ``label`` (the template's words, not the
+        dump's: an SVG carries no dump text, even escaped) starts its text alternative."""
+        return sparkline_svg(self.timeline, label)
+
+
+@dataclass
+class TopicPage:
+    slug: str
+    name: str
+    url: str
+    save_as: str
+    #: All its leads and stories, newest first; the page lists the first TOPIC_ITEMS.
+    all_leads: list[Any] = field(default_factory=list)
+    all_stories: list[StoryPage] = field(default_factory=list)
+
+    @property
+    def leads(self) -> list[Any]:
+        return self.all_leads[:TOPIC_ITEMS]
+
+    @property
+    def stories(self) -> list[StoryPage]:
+        return self.all_stories[:TOPIC_ITEMS]
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        apps = [Appearance(a.title, dump_path(a), a.date.isoformat(), True) for a in self.all_leads]
+        for story in self.all_stories:
+            apps.extend(story.apps)
+        return timeline(self.slug, apps)
+
+    def sparkline(self, label: str) -> str:
+        """As :meth:`StoryPage.sparkline`."""
+        return sparkline_svg(self.timeline, label)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontItem:
+    """One of the day's headlines on the front page."""
+
+    title: str
+    ref: StoryRef
+    digests_today: int
+    new: bool  # first seen that day
+    article: Any  # a dump of that day that carried it (the link when the story has no page)
+
+
+@dataclass
+class FrontPage:
+    day: dt.date
+    day_url: str
+    leads: list[Any]
+    headlines: list[FrontItem]
+    more: int  # the day's headlines not listed
+    developing: list[StoryPage]
+
+
+def dump_path(article: Any) -> str:
+    """The dump's path below ``PATH``, as the stories know it: a file name that is not
+    UTF-8 (its bytes kept as surrogates) with those bytes written ``\\xe9``, since story ids
+    hash the path as UTF-8."""
+    path = getattr(article, "dump_source", None) or article.relative_source_path or ""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
+def appearances(article: Any) -> list[Appearance]:
+    """A dump's lead title and news headlines, as the core takes them (cf.
+    :func:`news_digest.stories.match.appearances_of`, for a parse)."""
+    date = article.date.isoformat()
+    path = dump_path(article)
+    out = []
+    if article.has_lead:
+        out.append(Appearance(article.title, path, date, is_lead=True))
+    out.extend(Appearance(item.title, path, date) for item in article.news_headlines)
+    return out
+
+
+def build_order(articles: Iterable[Any]) -> list[Any]:
+    """The order dumps are added to the index in: date, then path (see story_cache)."""
+    return sorted(articles, key=lambda a: (a.date.isoformat(), dump_path(a)))
+
+
+def build_index(
+    articles: list[Any], settings: Mapping[str, Any], folder: Any
+) -> tuple[story_cache.StoryRecord, int, str]:
+    """The story index of ``articles`` (added in :func:`build_order`), in a record with the
+    places already found per title: the last build's record when it holds the index of this
+    build's oldest dumps, with the new dumps added; else a new one. Also how many dumps
+    were added, and the record's cache key. ``folder`` None: no cache."""
+    ordered = build_order(articles)
+    entries = [(a.date.isoformat(), dump_path(a), a.dump_sha1) for a in ordered]
+    key = story_cache.record_key(("index", settings.get("TIMEZONE")))
+    record = story_cache.load(folder, key)
+    if record is not None and story_cache.reusable(record, entries):
+        start = len(record.entries)
+    else:
+        record = story_cache.StoryRecord([], StoryIndex(), {})
+        start = 0
+    for article in ordered[start:]:
+        record.index.add_many(appearances(article))
+    record.entries = entries
+    return record, len(entries) - start, key
+
+
+def display_title(apps: list[Appearance]) -> str:
+    """The title a story is shown under: its most frequent wording, the newest on a tie."""
+    counts = Counter(a.title for a in apps)
+    last = {a.title: i for i, a in enumerate(apps)}
+    return max(counts, key=lambda t: (counts[t], last[t]))
+
+
+class StoryModel:
+    """The stories of one build, and what each page shows of them."""
+
+    def __init__(self, settings: Mapping[str, Any], enabled: bool = True) -> None:
+        self.settings = settings
+        self.enabled = enabled
+        options = merged_settings(settings)
+        self.min_digests = int(options["story_min_digests"])
+        self.min_days = int(options["story_min_days"])
+        #: title -> story id (the same title is always the same key, so one story).
+        self.title_story: dict[str, str] = {}
+        #: story id -> (digests, days, first seen, has a page)
+        self.info: dict[str, tuple[int, int, dt.date, bool]] = {}
+        #: dump path -> the story ids of its titles; -> the story of its lead.
+        self.by_path: dict[str, set[str]] = defaultdict(set)
+        self.lead_of: dict[str, str] = {}
+        self.pages: dict[str, StoryPage] = {}
+        self.topics: dict[str, TopicPage] = {}
+        self.front: FrontPage | None = None
+        self.day_neighbours: dict[tuple, tuple[Any, Any]] = {}
+        self._refs: dict[str, StoryRef] = {}
+        #: Seconds spent: ``index`` (the core's matching), ``model``, ``render`` (for make bench).
+        self.timings: dict[str, float] = {}
+        self.articles: dict[str, Any] = {}
+
+    # What templates read
+
+    def ref(self, story: str | None) -> StoryRef | None:
+        if story is None:
+            return None
+        known = self._refs.get(story)
+        if known is None:
+            digests, days, first, paged = self.info[story]
+            url = STORY_URL.format(slug=story) if paged else None
+            known = self._refs[story] = StoryRef(story, url, days, digests, first)
+        return known
+
+    def headline_stories(self, article: Any) -> list[StoryRef | None]:
+        """The story of each of ``article.news_headlines``, in order (None when off)."""
+        return [self.ref(self.title_story.get(item.title)) for item in article.news_headlines]
+
+    def lead_story(self, article: Any) -> StoryRef | None:
+        """The story a lead joined (that of the headlines that announced it)."""
+        return self.ref(self.lead_of.get(dump_path(article)))
+
+    def day_links(self, period_num: Any) -> tuple[Any, Any]:
+        """``(older day, newer day)`` of a day archive, each an archive dict or None."""
+        return self.day_neighbours.get(tuple(period_num), (None, None))
+
+    def headline_at(self, article: Any, title: str) -> tuple[str, str | None] | None:
+        """``(anchor, summary)`` of the news headline ``title`` on a dump's "More headlines"
+        page (its ``h3`` id, as headlines.html numbers them), or None."""
+        for n, item in enumerate(article.news_headlines, 1):
+            if item.title == title:
+                return f"h{n}", item.summary
+        return None
+
+    def topic_list(self) -> list[TopicPage]:
+        return sorted(self.topics.values(), key=lambda t: (t.name.casefold(), t.slug))
+
+    def sitemap_entries(self) -> dict[str, Any]:
+        """``{url: lastmod}`` of the story and topic pages: the newest dump each shows."""
+        if not self.enabled:
+            return {}
+        entries: dict[str, Any] = {}
+        for page in self.pages.values():
+            entries[page.url] = max(self.articles[a.path].date for a in page.apps)
+        for topic in self.topics.values():
+            dates = [a.date for a in topic.all_leads]
+            dates += [entries[s.url] for s in topic.all_stories]
+            entries[topic.url] = max(dates, default=None)
+        if self.topics:
+            entries[TOPICS_URL] = max((e for e in entries.values() if e), default=None)
+        return entries
+
+    # Fingerprints
+
+    def _state(self, story: str) -> tuple:
+        digests, days, first, paged = self.info[story]
+        if not paged:  # a headline without a page shows its story's id only
+            return (story,)
+        return (story, days, digests, first.isoformat())
+
+    def page_key(self, template: str, kwargs: Mapping[str, Any]) -> Any:
+        """What a page of DigestGenerator shows of the stories, for its fingerprint."""
+        if not self.enabled:
+            return None
+        if template == "period_archives":
+            older, newer = self.day_links(kwargs.get("period_num", ()))
+            return tuple(a["url"] if a else None for a in (older, newer))
+        if template == "index":
+            page = kwargs.get("articles_page")
+            if page is None or page.stable_number is not None or self.front is None:
+                return None
+            return self.front_key()
+        article = kwargs.get("article")
+        if article is None or not is_dump(article):
+            return None
+        path = dump_path(article)
+        if template != DIGEST_TEMPLATE:  # a lead page shows its lead's story only
+            lead = self.lead_of.get(path)
+            return self._state(lead) if lead is not None else None
+        return tuple(sorted(self._state(s) for s in self.by_path.get(path, ())))
+
+    def front_key(self) -> tuple:
+        front = self.front
+        assert front is not None
+        return (
+            front.day.isoformat(),
+            front.day_url,
+            [card_key(a) for a in front.leads],
+            [
+                (i.title, self._state(i.ref.id), i.digests_today, i.new, i.article.digest_url)
+                for i in front.headlines
+            ],
+            front.more,
+            [(p.ref.id, p.title, p.key) for p in front.developing],
+        )
+
+
+def _slug(settings: Mapping[str, Any], value: str) -> str:
+    """A topic's slug as Pelican makes slugs, with the site's slug settings."""
+    return slugify(
+        value,
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
+
+
+def tags_of(article: Any) -> list[str]:
+    """The ``Tags`` header of a dump, as plain strings (Pelican's Tag objects or strings)."""
+    raw = getattr(article, "dump_tags", None) or ()
+    out = []
+    for tag in raw:
+        name = str(getattr(tag, "name", tag)).strip()
+        if name:
+            out.append(name)
+    return out
+
+
+class Places:
+    """Places named in titles, looked up once per title (kept with the story cache); the
+    gazetteer (about 0.3 s to load) is loaded only for a title not seen before."""
+
+    def __init__(self, known: dict[str, tuple]) -> None:
+        self.known = known
+        self.gazetteer: Any = None
+
+    def __call__(self, title: str) -> tuple[tuple[str, str], ...]:
+        found = self.known.get(title)
+        if found is None:
+            if self.gazetteer is None:
+                from ..stories.places import Gazetteer
+
+                self.gazetteer = Gazetteer.load()
+            found = tuple((p.name, p.kind) for p in self.gazetteer.find(title))
+            self.known[title] = found
+        return found
+
+
+def build_model(
+    articles: list[Any],
+    settings: Mapping[str, Any],
+    day_archives: list[dict],
+    folder: Any = None,
+) -> StoryModel:
+    """Every story of ``articles`` (published dumps), the pages that show them, the front
+    page of the newest day, the topics. ``folder``: the speed layer's cache folder, or None."""
+    model = StoryModel(settings)
+    if not articles:
+        return model
+    clock = time.perf_counter()
+    record, added, key = build_index(articles, settings, folder)
+    model.timings["index"] = time.perf_counter() - clock
+    known_places = len(record.places)
+    stories = record.index.stories()
+    model.articles = {dump_path(a): a for a in articles}
+    newest = max(day_of(a.date.isoformat()) for a in articles)
+    today: dict[str, list[Appearance]] = {}
+    # Stories that may be developing (seen on enough days of the window): the core's rule
+    # (Timeline.developing) is then asked only of these, not of every story's timeline.
+    window_start = (newest - dt.timedelta(days=DEVELOPING_WINDOW_DAYS - 1)).isoformat()
+    developing: list[str] = []
+    for story, apps in stories.items():
+        paths = set()
+        days = set()
+        for a in apps:
+            model.title_story[a.title] = story
+            paths.add(a.path)
+            days.add(a.date[:10])
+            if a.is_lead:
+                model.lead_of[a.path] = story
+            model.by_path[a.path].add(story)
+        first = day_of(apps[0].date)
+        paged = len(paths) >= model.min_digests or len(days) >= model.min_days
+        model.info[story] = (len(paths), len(days), first, paged)
+        if paged:
+            ref = model.ref(story)
+            assert ref is not None
+            model.pages[story] = StoryPage(model, ref, apps)
+            if sum(1 for d in days if d >= window_start) >= DEVELOPING_MIN_DAYS:
+                developing.append(story)
+        on_day = [a for a in apps if not a.is_lead and day_of(a.date) == newest]
+        if on_day:
+            today[story] = on_day
+    model.front = front_page(model, articles, newest, today, day_archives, developing)
+    model.day_neighbours = day_neighbours(day_archives)
+    places = Places(record.places)
+    model.topics = topics(model, articles, places, settings)
+    if folder is not None and (added or len(record.places) != known_places):
+        story_cache.save(folder, key, record)
+    model.timings["model"] = time.perf_counter() - clock - model.timings["index"]
+    logger.debug(
+        "news_digest: stories: index %.3f s (%d of %d dumps added), pages and topics %.3f s;"
+        " %d stories, %d story pages, %d topics",
+        model.timings["index"],
+        added,
+        len(articles),
+        model.timings["model"],
+        len(stories),
+        len(model.pages),
+        len(model.topics),
+    )
+    return model
+
+
+def front_page(
+    model: StoryModel,
+    articles: list[Any],
+    day: dt.date,
+    today: dict[str, list[Appearance]],
+    day_archives: list[dict],
+    candidates: list[str],
+) -> FrontPage:
+    """The newest day: its leads, its headlines ranked by how many of its dumps carried
+    them (then by how many dumps in all), new ones marked, and the developing stories."""
+    leads = [a for a in articles if a.date.date() == day]
+    leads.sort(key=lambda a: (-a.date.timestamp(), dump_path(a)))
+    items = []
+    for story, apps in today.items():
+        ref = model.ref(story)
+        assert ref is not None
+        newest = max(apps, key=lambda a: (a.date, a.path))
+        items.append(
+            FrontItem(
+                newest.title,
+                ref,
+                len({a.path for a in apps}),
+                ref.first_seen == day,
+                model.articles[newest.path],
+            )
+        )
+    items.sort(key=lambda i: (-i.digests_today, -i.ref.digests, i.title, i.ref.id))
+    archive = next((d for d in day_archives if tuple(d["period_num"]) == day.timetuple()[:3]), None)
+    timelines = [model.pages[story].timeline for story in candidates]
+    developing = [model.pages[t.story] for t in developing_stories(timelines, day)]
+    return FrontPage(
+        day=day,
+        day_url=archive["url"] if archive else "",
+        leads=leads,
+        headlines=items[:FRONT_PAGE_HEADLINES],
+        more=max(0, len(items) - FRONT_PAGE_HEADLINES),
+        developing=developing[:FRONT_PAGE_DEVELOPING],
+    )
+
+
+def day_neighbours(day_archives: list[dict]) -> dict[tuple, tuple[Any, Any]]:
+    """Each day archive's older and newer day (archive dicts), by ``period_num``."""
+    days = sorted(day_archives, key=lambda d: tuple(d["period_num"]))
+    out = {}
+    for i, archive in enumerate(days):
+        older = days[i - 1] if i > 0 else None
+        newer = days[i + 1] if i + 1 < len(days) else None
+        out[tuple(archive["period_num"])] = (older, newer)
+    return out
+
+
+def topics(
+    model: StoryModel, articles: list[Any], places: Places, settings: Mapping[str, Any]
+) -> dict[str, TopicPage]:
+    """Places named in lead titles and story titles, and the dumps' tags, as topics; a
+    topic has a page when a lead or a story with a page is in it."""
+    found: dict[str, TopicPage] = {}
+
+    def topic(name: str) -> TopicPage | None:
+        slug = _slug(settings, name)
+        if not slug:
+            return None
+        page = found.get(slug)
+        if page is None:
+            url = TOPIC_URL.format(slug=slug)
+            page = found[slug] = TopicPage(slug, name, url, url + "index.html")
+        return page
+
+    for article in sorted(articles, key=lambda a: (-a.date.timestamp(), dump_path(a))):
+        names = [name for name, _ in places(article.title)] if article.has_lead else []
+        for name in dict.fromkeys([*names, *tags_of(article)]):
+            page = topic(name)
+            # Two names of one slug ("Kenya", "kenya") add the article once: it is the last.
+            if page is not None and not (page.all_leads and page.all_leads[-1] is article):
+                page.all_leads.append(article)
+    for story in sorted(model.pages.values(), key=lambda p: (-p.last_seen.toordinal(), p.ref.id)):
+        for name, _ in places(story.title):
+            page = topic(name)
+            if page is not None:
+                page.all_stories.append(story)
+                story.topics.append(page)
+    return found
+
+
+class StoriesGenerator(Generator):
+    """Builds the build's :class:`StoryModel` once every dump is read, and writes the story
+    and topic pages through the page writer (:mod:`news_digest.incremental.render`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from jinja2 import ChoiceLoader, FileSystemLoader
+
+        from .generators import FALLBACK_TEMPLATES
+
+        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(FALLBACK_TEMPLATES)])
+
+    def generate_context(self) -> None:
+        session = session_of(self.settings)
+        options = merged_settings(self.settings)
+        if not options["stories"]:
+            model = StoryModel(self.settings, enabled=False)
+        else:
+            articles = [a for a in self.context.get("articles", ()) if is_dump(a)]
+            folder = None
+            if session is not None and session.incremental and options["cache"]:
+                from ..incremental.cache import cache_folder
+
+                folder = cache_folder(self.settings)
+            days = self.context.get("period_archives", {}).get("day", [])
+            model = build_model(articles, self.settings, days, folder)
+        if session is not None:
+            session.stories = model
+        self.model = model
+        self.context["news_stories"] = model
+
+    def generate_output(self, writer: Any) -> None:
+        from .progress import _clock
+
+        session = session_of(self.settings)
+        model = self.model
+        if not model.enabled:
+            return
+        if session is None or session.incremental:
+            from ..incremental import patches
+
+            patches.tune_jinja(self.env, session)
+        renderer = PageRenderer(self, writer, session.ledger if session is not None else None)
+        for page in sorted(model.pages.values(), key=lambda p: p.ref.id):
+            renderer.add(
+                page.save_as,
+                STORY_TEMPLATE,
+                story_key(page),
+                story=page,
+                url=page.url,
+                page_name=page.save_as.removesuffix("/index.html"),
+            )
+        for topic in model.topic_list():
+            renderer.add(
+                topic.save_as,
+                TOPIC_TEMPLATE,
+                topic_key(topic),
+                topic=topic,
+                url=topic.url,
+                page_name=topic.save_as.removesuffix("/index.html"),
+            )
+        topic_list = model.topic_list()
+        if topic_list:
+            renderer.add(
+                TOPICS_URL + "index.html",
+                TOPICS_TEMPLATE,
+                [(t.slug, t.name, len(t.all_leads), len(t.all_stories)) for t in topic_list],
+                url=TOPICS_URL,
+                page_name=TOPICS_URL.rstrip("/"),
+            )
+        clock = time.perf_counter()
+        if session is None or session.incremental:
+            from ..incremental.cache import worker_count
+            from ..publish.search import note_written
+
+            stats = renderer.run(worker_count(self.settings))
+            note_written(self.settings, renderer.written)
+        else:
+            stats = renderer.write_with_pelican(writer)
+        model.timings["render"] = time.perf_counter() - clock
+        logger.debug(
+            "news_digest: stories: %d story and topic pages (%d written) in %.3f s",
+            stats.pages,
+            stats.written,
+            model.timings["render"],
+        )
+        summary = _clock(self.settings)
+        if summary is not None and summary.pages is not None:
+            for name in ("pages", "written", "unchanged"):
+                setattr(summary.pages, name, getattr(summary.pages, name) + getattr(stats, name))
+
+
+def story_key(page: StoryPage) -> tuple:
+    """Everything a story page shows."""
+    return (page.ref, page.title, page.key, [(t.slug, t.name) for t in page.topics])
+
+
+def topic_key(topic: TopicPage) -> tuple:
+    """Everything a topic page shows: its leads, and its stories (the sparkline counts all)."""
+    return (
+        topic.slug,
+        topic.name,
+        [card_key(a) + (a.dump_sha1,) for a in topic.all_leads],
+        [(s.ref, s.title, s.key) for s in topic.all_stories],
+    )
+
+
+def page_key_hook(settings: Mapping[str, Any]) -> Any:
+    """:meth:`StoryModel.page_key` of the running build, or None."""
+    session = session_of(settings)
+    model = session.stories if session is not None else None
+    return model.page_key if model is not None and model.enabled else None

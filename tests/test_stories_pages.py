@@ -1,0 +1,363 @@
+"""Story, topic and day pages, from real Pelican builds of dumps whose headlines recur.
+
+Five days of dumps: a ferry strike followed day after day (cut, labelled "Live:", its count
+changed), a fuel-price headline that becomes the next day's lead, a headline seen once, a
+place in a title and a ``Tags`` header.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import build
+
+FERRY = [
+    "Ferry strike enters second day as talks stall",
+    "Live: Ferry strike enters third day as talks stall",
+    "Ferry strike enters fourth day as talks stall",
+    "Ferry strike enters fourth day as talks...",
+]
+
+
+def dump(title: str, headlines: list[str], date: str = "", tags: str = "") -> str:
+    header = ""
+    if date or tags:
+        header = "".join(
+            f"{key}: {value}\n" for key, value in (("Date", date), ("Tags", tags)) if value
+        )
+        header += "\n"
+    items = "".join(f"- {h}\n" for h in headlines)
+    return (
+        f"{header}{title}\nOfficials said more would be known on Monday.\n"
+        f"(editor-in-charge:Jo Writer)\n{items}"
+    )
+
+
+DUMPS = {
+    "2023-03-01-dam.txt": dump(
+        "Dam repairs begin on the upper river",
+        [FERRY[0], "Kenya ministers warn over fuel price rise", "Museum opens a new wing"],
+    ),
+    "2023-03-02-fuel.txt": dump(
+        "Kenya ministers warn over fuel price rise",
+        [FERRY[1], "Lighthouse keeper retires after forty years"],
+        tags="Energy, Cost of living",
+    ),
+    "2023-03-03-a-market.txt": dump(
+        "Market hall roof to be replaced", [FERRY[2], "Night buses return to the old town"]
+    ),
+    "2023-03-03-b-school.txt": dump(
+        "School meals to be free for all pupils",
+        [FERRY[3], "Night buses return to the old town", "Tram <b>lines</b> & <script>x</script>"],
+    ),
+    "2023-03-04-park.txt": dump(
+        "Park gates reopen after storm damage",
+        [FERRY[2], "Night buses return to the old town", "Choir wins national prize"],
+    ),
+}
+
+
+def write(content: Path, names=None) -> None:
+    for name, text in DUMPS.items():
+        if names is None or name in names:
+            (content / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def stories(tmp_path_factory):
+    content = tmp_path_factory.mktemp("stories-content")
+    write(content)
+    return build(
+        "pelicanconf.py",
+        content,
+        tmp_path_factory.mktemp("stories-output"),
+        CACHE_PATH=str(tmp_path_factory.mktemp("stories-cache")),
+    )
+
+
+def story_urls(site) -> list[str]:
+    return sorted(
+        p.parent.relative_to(site.output).as_posix() + "/"
+        for p in (site.output / "stories").glob("*/index.html")
+    )
+
+
+def digest(site, day: str, slug: str):
+    return site.soup(f"2023/03/{day}/{slug}/headlines/")
+
+
+def items_of(soup) -> dict[str, object]:
+    return {li.h3.get_text(): li for li in soup.select("section[aria-labelledby=news] li")}
+
+
+def test_a_story_page_only_for_a_story_in_two_dumps_or_on_two_days(stories):
+    urls = story_urls(stories)
+    # Ferry, fuel (a headline, then a lead), night buses; not the headlines seen once.
+    assert len(urls) == 3, urls
+    once = items_of(digest(stories, "01", "dam-repairs-begin-on-the-upper-river"))
+    assert once["Museum opens a new wing"].find("a") is None
+    assert once["Museum opens a new wing"]["data-story"]
+
+
+def test_every_spelling_of_a_headline_is_one_story_linked_from_every_digest(stories):
+    pages = [
+        ("01", "dam-repairs-begin-on-the-upper-river", FERRY[0]),
+        ("02", "kenya-ministers-warn-over-fuel-price-rise", FERRY[1]),
+        ("03", "market-hall-roof-to-be-replaced", FERRY[2]),
+        ("03", "school-meals-to-be-free-for-all-pupils", FERRY[3]),
+        ("04", "park-gates-reopen-after-storm-damage", FERRY[2]),
+    ]
+    ids = set()
+    for day, slug, title in pages:
+        li = items_of(digest(stories, day, slug))[title]
+        ids.add(li["data-story"])
+        link = li.select_one("a.seen")
+        assert link.get_text() == "Seen on 4 days since 1 March 2023"
+        assert link["href"].endswith(f"stories/{li['data-story']}/")
+    assert len(ids) == 1
+
+
+def test_a_story_page_has_its_timeline_counts_and_sparkline(stories):
+    li = items_of(digest(stories, "04", "park-gates-reopen-after-storm-damage"))[FERRY[2]]
+    page = stories.soup(f"stories/{li['data-story']}/")
+    assert page.h1.get_text() == FERRY[2]  # its most frequent wording
+    meta = " ".join(page.select_one("article.story > p.muted").get_text(" ").split())
+    assert "First seen 1 March 2023" in meta and "last seen 4 March 2023" in meta
+    assert "carried by 5 pages" in meta and "on 4 days" in meta
+    svg = page.select_one("svg.sparkline")
+    assert svg["role"] == "img" and svg.title.get_text().startswith("Appearances per day: 5 ")
+    assert FERRY[2] not in str(svg)  # no dump text in the SVG, even escaped
+    assert len(svg.find_all("rect")) == 4  # one bar a day
+    days = [h.get_text() for h in page.select("ol.timeline > li > h3")]
+    assert days == ["4 March 2023", "3 March 2023", "2 March 2023", "1 March 2023"]
+    links = page.select("ol.timeline a")
+    assert len(links) == 5
+    # Each links to the headline's own place on its digest page.
+    assert links[0]["href"].endswith(
+        "2023/03/04/park-gates-reopen-after-storm-damage/headlines/#h1"
+    )
+    variants = {a.get_text() for a in links}
+    assert variants == set(FERRY)
+
+
+def test_a_lead_joins_the_story_of_the_headline_that_announced_it(stories):
+    lead = stories.soup("2023/03/02/kenya-ministers-warn-over-fuel-price-rise/")
+    link = lead.select_one("article.lead a.seen")
+    assert link.get_text() == "Seen on 2 days since 1 March 2023"
+    story = stories.soup(link["href"].split("../")[-1])
+    assert story.select_one("ol.timeline strong").get_text() == "Lead story"
+    earlier = items_of(digest(stories, "01", "dam-repairs-begin-on-the-upper-river"))
+    headline = earlier["Kenya ministers warn over fuel price rise"]
+    assert link["href"].endswith(f"stories/{headline['data-story']}/")
+
+
+def test_dump_text_stays_text_on_story_and_front_pages(stories):
+    for path in (stories.output / "stories").rglob("*.html"):
+        assert "<script>x" not in path.read_text(encoding="utf-8")
+    assert "<script>x" not in stories.path("").read_text(encoding="utf-8")
+
+
+def test_home_is_the_newest_days_front_page(stories):
+    home = stories.soup("")
+    assert home.select_one("main h1").get_text(" ").split() == [
+        "Front",
+        "page",
+        "4",
+        "March",
+        "2023",
+    ]
+    cards = [c.h2.get_text() for c in home.select("article.card")]
+    assert cards[0] == "Park gates reopen after storm damage"  # the day's lead first
+    assert "Earlier leads" in [h.get_text() for h in home.select("main h2")]
+    day = home.select_one("section[aria-labelledby=day-headlines]")
+    rows = [
+        (li.a.get_text(), li.find("strong", class_="new") is not None) for li in day.select("li")
+    ]
+    # Carried by one page that day each: ranked by how many pages carried them in all.
+    assert rows == [
+        (FERRY[2], False),
+        ("Night buses return to the old town", False),
+        ("Choir wins national prize", True),
+    ]
+    developing = home.select_one("section[aria-labelledby=developing]")
+    # Seen on 3 of the last 7 days at least: the ferry strike (4), not the night buses (2).
+    assert [a.get_text() for a in developing.select("li > a")] == [FERRY[2]]
+    assert developing.select_one("svg.sparkline")
+    links = {a.get_text(): a["href"] for a in home.select("main p a")}
+    assert links["The archive of every day"] == "./archives/"
+    assert links["Every page of the day"] == "./2023/03/04/"
+
+
+def test_day_pages_link_the_previous_and_next_day(stories):
+    def days(url):
+        nav = stories.soup(url).find("nav", attrs={"aria-label": "Previous and next day"})
+        return {a["rel"][0]: a["href"] for a in nav.find_all("a")} if nav else {}
+
+    assert days("2023/03/01/") == {"next": "../../../2023/03/02/"}
+    assert days("2023/03/03/") == {"prev": "../../../2023/03/02/", "next": "../../../2023/03/04/"}
+    assert days("2023/03/04/") == {"prev": "../../../2023/03/03/"}
+
+
+def test_places_and_tags_become_topics(stories):
+    index = stories.soup("topics/")
+    names = [a.get_text() for a in index.select("ul.topics a")]
+    assert names == ["Cost of living", "Energy", "Kenya"]
+    kenya = stories.soup("topics/kenya/")
+    assert [a.get_text() for a in kenya.select("ul.stories a")] == [
+        "Kenya ministers warn over fuel price rise",  # the lead
+        "Kenya ministers warn over fuel price rise",  # its story
+    ]
+    assert kenya.select_one("svg.sparkline")["role"] == "img"
+    tag = stories.soup("topics/cost-of-living/")
+    assert tag.h1.get_text() == "Cost of living"
+
+
+def test_topic_slugs_follow_pelicans_slug_settings(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    write(content, {"2023-03-02-fuel.txt"})
+    site = build(
+        "pelicanconf.py",
+        content,
+        tmp_path / "out",
+        CACHE_PATH=str(tmp_path / "cache"),
+        SLUG_REGEX_SUBSTITUTIONS=[(r"[^\w\s-]", ""), (r"(?u)\s+", "_")],
+    )
+    assert site.path("topics/cost_of_living/").is_file()
+
+
+def test_thresholds_and_switch_are_settings(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    write(content)
+    site = build(
+        "pelicanconf.py",
+        content,
+        tmp_path / "strict",
+        CACHE_PATH=str(tmp_path / "c1"),
+        NEWS_DIGEST={"story_min_digests": 5, "story_min_days": 4},
+    )
+    assert len(story_urls(site)) == 1  # the ferry strike only
+    off = build(
+        "pelicanconf.py",
+        content,
+        tmp_path / "off",
+        CACHE_PATH=str(tmp_path / "c2"),
+        NEWS_DIGEST={"stories": False},
+    )
+    assert not (off.output / "stories").exists() and not (off.output / "topics").exists()
+    assert (
+        "data-story"
+        not in off.path("2023/03/04/park-gates-reopen-after-storm-damage/headlines/").read_text()
+    )
+    assert off.soup("").select_one("main h1").get_text() == "Latest leads"
+
+
+def snapshot(output: Path) -> dict[str, tuple[int, bytes]]:
+    return {
+        p.relative_to(output).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in output.rglob("*.html")
+    }
+
+
+def test_adding_a_dump_rewrites_only_the_pages_whose_bytes_change(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    write(content, set(list(DUMPS)[:-1]))
+    output = tmp_path / "out"
+    options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
+    build("pelicanconf.py", content, output, **options)
+    assert (tmp_path / "cache" / "news_digest" / "stories.pickle").is_file()
+    before = snapshot(output)
+    build("pelicanconf.py", content, output, **options)
+    assert snapshot(output) == before, "nothing changed, nothing written"
+
+    write(content, {"2023-03-04-park.txt"})
+    build("pelicanconf.py", content, output, **options)
+    after = snapshot(output)
+    rewritten = {p for p in before if p in after and after[p][0] != before[p][0]}
+    changed = {p for p in before if p in after and after[p][1] != before[p][1]}
+    assert rewritten == changed
+    # The story pages and the digests that name the ferry strike show one day more.
+    assert any(p.startswith("stories/") for p in changed)
+    assert "2023/03/01/dam-repairs-begin-on-the-upper-river/headlines/index.html" in changed
+    # A digest whose stories did not change is left alone.
+    assert "2023/03/01/dam-repairs-begin-on-the-upper-river/index.html" not in changed
+
+
+def test_a_copy_of_a_dump_on_another_day_rewrites_the_lead_page(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    write(content, {"2023-03-04-park.txt"})
+    output = tmp_path / "out"
+    options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
+    build("pelicanconf.py", content, output, **options)
+    lead = output / "2023/03/04/park-gates-reopen-after-storm-damage/index.html"
+    assert "a.seen" not in lead.read_text() and 'class="seen"' not in lead.read_text()
+    shutil.copy(content / "2023-03-04-park.txt", content / "2023-03-05-park.txt")
+    build("pelicanconf.py", content, output, **options)
+    assert re.search(r'class="seen"[^>]*>Seen on 2 days since 4 March 2023<', lead.read_text())
+
+
+def test_the_story_cache_is_extended_with_newer_dumps_and_rebuilt_for_older(tmp_path, monkeypatch):
+    from news_digest.site import stories_pages
+
+    added: list[str] = []
+    real = stories_pages.appearances
+
+    def counting(article):
+        added.append(article.dump_source)
+        return real(article)
+
+    monkeypatch.setattr(stories_pages, "appearances", counting)
+    content = tmp_path / "content"
+    content.mkdir()
+    write(content, {"2023-03-02-fuel.txt", "2023-03-03-a-market.txt"})
+    options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
+    build("pelicanconf.py", content, tmp_path / "out", **options)
+    assert sorted(added) == ["2023-03-02-fuel.txt", "2023-03-03-a-market.txt"]
+    added.clear()
+    write(content, {"2023-03-04-park.txt"})
+    build("pelicanconf.py", content, tmp_path / "out", **options)
+    assert added == ["2023-03-04-park.txt"]  # newer: only it is read
+    added.clear()
+    write(content, {"2023-03-01-dam.txt"})
+    build("pelicanconf.py", content, tmp_path / "out", **options)
+    assert len(added) == 4  # older than the others: the index is built anew
+
+
+def test_a_damaged_story_cache_is_reported_and_rebuilt(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    write(content)
+    options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
+    build("pelicanconf.py", content, tmp_path / "out", **options)
+    cache = tmp_path / "cache" / "news_digest" / "stories.pickle"
+    data = cache.read_bytes()
+    cache.write_bytes(data[:-10] + b"0123456789")
+    site = build("pelicanconf.py", content, tmp_path / "out", **options)
+    warnings = [m for m in site.messages(30) if "stories.pickle" in m]
+    assert len(warnings) == 1 and "damaged" in warnings[0] and str(cache) in warnings[0]
+    assert len(story_urls(site)) == 3
+
+
+def test_with_the_speed_layer_off_the_story_pages_are_the_same_bytes(tmp_path):
+    from site_edits import clean_build, differences
+
+    content = tmp_path / "content"
+    content.mkdir()
+    names = list(DUMPS)
+    write(content, set(names[1:-1]))
+    output = tmp_path / "out"
+    options = {"CACHE_PATH": str(tmp_path / "cache")}
+    build("pelicanconf.py", content, output, **options)
+    write(content, {names[-1]})  # newer: the cached index is extended
+    build("pelicanconf.py", content, output, **options)
+    assert not differences(output, clean_build(tmp_path, content, "clean-newer"))
+    write(content, {names[0]})  # older: the index is built anew
+    build("pelicanconf.py", content, output, **options)
+    assert not differences(output, clean_build(tmp_path, content, "clean-older"))
+    assert any((output / "stories").iterdir())
