@@ -49,9 +49,6 @@ class PageJob:
     template: str
     fingerprint: str
     kwargs: dict[str, Any]
-    #: Whether the file was there before this build (set by ``PageRenderer.run``): a new
-    #: file needs no comparison, and creating files and folders is slow on some disks.
-    exists: bool = True
 
 
 @dataclass
@@ -205,7 +202,6 @@ class PageRenderer:
                 ledger.keep(job.save_as)
                 kept.append(index)
                 continue
-            job.exists = os.path.exists(os.path.join(self.output_path, job.save_as))
             todo.append(index)
         self.announce(kept)
         stats = RenderStats(pages=len(self.jobs), unchanged=len(self.jobs) - len(todo))
@@ -300,7 +296,7 @@ class PageRenderer:
         from pelican.utils import sanitised_join
 
         from ..publish.search import page_record
-        from ..site.lock import write_whole
+        from ..site.lock import write_new, write_whole
         from ..site.outputs import stat_key
 
         written: dict[str, list[Any]] = {}
@@ -314,21 +310,29 @@ class PageRenderer:
                 template = templates[job.template] = self.generator.get_template(job.template)
             data = template.render(self.local_context(job)).encode("utf-8")
             path = sanitised_join(self.output_path, job.save_as)
-            if job.exists:
-                try:
-                    with open(path, "rb") as handle:
-                        if handle.read() == data:
-                            on_disk[job.save_as] = stat_key(os.fstat(handle.fileno()))
-                            continue
-                except OSError:
-                    pass
-            folder = os.path.dirname(path)
-            if folder not in folders:
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
+            try:
+                with open(path, "rb") as handle:
+                    if handle.read() == data:
+                        on_disk[job.save_as] = stat_key(os.fstat(handle.fileno()))
+                        continue
+                exists = True
+            except FileNotFoundError:
+                exists = False
+            except OSError:
+                exists = True  # unreadable: writing it says why
             # Whole or not at all: a page cut short by a full disk never survives.
-            written[job.save_as] = page_record(data, write_whole(path, data))
-            on_disk[job.save_as] = stat_key(os.stat(path))
+            if exists:
+                # Through a temporary file; the rename changes the file's ctime.
+                written[job.save_as] = page_record(data, write_whole(path, data))
+                on_disk[job.save_as] = stat_key(os.stat(path))
+            else:
+                folder = os.path.dirname(path)
+                if folder not in folders:
+                    os.makedirs(folder, exist_ok=True)
+                    folders.add(folder)
+                stat = write_new(path, data)
+                written[job.save_as] = page_record(data, stat)
+                on_disk[job.save_as] = stat_key(stat)
             logger.debug('Writing "%s"', path)
         return written, on_disk
 
