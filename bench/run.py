@@ -768,6 +768,22 @@ def targets(all_results: dict[int, dict]) -> list[str]:
     return rows
 
 
+def versions_of(machine: dict) -> list[str]:
+    """The versions a saved result names ("Pelican 4.12.0"); results saved before
+    ``versions`` existed keep theirs in other keys, where a missing Python-Markdown showed
+    as an error's first line: that one is left out."""
+    if "versions" in machine:
+        return [f"{name} {version}" for name, version in machine["versions"].items()]
+    versions = []
+    for key, prefix in (("python", ""), ("pelican", ""), ("markdown", "Python-Markdown ")):
+        value = str(machine.get(key, ""))
+        if value and value != "n/a" and not value.startswith("Traceback"):
+            versions.append(prefix + value)
+    if machine.get("hugo"):
+        versions.append(str(machine["hugo"]))
+    return versions
+
+
 def checkout_lines(result: dict) -> list[str]:
     """What each of our builds was built from, when a baseline was measured beside it."""
     checkouts = result.get("checkouts", {})
@@ -861,7 +877,7 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
                 ]
             ),
             f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; "
-            + "; ".join(f"{k} {v}" for k, v in m.get("versions", {}).items())
+            + "; ".join(versions_of(m))
             + ".",
             "",
             *checkout_lines(r),
