@@ -42,6 +42,7 @@ SCENARIO_LABEL = {
 }
 BUILDER_LABEL = {
     "ours": "news-digest (our Pelican site)",
+    "baseline": "news-digest at the commit of --against",
     "stock": "stock Pelican, simple theme, Markdown",
     "hugo": "Hugo, minimal layouts, Markdown",
 }
@@ -207,11 +208,14 @@ class Builder:
     def remove_one(self) -> None:
         self.added_path().unlink(missing_ok=True)
 
+    #: The folder a build runs in.
+    cwd = REPO
+
     def build(self, label: str) -> Measure:
         # File systems keep mtimes at a coarser grain than perf_counter; step back a little.
         since = time.time() - 0.01
         log = self.logs / f"{label}.log"
-        wall, cpu, rss, rc = run_child(self.command(), log, REPO, self.timeout)
+        wall, cpu, rss, rc = run_child(self.command(), log, self.cwd, self.timeout)
         if rc != 0:
             tail = log.read_text(errors="replace")[-3000:]
             raise RuntimeError(f"{self.name} build failed ({rc}):\n{tail}")
@@ -220,14 +224,22 @@ class Builder:
 
 
 class OursBuilder(Builder):
+    """Our site, built by the checkout at ``repo`` (this one, or the baseline of
+    ``--against``) with its own ``.venv`` and settings."""
+
     name = "ours"
 
-    def __init__(self, work, lay, timeout, settings: Path, subdir: str, extra=()):
+    def __init__(
+        self, work, lay, timeout, settings: Path, subdir: str, extra=(), repo=REPO, name="ours"
+    ):
+        self.name = name
         super().__init__(work, lay, timeout)
         self.extra = list(extra)
         self.settings = settings
         self.content_root = self.work / "content"
         self.subdir = subdir
+        self.repo = repo
+        self.cwd = repo
 
     def prepare(self) -> None:
         super().prepare()
@@ -251,8 +263,9 @@ class OursBuilder(Builder):
         return next(self.lay.extra_dump.iterdir())
 
     def command(self) -> list[str]:
+        pelican = self.repo / ".venv" / "bin" / "pelican"
         return [
-            venv_tool("pelican"),
+            str(pelican) if pelican.exists() else venv_tool("pelican"),
             str(self.content_root),
             "-s",
             str(self.settings),
@@ -433,7 +446,25 @@ def first_line(cmd: list[str]) -> str:
     return out[0] if out else "n/a"
 
 
-def machine_info() -> dict:
+def package_version(python: str, package: str) -> str:
+    """The version of ``package`` installed for ``python`` ("not installed" when it is not)."""
+    code = (
+        "import importlib.metadata as m, sys\n"
+        "try:\n    print(m.version(sys.argv[1]))\n"
+        "except m.PackageNotFoundError:\n    print('not installed')\n"
+    )
+    try:
+        r = subprocess.run(
+            [python, "-c", code, package], capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    lines = r.stdout.strip().splitlines()
+    return lines[-1] if r.returncode == 0 and lines else "unknown"
+
+
+def machine_info(builders: list[str]) -> dict:
+    """The machine, and the versions of what the ``builders`` of this run used."""
     cpu = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -449,19 +480,43 @@ def machine_info() -> dict:
                 ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     except OSError:
         pass
-    hugo = shutil.which("hugo")
+    py = venv_python()
+    versions = {"Python": first_line([py, "--version"]).removeprefix("Python ")}
+    if "ours" in builders or "stock" in builders:
+        versions["Pelican"] = package_version(py, "pelican")
+    if "ours" in builders:
+        versions["Jinja2"] = package_version(py, "jinja2")
+        versions["pagefind-bin"] = package_version(py, "pagefind-bin")
+    if "stock" in builders:
+        versions["Python-Markdown"] = package_version(py, "markdown")
+    if "hugo" in builders:
+        hugo = shutil.which("hugo")
+        versions["Hugo"] = first_line([hugo, "version"]) if hugo else "not installed"
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
         "ram": ram,
         "os": f"{platform.system()} {platform.release()}",
-        "python": first_line([venv_python(), "--version"]),
-        "pelican": "Pelican " + first_line([venv_tool("pelican"), "--version"]),
-        "markdown": first_line(
-            [venv_python(), "-c", "import markdown; print(markdown.__version__)"]
-        ),
-        "hugo": first_line([hugo, "version"]) if hugo else "not installed",
+        "versions": versions,
     }
+
+
+def describe_checkout(repo: Path) -> dict:
+    """The commit a checkout is at: short hash and subject."""
+    r = subprocess.run(
+        ["git", "-C", str(repo), "log", "-1", "--format=%h%x00%s"],
+        capture_output=True,
+        text=True,
+    )
+    if r.returncode != 0 or "\0" not in r.stdout:
+        return {"commit": "unknown", "subject": ""}
+    commit, subject = r.stdout.strip().split("\0", 1)
+    dirty = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {"commit": commit + ("+changes" if dirty else ""), "subject": subject}
 
 
 # --------------------------------------------------------------------------- running
@@ -500,31 +555,46 @@ def settle_disk() -> None:
         CACHES_DROPPED.append(False)
 
 
-def run_builder(b: Builder, runs: int, n: int) -> dict:
-    b.prepare()
-    res = BuilderResult()
+def run_builders(builders: list[Builder], runs: int, n: int) -> dict[str, dict]:
+    """Measure ``builders`` over ``runs`` runs; several builders are interleaved, each step
+    of a run (cold build, no change, one added) by one builder right after the other, and
+    the order swapped from one run to the next, so that the load of a shared machine falls
+    on them alike."""
+    results = {b.name: BuilderResult() for b in builders}
+    for b in builders:
+        b.prepare()
     try:
         for r in range(runs):
-            b.remove_one()
-            b.clean()
-            settle_disk()
+            order = builders if r % 2 == 0 else builders[::-1]
+            for b in order:
+                b.remove_one()
+                b.clean()
             for scen in SCENARIOS:
-                if scen == "add_one":
-                    b.add_one()
-                m = b.build(f"run{r + 1}-{scen}")
-                rec = asdict(m)
-                rec["pages_per_s"] = m.pages_per_s
-                rec["bytes_per_dump"] = m.output_bytes / (n + (scen == "add_one"))
-                res.runs[scen].append(rec)
-                print(
-                    f"  {b.name:5} run {r + 1} {scen:7} {m.wall:7.2f} s  cpu {m.cpu:7.2f} s  "
-                    f"{m.rss_mb:7.1f} MiB  {m.html_written:6d} html  "
-                    f"{rec['bytes_per_dump'] / 1024:6.1f} KiB/dump",
-                    flush=True,
-                )
+                for b in order:
+                    if scen == "cold":
+                        settle_disk()
+                    if scen == "add_one":
+                        b.add_one()
+                    m = b.build(f"run{r + 1}-{scen}")
+                    rec = asdict(m)
+                    rec["pages_per_s"] = m.pages_per_s
+                    rec["bytes_per_dump"] = m.output_bytes / (n + (scen == "add_one"))
+                    rec["when"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+                    results[b.name].runs[scen].append(rec)
+                    print(
+                        f"  {b.name:8} run {r + 1} {scen:7} {m.wall:7.2f} s  cpu {m.cpu:7.2f} s"
+                        f"  {m.rss_mb:7.1f} MiB  {m.html_written:6d} html  "
+                        f"{rec['bytes_per_dump'] / 1024:6.1f} KiB/dump",
+                        flush=True,
+                    )
     finally:
-        b.remove_one()
-        b.empty_trash()
+        for b in builders:
+            b.remove_one()
+            b.empty_trash()
+    return {name: summarise(res) for name, res in results.items()}
+
+
+def summarise(res: BuilderResult) -> dict:
     summary = {}
     for scen in SCENARIOS:
         summary[scen] = {
@@ -544,19 +614,32 @@ def run_builder(b: Builder, runs: int, n: int) -> dict:
     return {"summary": summary, "runs": res.runs}
 
 
+#: The order of the builders in the tables.
+BUILDER_ORDER = ("ours", "baseline", "hugo", "stock")
+
+
+def builder_label(result: dict, name: str) -> str:
+    """A builder's name in the tables; our site's with the commit it was built from."""
+    checkout = result.get("checkouts", {}).get(name)
+    if checkout:
+        return f"{name} ({checkout['commit']})"
+    return name
+
+
 def fmt_table(result: dict) -> list[str]:
     rows = [
         "| builder | build | wall s | CPU s | pages/s | peak RSS MiB | output KiB/dump "
         "| HTML written |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    order = [b for b in ("ours", "hugo", "stock") if b in result["builders"]]
+    order = [b for b in BUILDER_ORDER if b in result["builders"]]
     for name in order:
         br = result["builders"][name]
+        label = builder_label(result, name)
         for scen in SCENARIOS:
             s = br["summary"][scen]
             rows.append(
-                f"| {name} | {SCENARIO_LABEL[scen]} | {s['wall']:.2f} | {s.get('cpu', nan):.2f} "
+                f"| {label} | {SCENARIO_LABEL[scen]} | {s['wall']:.2f} | {s.get('cpu', nan):.2f} "
                 f"| {s['pages_per_s']:.0f} "
                 f"| {s['rss_mb']:.0f} | {s['bytes_per_dump'] / 1024:.1f} "
                 f"| {s['html_written']:.0f} |"
@@ -568,14 +651,14 @@ def output_breakdown(result: dict) -> list[str]:
     """One line per builder: output bytes per dump of the cold build, by kind of file."""
     n = result["dumps"]
     out = []
-    for name in ("ours", "hugo", "stock"):
+    for name in BUILDER_ORDER:
         br = result["builders"].get(name)
         kinds = br and br["summary"]["cold"].get("bytes_by_kind")
         if kinds:
             parts = ", ".join(
                 f"{k} {v / n / 1024:.1f}" for k, v in sorted(kinds.items(), key=lambda x: -x[1])
             )
-            out.append(f"- {name}: {parts} KiB per dump")
+            out.append(f"- {builder_label(result, name)}: {parts} KiB per dump")
     return ["Output of the cold build by kind of file:", "", *out, ""] if out else []
 
 
@@ -584,13 +667,14 @@ def ratios(result: dict) -> list[str]:
     if "ours" not in b:
         return []
     rows = []
-    for other in ("hugo", "stock"):
+    for other in ("baseline", "hugo", "stock"):
         if other not in b:
             continue
         for scen in SCENARIOS:
             o, x = b["ours"]["summary"][scen], b[other]["summary"][scen]
             rows.append(
-                f"| ours / {other} | {SCENARIO_LABEL[scen]} | {o['wall'] / x['wall']:.2f}× "
+                f"| ours / {builder_label(result, other)} | {SCENARIO_LABEL[scen]} "
+                f"| {o['wall'] / x['wall']:.2f}× "
                 f"| {o.get('cpu', nan) / x.get('cpu', nan):.2f}× "
                 f"| {o['rss_mb'] / x['rss_mb']:.2f}× "
                 f"| {o['bytes_per_dump'] / x['bytes_per_dump']:.2f}× |"
@@ -622,13 +706,16 @@ def targets(all_results: dict[int, dict]) -> list[str]:
             return None
         return r["builders"]["ours"]["summary"][scen][key]
 
-    rows = ["| target | measured | status |", "| --- | --- | --- |"]
+    rows = ["| target | measured | when | status |", "| --- | --- | --- | --- |"]
 
-    def row(text: str, value, ok, unit_fmt: str) -> None:
+    def row(text: str, value, ok, unit_fmt: str, n: int = 10000) -> None:
         if value is None:
-            rows.append(f"| {text} | not measured yet | — |")
+            rows.append(f"| {text} | not measured yet | — | — |")
         else:
-            rows.append(f"| {text} | {unit_fmt.format(value)} | {'met' if ok else 'not met'} |")
+            when = all_results[n].get("date", "?")
+            rows.append(
+                f"| {text} | {unit_fmt.format(value)} | {when} | {'met' if ok else 'not met'} |"
+            )
 
     c = ours(2000, "cold", "wall")
     h = hc = None
@@ -643,6 +730,7 @@ def targets(all_results: dict[int, dict]) -> list[str]:
             c / h,
             c / h <= 1.5,
             "{:.2f} × Hugo (" + f"{c:.2f} s vs {h:.2f} s wall{cpu_note})",
+            2000,
         )
     else:
         row("cold build, 2,000 dumps ≤ 1.5 × Hugo", None, False, "")
@@ -673,10 +761,43 @@ def targets(all_results: dict[int, dict]) -> list[str]:
             best[1],
             best[1] >= 10,
             "{:.1f} MB per CPU s" + f" ({best[0]:,} dumps)",
+            best[0],
         )
     else:
         row("parser ≥ 10 MB/s per core", None, False, "")
     return rows
+
+
+def versions_of(machine: dict) -> list[str]:
+    """The versions a saved result names ("Pelican 4.12.0"); results saved before
+    ``versions`` existed keep theirs in other keys, where a missing Python-Markdown showed
+    as an error's first line: that one is left out."""
+    if "versions" in machine:
+        return [f"{name} {version}" for name, version in machine["versions"].items()]
+    versions = []
+    for key, prefix in (("python", ""), ("pelican", ""), ("markdown", "Python-Markdown ")):
+        value = str(machine.get(key, ""))
+        if value and value != "n/a" and not value.startswith("Traceback"):
+            versions.append(prefix + value)
+    if machine.get("hugo"):
+        versions.append(str(machine["hugo"]))
+    return versions
+
+
+def checkout_lines(result: dict) -> list[str]:
+    """What each of our builds was built from, when a baseline was measured beside it."""
+    checkouts = result.get("checkouts", {})
+    if "baseline" not in checkouts:
+        return []
+    return [
+        "Our site was built by two commits in the same run, interleaved step by step "
+        "(`--against`): "
+        + "; ".join(
+            f"{name}: `{c['commit']}` ({c['subject']})" for name, c in sorted(checkouts.items())
+        )
+        + ".",
+        "",
+    ]
 
 
 def write_report(path: Path, all_results: dict[int, dict]) -> None:
@@ -719,7 +840,10 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
         "Other options: `--runs R`, `--skip-hugo`, `--skip-pelican`, `--skip-ours`, `--keep`",
         "(keep the generated content and outputs in bench/out/), `--profile` (one cold build",
         "of our site under cProfile), `--report-only` (rewrite this page from",
-        "bench/results/*.json). A run that skips a builder keeps that builder's saved figures.",
+        "bench/results/*.json), `--against CHECKOUT` (our site built by another checkout of",
+        "this repository too, interleaved with this one step by step: see the ratios). Each",
+        "section holds only the figures measured in the run it names, with its date; a run",
+        "replaces the saved figures for its number of dumps, builders it skipped included.",
         "",
         "## Targets",
         "",
@@ -753,8 +877,10 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
                 ]
             ),
             f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}; "
-            f"{m['python']}; {m['pelican']}; Python-Markdown {m['markdown']}; {m['hugo']}.",
+            + "; ".join(versions_of(m))
+            + ".",
             "",
+            *checkout_lines(r),
             *fmt_table(r),
             "",
         ]
@@ -820,27 +946,6 @@ def profile_ours(b: OursBuilder, out: Path, top: int) -> None:
         pstats.Stats(str(prof)).sort_stats(key).print_stats(top)
 
 
-def merge_previous(result: dict, path: Path) -> None:
-    """Keep a builder (or the parser figure) that this run skipped from the saved results
-    for the same N, so that builders can be re-measured one at a time."""
-    if not path.exists():
-        return
-    old = json.loads(path.read_text(encoding="utf-8"))
-    if old.get("runs") != result["runs"]:
-        return
-    for name, br in old.get("builders", {}).items():
-        if name not in result["builders"]:
-            result["builders"][name] = br
-            result["notes"].append(f"{name} figures kept from the run of {old['date']}.")
-    if result.get("parser") is None and old.get("parser"):
-        result["parser"] = old["parser"]
-    result["notes"] = [
-        x
-        for x in result["notes"]
-        if not (x.startswith("our site was not built") and "ours" in result["builders"])
-    ]
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dumps", type=int, default=2000, help="number of dumps (default 2000)")
@@ -871,6 +976,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="KEY=JSON",
         help="extra Pelican setting for our build (pelican -e), repeatable; "
         "e.g. NEWS_DIGEST='{\"pagefind\": false}'",
+    )
+    ap.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        metavar="CHECKOUT",
+        help="also build our site with another checkout of this repository (its own .venv, "
+        "from make install there), interleaved with this one step by step, and report "
+        "the ratios",
     )
     ap.add_argument("--keep", action="store_true", help="keep generated dumps and outputs")
     ap.add_argument(
@@ -920,9 +1034,32 @@ def main(argv: list[str] | None = None) -> int:
         profile_ours(ours, work, 30)
         return 0
 
-    builders: list[Builder] = []
+    # Builders measured together (interleaved): ours and its baseline.
+    groups: list[list[Builder]] = []
+    checkouts: dict[str, dict] = {}
     if ours:
-        builders.append(ours)
+        groups.append([ours])
+        checkouts["ours"] = describe_checkout(REPO)
+        if args.against is not None:
+            baseline_repo = args.against.resolve()
+            if not (baseline_repo / ".venv" / "bin" / "pelican").exists():
+                raise SystemExit(
+                    f"{baseline_repo} has no .venv/bin/pelican (run make install there)"
+                )
+            conf_b = baseline_repo / "pelicanconf.py"
+            baseline = OursBuilder(
+                work,
+                lay,
+                args.timeout,
+                conf_b,
+                ours_subdir(conf_b),
+                args.ours_setting,
+                repo=baseline_repo,
+                name="baseline",
+            )
+            groups[0].append(baseline)
+            checkouts["baseline"] = describe_checkout(baseline_repo)
+    builders: list[Builder] = []
     if not args.skip_pelican:
         ensure_markdown()
         builders.append(StockBuilder(work, lay, args.timeout))
@@ -933,12 +1070,15 @@ def main(argv: list[str] | None = None) -> int:
             print("hugo is not on PATH: skipping it")
             notes.append("Hugo was not on PATH.")
 
+    groups += [[b] for b in builders]
+    measured = [b.name for group in groups for b in group]
     result: dict = {
         "dumps": n,
         "runs": args.runs,
-        "date": dt.date.today().isoformat(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "input_mb": input_bytes / 1e6,
-        "machine": machine_info(),
+        "machine": machine_info(measured),
+        "checkouts": checkouts,
         "load_before": os.getloadavg()[0],
         "builders": {},
         "parser": None,
@@ -956,10 +1096,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"parser not timed: {exc}")
             notes.append(f"parser not timed: {exc}.")
 
-    for b in builders:
-        print(f"{b.name}: {BUILDER_LABEL[b.name]}", flush=True)
-        result["builders"][b.name] = run_builder(b, args.runs, n)
-        if b.name == "ours":
+    for group in groups:
+        for b in group:
+            print(f"{b.name}: {BUILDER_LABEL[b.name]}", flush=True)
+        result["builders"].update(run_builders(group, args.runs, n))
+        if group[0].name == "ours":
             html = result["builders"]["ours"]["summary"]["cold"]["html_written"]
             if html < n:
                 notes.append(f"our cold build wrote {html:.0f} HTML files for {n} dumps.")
@@ -977,7 +1118,6 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_report:
         args.results_dir.mkdir(parents=True, exist_ok=True)
-        merge_previous(result, args.results_dir / f"results-{n}.json")
         (args.results_dir / f"results-{n}.json").write_text(
             json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )

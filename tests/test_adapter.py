@@ -156,10 +156,9 @@ def test_each_run_gives_the_last_runs_objects_back_to_the_collector(tmp_path):
         assert gc.get_threshold() == patches.GC_THRESHOLDS
         # A run that fails before its end; the next one still knows the real thresholds.
         pelican_adapter.get_generators(Run())
-        assert [before] == patches._SAVED_GC
+        assert Run.settings["NEWS_DIGEST_SESSION"].saved_gc == before
     finally:
         gc.set_threshold(*before)
-        patches._SAVED_GC.clear()
         progress.stop(Run.settings)
         cache.finish(Run.settings)
         Run.settings["NEWS_DIGEST_SESSION"].close()

@@ -99,10 +99,10 @@ def test_draft_is_left_to_pelican() -> None:
 
 
 def test_dates_are_formatted_once() -> None:
-    urls._DATES.clear()
+    formatter = urls.UrlFormatter()
     for _ in range(3):
-        urls.expand(make_article("{date:%Y}/{date:%m}/{slug}/", DATES[0]), "url")
-    assert len(urls._DATES) == 2
+        formatter.expand(make_article("{date:%Y}/{date:%m}/{slug}/", DATES[0]), "url")
+    assert len(formatter.dates) == 2
 
 
 def test_future_article_is_not_preset() -> None:

@@ -163,10 +163,6 @@ BY_NAME: Mapping[str, Patch] = {patch.name: patch for patch in PATCHES}
 #: thresholds, six full collections walked the whole heap in a rebuild of 10,000 dumps
 #: (about 1.3 s of 8 under load); with these, none does, and the peak memory is the same.
 GC_THRESHOLDS = (50_000, 20, 10)
-#: The thresholds to restore when a run ends: saved when the first run starts, and kept
-#: until a run ends (a run that fails before it ends leaves them for the next one). The
-#: collector is the process's, so this is too.
-_SAVED_GC: list[tuple[int, int, int]] = []
 
 
 def pelican_object(dotted: str) -> Any:
@@ -298,22 +294,25 @@ def set_feed_content(article: Any, html: str, session: Any) -> None:
 
 
 def raise_gc_thresholds(session: Any) -> None:
-    """:data:`GC_THRESHOLDS_RAISED`, at the start of a run."""
+    """:data:`GC_THRESHOLDS_RAISED`, at the start of a run. The thresholds to restore when
+    it ends are kept in its session; a session that a failed run left (which never restored
+    them) hands them on to the next (:class:`news_digest.site.session.BuildSession`)."""
     gc.unfreeze()  # what the run before this one left (see restore_gc)
-    if not _SAVED_GC:
-        _SAVED_GC.append(gc.get_threshold())
+    if session.saved_gc is None:
+        session.saved_gc = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
     _record(session, GC_THRESHOLDS_RAISED)
 
 
-def restore_gc(freeze: bool) -> None:
+def restore_gc(session: Any, freeze: bool) -> None:
     """At the end of a run: the thresholds back; with ``freeze``, the build's objects frozen.
 
     They make cycles, so they become garbage once Pelican is done with them: at exit, where
     collecting them costs about 0.4 s at 10,000 dumps for nothing. Frozen, no collection
     looks at them; a next run in the same process (autoreload) gives them back."""
-    if _SAVED_GC:
-        gc.set_threshold(*_SAVED_GC.pop())
+    if session is not None and session.saved_gc is not None:
+        gc.set_threshold(*session.saved_gc)
+        session.saved_gc = None
     if freeze:
         gc.freeze()
 

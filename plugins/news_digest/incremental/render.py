@@ -19,11 +19,12 @@ Nothing here reads the clock, and jobs are ordered, so two builds write the same
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,6 @@ class PageJob:
     template: str
     fingerprint: str
     kwargs: dict[str, Any]
-    #: Whether the file was there before this build (set by ``PageRenderer.run``): a new
-    #: file needs no comparison, and creating files and folders is slow on some disks.
-    exists: bool = True
 
 
 @dataclass
@@ -212,7 +210,6 @@ class PageRenderer:
                 ledger.keep(job.save_as)
                 kept.append(index)
                 continue
-            job.exists = os.path.exists(os.path.join(self.output_path, job.save_as))
             todo.append(index)
         self.announce(kept)
         stats = RenderStats(pages=len(self.jobs), unchanged=len(self.jobs) - len(todo))
@@ -222,20 +219,18 @@ class PageRenderer:
             # Journaled before any is written: a build that stops half-way leaves them untrusted.
             ledger.about_to_write(self.jobs[index].save_as for index in todo)
         chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
-        global _ACTIVE
-        _ACTIVE = self
-        try:
-            if workers > 1 and len(todo) >= MIN_PARALLEL_PAGES and fork_available():
-                freeze_for_workers()
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    for chunk, done in zip(chunks, pool.imap(_render_chunk, chunks), strict=True):
-                        self._count(stats, chunk, done, progress)
-            else:
-                for chunk in chunks:
-                    self._count(stats, chunk, self.render_chunk(chunk), progress)
-        finally:
-            _ACTIVE = None
-            thaw_after_workers()
+        if workers > 1 and len(todo) >= MIN_PARALLEL_PAGES and fork_available():
+            freeze_for_workers()
+            try:
+                for chunk, done in zip(
+                    chunks, forked_map(self.render_chunk, chunks, workers), strict=True
+                ):
+                    self._count(stats, chunk, done, progress)
+            finally:
+                thaw_after_workers()
+        else:
+            for chunk in chunks:
+                self._count(stats, chunk, self.render_chunk(chunk), progress)
         return stats
 
     def write_with_pelican(self, writer: Any) -> RenderStats:
@@ -309,7 +304,7 @@ class PageRenderer:
         from pelican.utils import sanitised_join
 
         from ..publish.search import page_record
-        from ..site.lock import write_whole
+        from ..site.lock import write_new, write_whole
         from ..site.outputs import stat_key
 
         written: dict[str, list[Any]] = {}
@@ -323,29 +318,126 @@ class PageRenderer:
                 template = templates[job.template] = self.generator.get_template(job.template)
             data = template.render(self.local_context(job)).encode("utf-8")
             path = sanitised_join(self.output_path, job.save_as)
-            if job.exists:
-                try:
-                    with open(path, "rb") as handle:
-                        if handle.read() == data:
-                            on_disk[job.save_as] = stat_key(os.fstat(handle.fileno()))
-                            continue
-                except OSError:
-                    pass
-            folder = os.path.dirname(path)
-            if folder not in folders:
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
+            try:
+                with open(path, "rb") as handle:
+                    if handle.read() == data:
+                        on_disk[job.save_as] = stat_key(os.fstat(handle.fileno()))
+                        continue
+                exists = True
+            except FileNotFoundError:
+                exists = False
+            except OSError:
+                exists = True  # unreadable: writing it says why
             # Whole or not at all: a page cut short by a full disk never survives.
-            written[job.save_as] = page_record(data, write_whole(path, data))
-            on_disk[job.save_as] = stat_key(os.stat(path))
+            if exists:
+                # Through a temporary file; the rename changes the file's ctime.
+                written[job.save_as] = page_record(data, write_whole(path, data))
+                on_disk[job.save_as] = stat_key(os.stat(path))
+            else:
+                folder = os.path.dirname(path)
+                if folder not in folders:
+                    os.makedirs(folder, exist_ok=True)
+                    folders.add(folder)
+                stat = write_new(path, data)
+                written[job.save_as] = page_record(data, stat)
+                on_disk[job.save_as] = stat_key(stat)
             logger.debug('Writing "%s"', path)
         return written, on_disk
 
 
-# The renderer of the running build, for forked workers (set only while run() runs).
-_ACTIVE: PageRenderer | None = None
+# Forked workers
 
 
-def _render_chunk(indexes: Sequence[int]) -> tuple[dict[str, list[Any]], dict[str, tuple]]:
-    assert _ACTIVE is not None
-    return _ACTIVE.render_chunk(indexes)
+#: Seconds a worker is given to exit once it is told to, before it is killed.
+WORKER_EXIT_SECONDS = 5
+
+
+def forked_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int) -> Iterator[Any]:
+    """``function(item)`` for each of ``items``, in order, computed by ``workers`` forked
+    processes.
+
+    The workers inherit ``function`` (a renderer's bound method, with the build's whole
+    context) from the fork: nothing of it is pickled, and no module keeps it for them. Only
+    the items and the results go through one pipe per worker. An error in a worker is
+    raised here (its exception, as the worker raised it); a worker that dies stops the map
+    with an error instead of leaving it waiting."""
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    processes = []
+    pipes: dict[Any, Any] = {}  # our end of a worker's pipe -> the worker
+    try:
+        for _ in range(min(workers, len(items))):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(function, theirs), daemon=True)
+            process.start()
+            theirs.close()
+            processes.append(process)
+            pipes[ours] = process
+        queue = list(enumerate(items))
+        queue.reverse()
+        done: dict[int, Any] = {}
+        busy: dict[Any, int] = {}
+        for pipe in pipes:
+            if queue:
+                pipe.send(queue.pop())
+                busy[pipe] = 1
+        #: Sentinels of the workers still running -> their pipe.
+        watched = {process.sentinel: pipe for pipe, process in pipes.items()}
+        following = 0
+        while following < len(items):
+            while following in done:
+                yield done.pop(following)
+                following += 1
+            if following >= len(items):
+                break
+            for ready in wait([*busy, *watched]):
+                if ready in watched:
+                    # A worker that ended: a busy one's pipe says why (its result, or EOF).
+                    del watched[ready]
+                    continue
+                try:
+                    index, ok, result = ready.recv()
+                except EOFError:
+                    process = pipes[ready]
+                    process.join(WORKER_EXIT_SECONDS)
+                    raise RuntimeError(
+                        f"page worker {process.pid} died (exit {process.exitcode})"
+                    ) from None
+                if not ok:
+                    raise result
+                done[index] = result
+                if queue:
+                    ready.send(queue.pop())
+                else:
+                    del busy[ready]
+    finally:
+        for pipe in pipes:
+            with contextlib.suppress(OSError):
+                pipe.send(None)
+            pipe.close()
+        for process in processes:
+            process.join(WORKER_EXIT_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def _serve(function: Callable[[Any], Any], pipe: Any) -> None:
+    """A forked worker of :func:`forked_map`: ``(index, item)`` in, ``(index, ok, result or
+    error)`` out, until ``None``."""
+    while True:
+        try:
+            message = pipe.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        index, item = message
+        try:
+            pipe.send((index, True, function(item)))
+        except BaseException as error:  # noqa: BLE001 - every error goes to the parent
+            try:
+                pipe.send((index, False, error))
+            except Exception:  # noqa: BLE001 - an error that cannot be pickled
+                pipe.send((index, False, RuntimeError(f"{type(error).__name__}: {error}")))

@@ -155,27 +155,50 @@ class SnapshotArticle(Article):
         return {"paragraphs": (), "headlines": (), "entries": ()}
 
 
-#: The build's settings while the snapshot's records are unpickled (see :func:`_wrapper`).
-_LOADING: list[Any] = []
-
-
 def _wrapper(cls: type, name: str, slug: str | None) -> Any:
-    """An author, category or tag of this build: one object per name, shared by every
-    article from the snapshot (Pelican makes one per article, and slugifies each)."""
-    settings, wrappers = _LOADING[-1]
-    key = (cls, name, slug)
-    wrapper = wrappers.get(key)
-    if wrapper is None:
-        wrapper = wrappers[key] = cls(name, settings)
-        if slug is not None:
-            wrapper.slug = slug
-    return wrapper
+    """What a pickled author, category or tag names: only ever called through a
+    :class:`WrapperContext` (:class:`SnapshotUnpickler` puts its method in this one's place)."""
+    raise pickle.UnpicklingError("an author, category or tag is read with its build's context")
 
 
 def _reduce_wrapper(wrapper: URLWrapper) -> tuple:
     """Pickles an author, category or tag by name, without the settings it holds."""
     slug = None if wrapper._slug_from_name else wrapper._slug
     return _wrapper, (type(wrapper), wrapper.name, slug)
+
+
+class WrapperContext:
+    """The authors, categories and tags of the articles one build takes from its snapshot:
+    one object per name, with this build's settings, shared by every article (Pelican makes
+    one per article, and slugifies each)."""
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        #: ``(class, name, slug) -> `` the author, category or tag.
+        self.wrappers: dict[tuple, Any] = {}
+
+    def wrapper(self, cls: type, name: str, slug: str | None) -> Any:
+        key = (cls, name, slug)
+        wrapper = self.wrappers.get(key)
+        if wrapper is None:
+            wrapper = self.wrappers[key] = cls(name, self.settings)
+            if slug is not None:
+                wrapper.slug = slug
+        return wrapper
+
+
+class SnapshotUnpickler(pickle.Unpickler):
+    """Reads a kept state with an explicit :class:`WrapperContext`: the ``_wrapper`` that
+    :func:`_reduce_wrapper` names is the context's :meth:`WrapperContext.wrapper`."""
+
+    def __init__(self, data: bytes, context: WrapperContext) -> None:
+        super().__init__(io.BytesIO(data))
+        self.context = context
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == _wrapper.__name__:
+            return self.context.wrapper
+        return super().find_class(module, name)
 
 
 #: Pickling of a kept state: Pelican's authors, categories and tags by name.
@@ -212,8 +235,8 @@ class ArticleSnapshot:
         self.saved: dict[str, tuple[str, bytes]] = {}
         #: ``filename -> sha1`` of what this build keeps.
         self.kept: dict[str, str] = {}
-        #: ``(class, name, slug) -> `` the author, category or tag shared by kept articles.
-        self.wrappers: dict[tuple, Any] = {}
+        #: The authors, categories and tags shared by the articles taken from the snapshot.
+        self.wrappers = WrapperContext(self.settings)
         self.hits = 0
         self.refused = 0
         self._out: records.Writer | None = None  # from the first dump read on
@@ -233,15 +256,12 @@ class ArticleSnapshot:
         sha, blob = record
         if store.sha_of(source) != sha:
             return default
-        _LOADING.append((self.settings, self.wrappers))
         try:
-            state, entry = pickle.loads(blob)
+            state, entry = SnapshotUnpickler(blob, self.wrappers).load()
             date = state["date"].isoformat()  # a record of another shape fails here
         except Exception as error:  # noqa: BLE001 - a damaged record: read the dump
             logger.debug("news_digest: %s not taken from the snapshot: %s", filename, error)
             return default
-        finally:
-            _LOADING.pop()
         if future_date_message(date):
             return default  # read again: its warning depends on the day of the build
         claimed = store.claim(source)

@@ -22,17 +22,59 @@ from typing import Any
 
 from pelican.utils import path_to_url
 
-#: ``pattern -> names of its fields`` (``None``: leave the pattern to Pelican).
-_FIELDS: dict[str, tuple[str, ...] | None] = {}
-#: ``(date, tzinfo, UTC offset, format spec, LC_TIME locale) -> formatted``.
-_DATES: dict[tuple, str] = {}
+from ..site.session import session_of
+
+
+class UrlFormatter:
+    """Formats URL patterns as :func:`expand` does, keeping what it worked out: the fields of
+    each pattern and each date formatted per format and locale. One per build (the
+    session's :attr:`~news_digest.site.session.BuildSession.url_formatter`)."""
+
+    def __init__(self) -> None:
+        #: ``pattern -> names of its fields`` (``None``: leave the pattern to Pelican).
+        self.fields: dict[str, tuple[str, ...] | None] = {}
+        #: ``(date, tzinfo, UTC offset, format spec, LC_TIME locale) -> formatted``.
+        self.dates: dict[tuple, str] = {}
+
+    def fields_of(self, pattern: str) -> tuple[str, ...] | None:
+        try:
+            return self.fields[pattern]
+        except KeyError:
+            result = self.fields[pattern] = _fields(pattern)
+            return result
+
+    def expand(self, article: Any, key: str) -> str:
+        """``article._expand_settings(key)`` (``key`` is ``"url"`` or ``"save_as"``), ignoring
+        any override, as Pelican would format it for a published or hidden article."""
+        pattern = str(article.settings[f"ARTICLE_{key.upper()}"])
+        names = self.fields_of(pattern)
+        date = getattr(article, "date", None)
+        if names is None or getattr(article, "status", None) == "draft" or date is None:
+            return article._expand_settings(key)
+        values: dict[str, Any] = {}
+        metadata = article.metadata
+        for name in names:
+            if name == "slug":
+                values[name] = getattr(article, "slug", "")
+            elif name == "date":
+                values[name] = _Date(date, locale.setlocale(locale.LC_TIME), self.dates)
+            elif name == "lang":
+                values[name] = getattr(article, "lang", "en")
+            elif name == "path":
+                values[name] = path_to_url(metadata.get("path", article.get_relative_source_path()))
+            elif name == "author":
+                values[name] = article.author.slug if hasattr(article, "author") else ""
+            elif name == "category":
+                values[name] = article.category.slug if hasattr(article, "category") else ""
+            elif name in metadata:
+                values[name] = metadata[name]
+            else:
+                return article._expand_settings(key)  # Pelican's KeyError, or its own value
+        return pattern.format(**values)
 
 
 def _fields(pattern: str) -> tuple[str, ...] | None:
-    try:
-        return _FIELDS[pattern]
-    except KeyError:
-        pass
+    """The names of the fields of ``pattern``; None when Pelican must format it."""
     names: list[str] | None = []
     try:
         for _, name, spec, conversion in string.Formatter().parse(pattern):
@@ -45,19 +87,19 @@ def _fields(pattern: str) -> tuple[str, ...] | None:
             names.append(head)
     except ValueError:
         names = None
-    result = tuple(dict.fromkeys(names)) if names is not None else None
-    _FIELDS[pattern] = result
-    return result
+    return tuple(dict.fromkeys(names)) if names is not None else None
 
 
 class _Date:
-    """A date whose ``format(date, spec)`` is computed once per date, spec and locale."""
+    """A date whose ``format(date, spec)`` is computed once per date, spec and locale (kept
+    in ``formatted``, the build's :attr:`UrlFormatter.dates`)."""
 
-    __slots__ = ("value", "where")
+    __slots__ = ("formatted", "value", "where")
 
-    def __init__(self, value: dt.datetime, where: str) -> None:
+    def __init__(self, value: dt.datetime, where: str, formatted: dict[tuple, str]) -> None:
         self.value = value
         self.where = where
+        self.formatted = formatted
 
     def __format__(self, spec: str) -> str:
         value = self.value
@@ -66,43 +108,29 @@ class _Date:
         # aware one.
         key = (value, value.tzinfo, value.utcoffset(), spec, self.where)
         try:
-            return _DATES[key]
+            return self.formatted[key]
         except KeyError:
-            result = _DATES[key] = format(value, spec)
+            result = self.formatted[key] = format(value, spec)
             return result
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.value, name)
 
 
+def formatter_for(settings: Any) -> UrlFormatter:
+    """The formatter of the build that ``settings`` belong to (made on first use); a fresh
+    one, kept by nobody, outside a build."""
+    session = session_of(settings)
+    if session is None:
+        return UrlFormatter()
+    if session.url_formatter is None:
+        session.url_formatter = UrlFormatter()
+    return session.url_formatter
+
+
 def expand(article: Any, key: str) -> str:
-    """``article._expand_settings(key)`` (``key`` is ``"url"`` or ``"save_as"``), ignoring
-    any override, as Pelican would format it for a published or hidden article."""
-    pattern = str(article.settings[f"ARTICLE_{key.upper()}"])
-    names = _fields(pattern)
-    date = getattr(article, "date", None)
-    if names is None or getattr(article, "status", None) == "draft" or date is None:
-        return article._expand_settings(key)
-    values: dict[str, Any] = {}
-    metadata = article.metadata
-    for name in names:
-        if name == "slug":
-            values[name] = getattr(article, "slug", "")
-        elif name == "date":
-            values[name] = _Date(date, locale.setlocale(locale.LC_TIME))
-        elif name == "lang":
-            values[name] = getattr(article, "lang", "en")
-        elif name == "path":
-            values[name] = path_to_url(metadata.get("path", article.get_relative_source_path()))
-        elif name == "author":
-            values[name] = article.author.slug if hasattr(article, "author") else ""
-        elif name == "category":
-            values[name] = article.category.slug if hasattr(article, "category") else ""
-        elif name in metadata:
-            values[name] = metadata[name]
-        else:
-            return article._expand_settings(key)  # Pelican's KeyError, or its own value
-    return pattern.format(**values)
+    """:meth:`UrlFormatter.expand` with the formatter of the article's build."""
+    return formatter_for(article.settings).expand(article, key)
 
 
 def will_stay_published(article: Any) -> bool:

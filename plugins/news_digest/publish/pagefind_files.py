@@ -155,6 +155,8 @@ def canonical_filters(bundle: Path) -> bool:
     return True
 
 
+#: The file that names the index's languages, and so its meta files.
+ENTRY_FILE = "pagefind-entry.json"
 #: The files of the script and its worker, in the primary index only.
 SCRIPT_FILES = ("pagefind.js", "pagefind-worker.js")
 
@@ -174,55 +176,73 @@ def _nonempty(path: Path) -> bytes:
     return data
 
 
-def named_files(folder: Path, primary: bool) -> list[Path]:
-    """Every file that the index in ``folder`` needs, as its entry and meta files name them:
-    each language's meta file, and the fragments, index chunks and filters it lists (and the
-    script and WebAssembly in the ``primary`` index). Raises ``OSError`` or ``ValueError``
-    (:class:`Unsupported` among them) when the entry or a meta file cannot be read."""
-    entry = json.loads(_nonempty(folder / "pagefind-entry.json").decode("utf-8"))
+def named_files(folder: Path, primary: bool) -> list[str]:
+    """Every file that the index in ``folder`` needs, as its entry and meta files name them,
+    relative to ``folder``: the entry, each language's meta file, and the fragments, index
+    chunks and filters it lists (and the script and WebAssembly in the ``primary`` index).
+    Raises ``OSError`` or ``ValueError`` (:class:`Unsupported` among them) when the entry or
+    a meta file cannot be read."""
+    entry = json.loads(_nonempty(folder / ENTRY_FILE).decode("utf-8"))
     languages = entry.get("languages") if isinstance(entry, dict) else None
     if not isinstance(languages, dict) or not languages:
-        raise Unsupported("pagefind-entry.json names no language")
-    files = [folder / name for name in SCRIPT_FILES] if primary else []
+        raise Unsupported(f"{ENTRY_FILE} names no language")
+    files = [ENTRY_FILE, *SCRIPT_FILES] if primary else [ENTRY_FILE]
     for language in languages.values():
-        meta = folder / f"pagefind.{language['hash']}.pf_meta"
+        meta = f"pagefind.{language['hash']}.pf_meta"
         files.append(meta)
         if primary:
-            files.append(folder / f"wasm.{language['wasm']}.pagefind")
-        _nonempty(meta)
-        payload = read_pagefind(meta)
+            files.append(f"wasm.{language['wasm']}.pagefind")
+        _nonempty(folder / meta)
+        payload = read_pagefind(folder / meta)
         value, end = decode(payload)
         if end != len(payload) or not isinstance(value, list) or len(value) < 4:
-            raise Unsupported(f"{meta.name}: unexpected shape")
+            raise Unsupported(f"{meta}: unexpected shape")
         pages, chunks, filters = value[1], value[2], value[3]
-        files += [folder / "fragment" / f"{page[0]}.pf_fragment" for page in pages]
-        files += [folder / "index" / f"{chunk[-1]}.pf_index" for chunk in chunks]
-        files += [folder / "filter" / f"{item[-1]}.pf_filter" for item in filters]
+        files += [f"fragment/{page[0]}.pf_fragment" for page in pages]
+        files += [f"index/{chunk[-1]}.pf_index" for chunk in chunks]
+        files += [f"filter/{item[-1]}.pf_filter" for item in filters]
     return files
 
 
-def index_problem(folder: Path, primary: bool = False, deep: bool = False) -> str | None:
-    """What is wrong with the Pagefind index in ``folder``, in a few words naming the file;
-    None when it is whole. With ``deep``, every compressed file is also decompressed (for an
-    index just written; an installed one is only looked at)."""
-    try:
-        files = named_files(folder, primary)
-    except FileNotFoundError as error:
-        return f"{error.filename} is missing"
-    except Empty as error:
-        return str(error)
-    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
-        return f"{folder} cannot be read: {error}"
-    for path in files:
+def files_problem(folder: Path, names: list[str], deep: bool = False) -> str | None:
+    """What is wrong with the files ``names`` (relative to ``folder``, as
+    :func:`named_files` gives them): one missing or empty; with ``deep``, a compressed one
+    that does not decompress. None when all are whole."""
+    root = str(folder)
+    for name in names:
+        path = os.path.join(root, name)
         try:
             size = os.stat(path).st_size
         except OSError:
             return f"{path} is missing"
         if size == 0:
             return f"{path} is empty"
-        if deep and path.suffix.startswith(".pf_"):
+        if deep and ".pf_" in name:
             try:
-                gzip.decompress(path.read_bytes())
+                with open(path, "rb") as handle:
+                    gzip.decompress(handle.read())
             except (OSError, EOFError, zlib.error) as error:
                 return f"{path} is damaged: {error}"
     return None
+
+
+def index_problem(folder: Path, primary: bool = False, deep: bool = False) -> str | None:
+    """What is wrong with the Pagefind index in ``folder``, in a few words naming the file;
+    None when it is whole. With ``deep``, every compressed file is also decompressed (for an
+    index just written; an installed one is only looked at)."""
+    return checked_files(folder, primary, deep)[0]
+
+
+def checked_files(
+    folder: Path, primary: bool = False, deep: bool = False
+) -> tuple[str | None, list[str]]:
+    """:func:`index_problem`, and the files the index names (none when it cannot be read)."""
+    try:
+        files = named_files(folder, primary)
+    except FileNotFoundError as error:
+        return f"{error.filename} is missing", []
+    except Empty as error:
+        return str(error), []
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as error:
+        return f"{folder} cannot be read: {error}", []
+    return files_problem(folder, files, deep), files

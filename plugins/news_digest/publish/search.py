@@ -29,8 +29,11 @@ the filter values differently. ``canonical_filters`` rewrites each shard's filte
 the values sorted (and the files that name it), so a build is reproducible byte for byte.
 
 Every run is checked (``pagefind_files.index_problem``: each file its entry and meta files
-name is there and not empty) and bounded in time (``NEWS_DIGEST["pagefind_timeout"]``); an
-installed shard found damaged is indexed again. A run that fails, times out or leaves a broken
+name is there and not empty, and decompresses) and bounded in time
+(``NEWS_DIGEST["pagefind_timeout"]``); an installed shard found damaged (a file missing or
+empty) is indexed again. The files each installed shard names are kept between builds
+(:class:`ShardListings`), so an unchanged shard costs a ``stat`` of each, not a reading of
+its meta file. A run that fails, times out or leaves a broken
 index fails the build with one line naming the shard, after the shards that worked are
 installed; the failed ones lose their fingerprint, so the next build indexes them again.
 
@@ -481,13 +484,110 @@ def remove_stale(bundle: Path, keep: Iterable[str]) -> list[str]:
     return removed
 
 
-def shard_damage(bundle: Path, name: str) -> str | None:
-    """What is wrong with the installed shard ``name`` (None when it is whole): a shard whose
-    files were lost is indexed again even when its pages did not change."""
-    problem = pagefind_files.index_problem(bundle / name, primary=not name)
-    if problem is not None:
-        logger.debug("news_digest: search index %s: %s; indexed again", name or "primary", problem)
-    return problem
+#: ``CACHE_PATH/news_digest/search-shards.json``: per installed shard (``""`` for the primary
+#: index), the files its index names, so that a shard that is not indexed again is checked
+#: by a ``stat`` of each file, without reading its meta file again.
+SHARD_CACHE = ("news_digest", "search-shards.json")
+
+
+def _entry_stat(folder: Path) -> list[int] | None:
+    """``[size, mtime_ns, ctime_ns, inode]`` of the index's entry file (which names its meta
+    files): a shard whose entry is another file, or was written since, is read again."""
+    try:
+        stat = os.stat(folder / pagefind_files.ENTRY_FILE)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _is_listing(record: Any) -> bool:
+    return (
+        isinstance(record, list)
+        and len(record) == 3
+        and isinstance(record[0], str)
+        and isinstance(record[1], list)
+        and all(isinstance(n, int) for n in record[1])
+        and isinstance(record[2], list)
+        and all(isinstance(name, str) for name in record[2])
+    )
+
+
+class ShardListings:
+    """What each installed shard's index names, kept between builds: ``{shard: [fingerprint,
+    entry stat, files]}``. A shard whose fingerprint and entry file are those recorded is
+    checked by its files alone (every one there, none empty); any other is read whole
+    (:func:`news_digest.publish.pagefind_files.index_problem`). The file carries a checksum;
+    a damaged one is not used (every shard is then read whole)."""
+
+    def __init__(self, settings: Mapping[str, Any]) -> None:
+        cache_path = settings.get("CACHE_PATH")
+        self.path: Path | None = None
+        if cache_path and merged_settings(settings).get("cache", True):
+            self.path = Path(cache_path).joinpath(*SHARD_CACHE)
+        self.known: dict[str, list[Any]] = self._load()
+        #: The listings of the shards installed after this build.
+        self.current: dict[str, list[Any]] = {}
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as error:
+            logger.debug("news_digest: %s not used: %s", self.path, error)
+            return {}
+        shards = data.get("shards") if isinstance(data, dict) else None
+        if not isinstance(shards, dict) or data.get("sha256") != page_cache_checksum(
+            page_cache_text(shards)
+        ):
+            logger.debug("news_digest: %s not used: its checksum does not match", self.path)
+            return {}
+        if not all(_is_listing(record) for record in shards.values()):
+            logger.debug("news_digest: %s not used: a record has another shape", self.path)
+            return {}
+        return shards
+
+    def damage(self, bundle: Path, name: str, fingerprint: str) -> str | None:
+        """What is wrong with the installed shard ``name`` (None when it is whole): a shard
+        whose files were lost is indexed again even when its pages did not change."""
+        folder = bundle / name if name else bundle
+        known = self.known.get(name)
+        entry = _entry_stat(folder)
+        if known is not None and entry is not None and known[:2] == [fingerprint, entry]:
+            problem = pagefind_files.files_problem(folder, known[2])
+            files = known[2]
+        else:
+            problem, files = pagefind_files.checked_files(folder, primary=not name)
+        if problem is not None:
+            logger.debug(
+                "news_digest: search index %s: %s; indexed again", name or "primary", problem
+            )
+        elif entry is not None:
+            self.current[name] = [fingerprint, entry, files]
+        return problem
+
+    def installed(self, bundle: Path, name: str, fingerprint: str) -> None:
+        """Shard ``name`` was just indexed, checked and installed: record what it names."""
+        folder = bundle / name if name else bundle
+        problem, files = pagefind_files.checked_files(folder, primary=not name)
+        entry = _entry_stat(folder)
+        if problem is None and entry is not None:
+            self.current[name] = [fingerprint, entry, files]
+        else:
+            self.current.pop(name, None)
+
+    def save(self) -> None:
+        if self.path is None or self.current == self.known:
+            return
+        text = page_cache_text(self.current)
+        data = {"sha256": page_cache_checksum(text), "shards": self.current}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_whole(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        except OSError as error:
+            logger.warning("news_digest: could not save %s: %s", self.path, error)
 
 
 def build_index(settings: Mapping[str, Any]) -> bool:
@@ -525,12 +625,17 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     primary_print = hashlib.sha256((salt + primary_page(language)).encode()).hexdigest()[:20]
     previous = read_manifest(bundle)
     before = {s.get("id"): s.get("hash") for s in previous.get("shards", []) if isinstance(s, dict)}
+    listings = ShardListings(settings)
     todo = sorted(
         name
         for name in pages
-        if before.get(name) != prints[name] or shard_damage(bundle, name) is not None
+        if before.get(name) != prints[name]
+        or listings.damage(bundle, name, prints[name]) is not None
     )
-    redo_primary = previous.get("primary") != primary_print or shard_damage(bundle, "") is not None
+    redo_primary = (
+        previous.get("primary") != primary_print
+        or listings.damage(bundle, "", primary_print) is not None
+    )
 
     errors: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_RUNS, os.cpu_count() or 1)) as pool:
@@ -558,8 +663,10 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     for name in todo:
         if name not in errors:
             install_shard(work / name / "out", bundle / name)
+            listings.installed(bundle, name, prints[name])
     if redo_primary and "" not in errors:
         install_primary(work / "primary" / "out", bundle, pages)
+        listings.installed(bundle, "", primary_print)
     remove(work)
     stale = remove_stale(bundle, {*pages, *primary_names(bundle), MANIFEST})
     # A shard that failed keeps no fingerprint: the next build indexes it again.
@@ -569,6 +676,13 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     write_whole(bundle / MANIFEST, manifest.encode("utf-8"))
     if scanned != known:
         save_page_cache(cache_file, scanned)
+    # Shards gone or failed keep no listing.
+    listings.current = {
+        name: listing
+        for name, listing in listings.current.items()
+        if name not in errors and (name == "" or name in pages)
+    }
+    listings.save()
     if errors:
         raise BuildStopped(
             f"search index in {bundle} not built: "

@@ -16,7 +16,8 @@ logs any exception that ends a build as ``CRITICAL`` with its traceback; the fil
 build becomes one: ``cannot write PATH: No space left on device``.
 
 **Whole files.** :func:`write_whole` writes a file through a temporary file that replaces
-it, so that a full disk leaves the old file or none, never one cut short.
+it, so that a full disk leaves the old file or none, never one cut short; :func:`write_new`
+writes a file that is not there yet in place, and removes it when the write fails.
 """
 
 from __future__ import annotations
@@ -143,6 +144,36 @@ def write_whole(path: str | os.PathLike[str], data: bytes) -> os.stat_result:
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        raise OSError(error.errno, error.strerror, os.fspath(path)) from error
+    return stat
+
+
+def write_new(path: str | os.PathLike[str], data: bytes) -> os.stat_result:
+    """Write ``data`` to ``path``, a file that is not there yet, straight into place (no
+    temporary file, no rename: a cold build creates some 22,000 pages); returns its stat.
+
+    A failed write (a full disk) removes what it wrote, so it leaves no file rather than
+    one cut short. Only a build killed in the middle of the write can leave part of a new
+    file; the page writer journals every page before writing it
+    (:meth:`news_digest.site.outputs.OutputLedger.about_to_write`), so the next build
+    trusts no such page: it renders it again, or removes it. A file that turns out to be
+    there after all is written by :func:`write_whole`."""
+    try:
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666
+        )
+    except FileExistsError:
+        return write_whole(path, data)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, os.fspath(path)) from error
+    try:
+        with open(fd, "wb", closefd=True) as handle:
+            handle.write(data)
+            handle.flush()
+            stat = os.fstat(handle.fileno())
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         raise OSError(error.errno, error.strerror, os.fspath(path)) from error
     return stat
 

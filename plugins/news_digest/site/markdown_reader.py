@@ -42,7 +42,7 @@ class MarkdownItReader(BaseReader):
     """Reads ``.md`` files with ``MarkdownIt("commonmark")``, raw HTML disabled."""
 
     enabled = True
-    file_extensions = ["md", "markdown", "mkd", "mdown"]
+    file_extensions = ("md", "markdown", "mkd", "mdown")
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         if not self._is_page(source_path):

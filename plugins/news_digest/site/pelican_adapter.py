@@ -157,7 +157,7 @@ def on_finalized(pelican: Any) -> None:
         session.close()
     build_index(pelican.settings)
     cache.finish(pelican.settings)
-    patches.restore_gc(freeze=incremental)
+    patches.restore_gc(session, freeze=incremental)
     clock = progress.stop(pelican.settings)
     if clock is not None:
         line = progress.summary(clock.dumps, clock.pages, clock.warnings, clock.elapsed())

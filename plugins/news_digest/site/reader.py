@@ -150,7 +150,7 @@ class DumpReader(BaseReader):
     :func:`news_digest.parse.parser.parse_bytes`."""
 
     enabled = True
-    file_extensions = list(merged_settings({})["extensions"])
+    file_extensions = tuple(merged_settings({})["extensions"])
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         options = merged_settings(self.settings)

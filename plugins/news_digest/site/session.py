@@ -32,18 +32,34 @@ def session_of(settings: Mapping[str, Any]) -> BuildSession | None:
     return session if isinstance(session, BuildSession) else None
 
 
+def running_sessions() -> list[BuildSession]:
+    """The sessions still open in this process: those of runs that failed (Pelican runs one
+    build at a time, and a run that ends closes its own). A session is connected to
+    Pelican's signals while it is open, so they are found there, whatever settings dict
+    they belong to; the signals hold them weakly, as they hold every receiver."""
+    from pelican import signals
+
+    found = []
+    for receiver in list(signals.content_written.receivers.values()):
+        target = receiver() if isinstance(receiver, weakref.ref) else receiver
+        owner = getattr(target, "__self__", None)
+        if isinstance(owner, BuildSession) and not owner.closed and owner not in found:
+            found.append(owner)
+    return found
+
+
 class BuildSession:
     """What one build knows: whether the speed layer is on, the patches it installed, what
     it writes (:class:`~news_digest.site.outputs.OutputLedger`)."""
 
-    #: The session of the build running in this process (Pelican runs one at a time), so
-    #: that a new run closes one that failed, whatever settings dict it had.
-    _running: weakref.ref[BuildSession] | None = None
-
     def __init__(self, settings: dict[str, Any], output_path: str) -> None:
-        previous = BuildSession._running() if BuildSession._running is not None else None
-        if previous is not None:
+        #: The garbage collector's thresholds before the run raised them
+        #: (news_digest.incremental.patches.raise_gc_thresholds), put back when it ends.
+        self.saved_gc: tuple[int, int, int] | None = None
+        for previous in running_sessions():
             previous.close()  # left by a run that failed
+            # It raised the collector's thresholds and never put them back.
+            self.saved_gc = self.saved_gc or previous.saved_gc
         self.settings = settings
         options = merged_settings(settings)
         #: The speed layer (``NEWS_DIGEST["incremental"]``): off, the build takes Pelican's
@@ -63,6 +79,9 @@ class BuildSession:
         self.snapshot: Any = None
         #: The clock of the progress bar and the summary line (news_digest.site.progress).
         self.clock: Any = None
+        #: URL formatting with its memos (news_digest.incremental.urls.UrlFormatter), made
+        #: on first use.
+        self.url_formatter: Any = None
         #: ``{page: page_record}`` of the pages the page writer wrote, for the search step
         #: (:func:`news_digest.publish.search.note_written`), which takes them.
         self.written_pages: dict[str, list[Any]] = {}
@@ -72,7 +91,6 @@ class BuildSession:
         self.stories: Any = None
         self.closed = False
         settings[SESSION_KEY] = self
-        BuildSession._running = weakref.ref(self)
         self._connect()
 
     def _connect(self) -> None:
