@@ -23,6 +23,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -40,6 +41,9 @@ SOURCE_LANG = "en"
 #: Babel's name of the date format a page shows (``NEWS_DIGEST["date_format"]`` may name
 #: another: short, medium, long, full, or a CLDR pattern such as ``d MMM y``).
 DEFAULT_DATE_FORMAT = "long"
+#: A month archive's name: CLDR's skeleton of a month and its year, which each language
+#: orders and spells its own way ("May 2023", "Mai 2023", "2023年5月").
+MONTH_SKELETON = "yMMMM"
 
 
 def babel_locale(code: str | None) -> Locale | None:
@@ -99,6 +103,20 @@ class SiteLanguage:
         """A date as the site's language writes it (``10. Mai 2023``, ``2023年5月10日``)."""
         return babel_format_date(value, format or self.date_format, locale=self.locale)
 
+    def format_period(self, period_num: tuple[int, ...]) -> str:
+        """An archive's name from its ``period_num``: ``2023``; ``May 2023`` (``Mai 2023``,
+        ``2023年5月``); a day as :meth:`format_date` writes it."""
+        if len(period_num) == 1:
+            return str(period_num[0])
+        day = dt.date(period_num[0], period_num[1], period_num[2] if len(period_num) > 2 else 1)
+        if len(period_num) == 2:
+            return format_skeleton(MONTH_SKELETON, day, locale=self.locale)
+        return self.format_date(day)
+
+    def format_month(self, month: int) -> str:
+        """A month's name alone, as a heading or a link in a year's archive (``Mai``)."""
+        return babel_format_date(dt.date(2000, month, 1), "LLLL", locale=self.locale)
+
     def install(self, env: Any) -> None:
         """The extension, the translations (unless another plugin installed some) and the
         date filter on ``env``."""
@@ -110,6 +128,8 @@ class SiteLanguage:
             else:
                 env.install_null_translations(newstyle=True)
         env.filters["format_date"] = self.format_date
+        env.filters["format_period"] = self.format_period
+        env.filters["format_month"] = self.format_month
         env.globals["text_direction"] = text_direction
         env.globals["SITE_DIRECTION"] = self.direction
 
