@@ -23,6 +23,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -40,6 +41,9 @@ SOURCE_LANG = "en"
 #: Babel's name of the date format a page shows (``NEWS_DIGEST["date_format"]`` may name
 #: another: short, medium, long, full, or a CLDR pattern such as ``d MMM y``).
 DEFAULT_DATE_FORMAT = "long"
+#: CLDR skeletons of a year's and a month's archive name: the locale orders the parts
+#: ("May 2023", "Mai 2023", "2023年5月"), which a fixed pattern could not.
+PERIOD_SKELETONS = {1: "y", 2: "yMMMM"}
 
 
 def babel_locale(code: str | None) -> Locale | None:
@@ -99,6 +103,17 @@ class SiteLanguage:
         """A date as the site's language writes it (``10. Mai 2023``, ``2023年5月10日``)."""
         return babel_format_date(value, format or self.date_format, locale=self.locale)
 
+    def format_period(self, period_num: tuple[int, ...]) -> str:
+        """The name of an archive period, ``(2023,)``, ``(2023, 5)`` or ``(2023, 5, 10)``, as
+        the site's language writes it: ``2023``, ``Mai 2023``, ``10. Mai 2023``."""
+        parts = tuple(period_num)
+        year, month, day_of_month = (*parts, 1, 1)[:3]
+        day = dt.date(year, month, day_of_month)
+        skeleton = PERIOD_SKELETONS.get(len(parts))
+        if skeleton is None:
+            return self.format_date(day)
+        return format_skeleton(skeleton, day, locale=self.locale)
+
     def install(self, env: Any) -> None:
         """The extension, the translations (unless another plugin installed some) and the
         date filter on ``env``."""
@@ -110,6 +125,7 @@ class SiteLanguage:
             else:
                 env.install_null_translations(newstyle=True)
         env.filters["format_date"] = self.format_date
+        env.globals["format_period"] = self.format_period
         env.globals["text_direction"] = text_direction
         env.globals["SITE_DIRECTION"] = self.direction
 
