@@ -174,6 +174,11 @@ def _nonempty(path: Path) -> bytes:
     return data
 
 
+#: The WebAssembly of a language Pagefind has no stemmer for (Chinese, Japanese ...): the
+#: entry file gives ``"wasm": null`` and Pagefind's script loads ``wasm.unknown.pagefind``.
+UNKNOWN_WASM = "unknown"
+
+
 def named_files(folder: Path, primary: bool) -> list[Path]:
     """Every file that the index in ``folder`` needs, as its entry and meta files name them:
     each language's meta file, and the fragments, index chunks and filters it lists (and the
@@ -188,7 +193,7 @@ def named_files(folder: Path, primary: bool) -> list[Path]:
         meta = folder / f"pagefind.{language['hash']}.pf_meta"
         files.append(meta)
         if primary:
-            files.append(folder / f"wasm.{language['wasm']}.pagefind")
+            files.append(folder / f"wasm.{language.get('wasm') or UNKNOWN_WASM}.pagefind")
         _nonempty(meta)
         payload = read_pagefind(meta)
         value, end = decode(payload)
