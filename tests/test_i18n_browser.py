@@ -1,7 +1,7 @@
 """A German and a Chinese site in a real browser (docs/i18n.md): the home page, a lead, its
 "More headlines" page and the archives, in the site's words, with no axe violation and no
 error from the Nu HTML checker. The demo content, built with ``DEFAULT_LANG`` "de" and "zh";
-the browser and the checker as in test_browser.py (browser_support.py)."""
+the browser (``browser``, in conftest.py) and the checker as in test_browser.py."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     WIDTHS,
     Server,
     Traffic,
@@ -42,19 +40,6 @@ def sites(tmp_path_factory) -> Iterator[dict[str, Server]]:
         for lang, server in servers.items():
             build_site("pelicanconf.py", content, Path(server.root), DEFAULT_LANG=lang)
         yield servers
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("name", PAGES)
