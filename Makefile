@@ -181,6 +181,7 @@ fuzz: $(STAMP)
 # and bring every language's catalogue up to date (then translate the new entries).
 LANGUAGES ?= de es fr zh
 translations: $(STAMP)
+	@mkdir -p theme/translations
 	$(VENV_BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
 		--omit-header -o theme/translations/messages.pot .
 	@for lang in $(LANGUAGES); do \
@@ -191,6 +192,7 @@ translations: $(STAMP)
 			$(VENV_BIN)/pybabel init -l $$lang -i theme/translations/messages.pot \
 				-d theme/translations; \
 		fi; \
+		$(VENV_PY) tools/tidy_po.py theme/translations/$$lang/LC_MESSAGES/messages.po; \
 	done
 
 lint: $(STAMP)

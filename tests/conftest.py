@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,3 +210,20 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Site:
         RELATIVE_URLS=False,
         DELETE_OUTPUT_DIRECTORY=False,
     )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One Chromium (Debian's, never downloaded) for every browser test of the session:
+    Playwright's sync API cannot start a second one while the first is open."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, require
+
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

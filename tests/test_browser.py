@@ -23,8 +23,6 @@ from urllib.parse import urljoin
 import pytest
 from browser_support import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REPO_ROOT,
     WIDTHS,
     Server,
@@ -108,19 +106,6 @@ def newsroom_site(tmp_path_factory, demo_content) -> Iterator[Server]:
 @pytest.fixture(params=["root", "newsroom"])
 def served(request) -> Server:
     return request.getfixturevalue(f"{request.param}_site")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 class Visit:

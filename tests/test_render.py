@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from conftest import build, write_fixture_content
-from news_digest.site.pagination import pagers, stable_pages
+from news_digest.site.pagination import LATEST, PageLabel, pagers, stable_pages
 
 SETTINGS = {
     "PAGINATION_PATTERNS": (
@@ -52,8 +52,8 @@ def test_pager_marks_the_current_page_and_links_newer_and_older():
     nav = pagers(pages)
     assert nav[0].previous_url is None and nav[0].next_url == "page/5/"
     labels = [(label, current) for label, _, current in nav[2].links]
-    assert ("Page 4", True) in labels and labels[0] == ("Latest", False)
-    assert labels[-1] == ("Page 1", False)
+    assert (PageLabel("page", 4), True) in labels and labels[0] == (LATEST, False)
+    assert labels[-1] == (PageLabel("page", 1), False)
     assert nav[-1].next_url is None and nav[-1].previous_url == "page/2/"
 
 

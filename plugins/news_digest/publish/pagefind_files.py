@@ -176,6 +176,11 @@ def _nonempty(path: Path) -> bytes:
     return data
 
 
+#: The WebAssembly of a language Pagefind has no stemmer for (Chinese, Japanese ...): the
+#: entry file gives ``"wasm": null`` and Pagefind's script loads ``wasm.unknown.pagefind``.
+UNKNOWN_WASM = "unknown"
+
+
 def named_files(folder: Path, primary: bool) -> list[str]:
     """Every file that the index in ``folder`` needs, as its entry and meta files name them,
     relative to ``folder``: the entry, each language's meta file, and the fragments, index
@@ -191,7 +196,7 @@ def named_files(folder: Path, primary: bool) -> list[str]:
         meta = f"pagefind.{language['hash']}.pf_meta"
         files.append(meta)
         if primary:
-            files.append(f"wasm.{language['wasm']}.pagefind")
+            files.append(f"wasm.{language.get('wasm') or UNKNOWN_WASM}.pagefind")
         _nonempty(folder / meta)
         payload = read_pagefind(folder / meta)
         value, end = decode(payload)

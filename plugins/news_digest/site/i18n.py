@@ -41,9 +41,9 @@ SOURCE_LANG = "en"
 #: Babel's name of the date format a page shows (``NEWS_DIGEST["date_format"]`` may name
 #: another: short, medium, long, full, or a CLDR pattern such as ``d MMM y``).
 DEFAULT_DATE_FORMAT = "long"
-#: A month archive's name: CLDR's skeleton of a month and its year, which each language
-#: orders and spells its own way ("May 2023", "Mai 2023", "2023年5月").
-MONTH_SKELETON = "yMMMM"
+#: CLDR skeletons of a year's and a month's archive name: the locale orders the parts
+#: ("May 2023", "Mai 2023", "2023年5月"), which a fixed pattern could not.
+PERIOD_SKELETONS = {1: "y", 2: "yMMMM"}
 
 
 def babel_locale(code: str | None) -> Locale | None:
@@ -104,17 +104,18 @@ class SiteLanguage:
         return babel_format_date(value, format or self.date_format, locale=self.locale)
 
     def format_period(self, period_num: tuple[int, ...]) -> str:
-        """An archive's name from its ``period_num``: ``2023``; ``May 2023`` (``Mai 2023``,
-        ``2023年5月``); a day as :meth:`format_date` writes it."""
-        if len(period_num) == 1:
-            return str(period_num[0])
-        day = dt.date(period_num[0], period_num[1], period_num[2] if len(period_num) > 2 else 1)
-        if len(period_num) == 2:
-            return format_skeleton(MONTH_SKELETON, day, locale=self.locale)
-        return self.format_date(day)
+        """The name of an archive period, ``(2023,)``, ``(2023, 5)`` or ``(2023, 5, 10)``, as
+        the site's language writes it: ``2023``, ``Mai 2023``, ``10. Mai 2023``."""
+        parts = tuple(period_num)
+        year, month, day_of_month = (*parts, 1, 1)[:3]
+        day = dt.date(year, month, day_of_month)
+        skeleton = PERIOD_SKELETONS.get(len(parts))
+        if skeleton is None:
+            return self.format_date(day)
+        return format_skeleton(skeleton, day, locale=self.locale)
 
     def format_month(self, month: int) -> str:
-        """A month's name alone, as a heading or a link in a year's archive (``Mai``)."""
+        """A month's name alone, as a link in a year's archive (``Mai``)."""
         return babel_format_date(dt.date(2000, month, 1), "LLLL", locale=self.locale)
 
     def install(self, env: Any) -> None:
@@ -128,6 +129,7 @@ class SiteLanguage:
             else:
                 env.install_null_translations(newstyle=True)
         env.filters["format_date"] = self.format_date
+        env.globals["format_period"] = self.format_period
         env.filters["format_period"] = self.format_period
         env.filters["format_month"] = self.format_month
         env.globals["text_direction"] = text_direction

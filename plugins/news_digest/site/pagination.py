@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pelican.paginator import Page, Paginator
 
@@ -103,11 +103,25 @@ def pelican_context(prefix: str, page: PageSlice) -> dict[str, Any]:
     }
 
 
+class PageLabel(NamedTuple):
+    """What a page link says, for the template to put in words in the site's language:
+    ``kind`` is ``"latest"`` (the first page, which has no number) or ``"page"``, with its
+    ``number``."""
+
+    kind: str
+    number: int | None = None
+
+
+#: The first page's label: it holds the newest dumps and has no number.
+LATEST = PageLabel("latest")
+
+
 @dataclass
 class Pager:
-    """What the pagination partial shows: ``links`` are ``(label, url, is_current)``."""
+    """What the pagination partial shows: ``links`` are ``(label, url, is_current)``, each
+    label a :class:`PageLabel`."""
 
-    links: list[tuple[str, str, bool]] = field(default_factory=list)
+    links: list[tuple[PageLabel, str, bool]] = field(default_factory=list)
     previous_url: str | None = None
     next_url: str | None = None
 
@@ -174,7 +188,8 @@ def pagers(pages: Sequence[PageSlice]) -> list[Pager]:
         links = []
         for other, target in enumerate(pages):
             if other in (0, last) or abs(other - position) <= PAGINATION_WINDOW:
-                label = "Latest" if target.stable_number is None else f"Page {target.stable_number}"
+                number = target.stable_number
+                label = LATEST if number is None else PageLabel("page", number)
                 links.append((label, target.url, other == position))
         result.append(
             Pager(
