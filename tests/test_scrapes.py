@@ -48,10 +48,13 @@ def write(content: Path, files: dict[str, str | bytes]) -> None:
 
 
 def pages(output: Path) -> list[str]:
+    """The lead pages of the page (its story's page, once it is seen twice, is not one)."""
     return sorted(
         p.relative_to(output).parent.as_posix() + "/"
         for p in output.rglob("index.html")
-        if SLUG in p.as_posix() and "headlines" not in p.as_posix()
+        if SLUG in p.as_posix()
+        and "headlines" not in p.as_posix()
+        and not p.as_posix().startswith((output / "stories").as_posix())
     )
 
 
