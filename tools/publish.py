@@ -7,7 +7,7 @@ The command (a Pelican build) is run with ``-o OUTPUT.new`` added; only when it 
 
 - a failed build leaves the published folder as it was, and says so in one line;
 - two publishes of one folder at once never share ``OUTPUT.new``: the whole publish (clean
-  up, build, swap) holds an exclusive lock on ``.OUTPUT.publish.lock`` beside the folder,
+  up, build, swap) holds an exclusive lock on ``.OUTPUT.publish.lock`` beside the folder (removed when it ends),
   and a second publish says once that it waits, then runs after the first;
 - a publish killed between the two renames of the swap (``OUTPUT`` moved to
   ``OUTPUT.old``, ``OUTPUT.new`` not yet moved in) is repaired by the next publish, which
@@ -31,18 +31,37 @@ from pathlib import Path
 
 @contextlib.contextmanager
 def publish_lock(output: Path) -> Iterator[None]:
-    """Hold the exclusive lock of ``output``'s publishing; say once when waiting for it."""
+    """Hold the exclusive lock of ``output``'s publishing; say once when waiting for it.
+
+    The lock file is removed when the publish ends, so nothing is left beside the site. A
+    publish that was waiting on the file its predecessor removed finds the path gone (or
+    another file there) once it gets that lock, and tries again on the path's file."""
     lock_path = output.parent / f".{output.name}.publish.lock"
-    with open(lock_path, "a+", encoding="utf-8") as handle:
+    said = False
+    while True:
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held until the end
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"publish: waiting for another publish of {output}/ to finish", file=sys.stderr)
+            if not said:
+                print(
+                    f"publish: waiting for another publish of {output}/ to finish", file=sys.stderr
+                )
+                said = True
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            same = os.fstat(handle.fileno()).st_ino == os.stat(lock_path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        handle.close()
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock_path)
+        handle.close()  # lets go of the lock
 
 
 def restore_interrupted_swap(output: Path, old: Path) -> None:
