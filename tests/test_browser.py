@@ -373,10 +373,11 @@ def test_search_finds_a_word_deep_in_a_lead(visit, served, word):
 
 
 def _date(meta: str) -> tuple[int, int, int]:
+    """The date of a result's meta line, as English writes it ("May 17, 2023")."""
     import datetime as dt
 
     text = meta.split(" · ")[1]
-    day = dt.datetime.strptime(text, "%d %B %Y").date()
+    day = dt.datetime.strptime(text, "%B %d, %Y").date()
     return (day.year, day.month, day.day)
 
 
