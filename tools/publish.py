@@ -7,8 +7,9 @@ The command (a Pelican build) is run with ``-o OUTPUT.new`` added; only when it 
 
 - a failed build leaves the published folder as it was, and says so in one line;
 - two publishes of one folder at once never share ``OUTPUT.new``: the whole publish (clean
-  up, build, swap) holds an exclusive lock on ``.OUTPUT.publish.lock`` beside the folder (removed when it ends),
-  and a second publish says once that it waits, then runs after the first;
+  up, build, swap) holds an exclusive lock on ``.OUTPUT.publish.lock`` beside the folder
+  (removed when it ends), and a second publish says once that it waits, then runs after
+  the first;
 - a publish killed between the two renames of the swap (``OUTPUT`` moved to
   ``OUTPUT.old``, ``OUTPUT.new`` not yet moved in) is repaired by the next publish, which
   puts ``OUTPUT.old`` back before anything else.
