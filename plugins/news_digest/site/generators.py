@@ -248,6 +248,67 @@ def build_period_archives(
     return archives
 
 
+def start_rendering(generator: Any, writer: Any, extra_key: Any = None) -> PageRenderer:
+    """The page writer of one of the plugin's generators for this run: with the speed layer
+    on (or outside a build session), Jinja tuned and pages rendered over all cores by
+    :meth:`PageRenderer.run`; off, every page through Pelican's writer
+    (:func:`finish_rendering`)."""
+    session = session_of(generator.settings)
+    if session is None or session.incremental:
+        patches.tune_jinja(generator.env, session)
+    ledger = session.ledger if session is not None else None
+    return PageRenderer(generator, writer, ledger, extra_key=extra_key)
+
+
+def finish_rendering(
+    generator: Any, writer: Any, renderer: PageRenderer, progress: Any = None
+) -> Any:
+    """Write what ``renderer`` was given (see :func:`start_rendering`); its statistics."""
+    from ..incremental.cache import worker_count
+
+    session = session_of(generator.settings)
+    if session is not None and not session.incremental:
+        return renderer.write_with_pelican(writer)
+    stats = renderer.run(worker_count(generator.settings), progress)
+    note_written(generator.settings, renderer.written)
+    return stats
+
+
+def add_paginated(
+    renderer: PageRenderer,
+    pages: list[PageSlice],
+    template: str,
+    key: tuple,
+    prefixes: tuple[str, ...],
+    **context: Any,
+) -> None:
+    """Every page of a paginated listing (:func:`stable_pages`): each with Pelican's
+    ``<prefix>_page`` and its pagination objects for every prefix, its ``pager``, and a
+    fingerprint of ``key``, the page's numbers (in its URL and its position among how
+    many: templates may show either) and the cards it lists."""
+    for page, pager in zip(pages, pagers(pages), strict=True):
+        objects: dict[str, Any] = {}
+        for prefix in prefixes:
+            objects[f"{prefix}_page"] = page
+            objects.update(pelican_context(prefix, page))
+        renderer.add(
+            page.save_as,
+            template,
+            (
+                *key,
+                page.stable_number,
+                page.number,
+                len(pages),
+                [renderer.card_key(a) for a in page.object_list],
+                pager,
+            ),
+            pager=pager,
+            url=page.url,
+            **objects,
+            **context,
+        )
+
+
 def _per_page(settings: Mapping[str, Any], template: str) -> int:
     return settings["PAGINATED_TEMPLATES"].get(template) or settings.get("DEFAULT_PAGINATION") or 0
 
@@ -276,20 +337,12 @@ class DigestGenerator(Generator):
         are Pelican's own and every other page goes through Pelican's ``Writer.write_file``."""
         from pelican import signals
 
-        from ..incremental.cache import worker_count
         from .progress import build_progress, record
         from .stories_pages import page_key_hook
 
         session = session_of(self.settings)
         fast = session is None or session.incremental
-        if fast:
-            patches.tune_jinja(self.env, session)
-        renderer = PageRenderer(
-            self,
-            writer,
-            session.ledger if session is not None else None,
-            extra_key=page_key_hook(self.settings),
-        )
+        renderer = start_rendering(self, writer, extra_key=page_key_hook(self.settings))
         self.add_article_pages(renderer, leads=fast)
         self.add_period_archives(renderer)
         self.add_direct_templates(renderer)
@@ -299,10 +352,9 @@ class DigestGenerator(Generator):
                 # What Pelican's article writer sends before it writes each article.
                 signals.article_generator_write_article.send(sender, content=article)
             with build_progress(self.settings, "Writing pages", len(renderer.jobs)) as advance:
-                stats = renderer.run(worker_count(self.settings), advance)
-            note_written(self.settings, renderer.written)
+                stats = finish_rendering(self, writer, renderer, advance)
         else:
-            stats = renderer.write_with_pelican(writer)
+            stats = finish_rendering(self, writer, renderer)
         record(self.settings, sum(1 for a in self._articles() if is_dump(a)), stats)
 
     def _articles(self) -> list[Any]:
@@ -367,31 +419,20 @@ class DigestGenerator(Generator):
                 else:
                     pages = [PageSlice(None, archive["url"], archive["save_as"], [])]
                     StablePaginator(pages, self.settings)
-                for page, pager in zip(pages, pagers(pages), strict=True):
-                    renderer.add(
-                        page.save_as,
-                        PERIOD_TEMPLATE,
-                        (
-                            period_num,
-                            around,
-                            page.stable_number,
-                            page.number,
-                            len(pages),
-                            [renderer.card_key(a) for a in page.object_list],
-                            pager,
-                        ),
-                        period=archive["period"],
-                        period_num=archive["period_num"],
-                        articles=archive["articles"],
-                        dates=archive["dates"],
-                        dates_page=page,
-                        **pelican_context("dates", page),
-                        pager=pager,
-                        template_name=PERIOD_TEMPLATE,
-                        blog=True,
-                        url=page.url,
-                        all_articles=self.context.get("articles", ()),
-                    )
+                add_paginated(
+                    renderer,
+                    pages,
+                    PERIOD_TEMPLATE,
+                    (period_num, around),
+                    ("dates",),
+                    period=archive["period"],
+                    period_num=archive["period_num"],
+                    articles=archive["articles"],
+                    dates=archive["dates"],
+                    template_name=PERIOD_TEMPLATE,
+                    blog=True,
+                    all_articles=self.context.get("articles", ()),
+                )
 
     def add_direct_templates(self, renderer: PageRenderer) -> None:
         """Pelican's direct templates; the paginated ones (home) by :func:`stable_pages`."""
@@ -419,25 +460,7 @@ class DigestGenerator(Generator):
                 pages = stable_pages(
                     articles, _per_page(self.settings, name), url, save_as, self.settings
                 )
-                for page, pager in zip(pages, pagers(pages), strict=True):
-                    renderer.add(
-                        page.save_as,
-                        name,
-                        (
-                            page.stable_number,
-                            page.number,
-                            len(pages),
-                            [renderer.card_key(a) for a in page.object_list],
-                            pager,
-                        ),
-                        articles_page=page,
-                        **pelican_context("articles", page),
-                        dates_page=page,
-                        **pelican_context("dates", page),
-                        pager=pager,
-                        url=page.url,
-                        **common,
-                    )
+                add_paginated(renderer, pages, name, (), ("articles", "dates"), **common)
             else:
                 # A listing of periods (archives) or of nothing that grows (404, search).
                 renderer.add(save_as, name, summary, url=url, **common)

@@ -36,7 +36,7 @@ class BuildClock(logging.Handler):
         return time.perf_counter() - self.started
 
 
-def _clock(settings: Mapping[str, Any]) -> BuildClock | None:
+def clock_of(settings: Mapping[str, Any]) -> BuildClock | None:
     from .session import session_of
 
     session = session_of(settings)
@@ -58,13 +58,13 @@ def start(settings: Mapping[str, Any]) -> None:
 
 def record(settings: Mapping[str, Any], dumps: int, pages: Any) -> None:
     """What the build made, for the summary line."""
-    clock = _clock(settings)
+    clock = clock_of(settings)
     if clock is not None:
         clock.dumps, clock.pages = dumps, pages
 
 
 def stop(settings: Mapping[str, Any]) -> BuildClock | None:
-    clock = _clock(settings)
+    clock = clock_of(settings)
     if clock is not None:
         from .session import session_of
 
@@ -85,7 +85,7 @@ def build_progress(
     settings: Mapping[str, Any], label: str, total: int
 ) -> Iterator[Callable[[int], None]]:
     """Yields ``advance(n)``; a bar is drawn once the build is past SHOW_AFTER_SECONDS."""
-    clock = _clock(settings)
+    clock = clock_of(settings)
     if clock is None or total == 0 or not _interactive():
         yield lambda n: None
         return

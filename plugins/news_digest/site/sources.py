@@ -25,13 +25,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..incremental import patches
-from ..incremental.render import PageRenderer
-from ..publish.search import note_written
-from .generators import DigestGenerator, dump_articles, dump_drafts
-from .pagination import pagers, pelican_context, stable_pages
+from .generators import (
+    DigestGenerator,
+    add_paginated,
+    dump_articles,
+    dump_drafts,
+    finish_rendering,
+    start_rendering,
+)
+from .pagination import stable_pages
 from .reader import is_dump
-from .session import session_of
 from .settings import merged_settings
 
 logger = logging.getLogger(__name__)
@@ -179,41 +182,21 @@ class SourcesGenerator(DigestGenerator):
         return int(self.settings.get("DEFAULT_PAGINATION") or 0)
 
     def generate_output(self, writer: Any) -> None:
-        from ..incremental.cache import worker_count
-
-        session = session_of(self.settings)
-        fast = session is None or session.incremental
-        if fast:
-            patches.tune_jinja(self.env, session)
-        renderer = PageRenderer(self, writer, session.ledger if session is not None else None)
+        renderer = start_rendering(self, writer)
         for domain, articles in self._domains().items():
             location = source_location(self.settings, domain)
             if location is None:
                 continue
             url, save_as = location
             pages = stable_pages(articles, self._per_page(), url, save_as, self.settings)
-            for page, pager in zip(pages, pagers(pages), strict=True):
-                renderer.add(
-                    page.save_as,
-                    SOURCE_TEMPLATE,
-                    (
-                        domain,
-                        page.stable_number,
-                        page.number,
-                        len(pages),
-                        [renderer.card_key(a) for a in page.object_list],
-                        pager,
-                    ),
-                    source_domain=domain,
-                    articles_page=page,
-                    **pelican_context("articles", page),
-                    pager=pager,
-                    template_name=SOURCE_TEMPLATE,
-                    url=page.url,
-                    page_name=page.save_as.removesuffix("/index.html"),
-                )
-        if fast:
-            renderer.run(worker_count(self.settings))
-            note_written(self.settings, renderer.written)
-        else:
-            renderer.write_with_pelican(writer)
+            add_paginated(
+                renderer,
+                pages,
+                SOURCE_TEMPLATE,
+                (domain,),
+                ("articles",),
+                source_domain=domain,
+                template_name=SOURCE_TEMPLATE,
+                page_name=save_as.removesuffix("/index.html"),
+            )
+        finish_rendering(self, writer, renderer)

@@ -36,7 +36,7 @@ from pelican.generators import Generator
 from pelican.utils import slugify
 
 from ..incremental import story_cache
-from ..incremental.render import PageRenderer, card_key, fingerprint
+from ..incremental.render import card_key, fingerprint
 from ..stories.match import Appearance, StoryIndex
 from ..stories.timeline import (
     DEVELOPING_MIN_DAYS,
@@ -47,6 +47,7 @@ from ..stories.timeline import (
     sparkline_svg,
     timeline,
 )
+from .generators import finish_rendering, start_rendering
 from .reader import is_dump
 from .session import session_of
 from .settings import merged_settings
@@ -623,17 +624,12 @@ class StoriesGenerator(Generator):
         self.context["news_stories"] = model
 
     def generate_output(self, writer: Any) -> None:
-        from .progress import _clock
+        from .progress import clock_of
 
-        session = session_of(self.settings)
         model = self.model
         if not model.enabled:
             return
-        if session is None or session.incremental:
-            from ..incremental import patches
-
-            patches.tune_jinja(self.env, session)
-        renderer = PageRenderer(self, writer, session.ledger if session is not None else None)
+        renderer = start_rendering(self, writer)
         for page in sorted(model.pages.values(), key=lambda p: p.ref.id):
             renderer.add(
                 page.save_as,
@@ -643,7 +639,8 @@ class StoriesGenerator(Generator):
                 url=page.url,
                 page_name=page.save_as.removesuffix("/index.html"),
             )
-        for topic in model.topic_list():
+        topic_list = model.topic_list()
+        for topic in topic_list:
             renderer.add(
                 topic.save_as,
                 TOPIC_TEMPLATE,
@@ -652,7 +649,6 @@ class StoriesGenerator(Generator):
                 url=topic.url,
                 page_name=topic.save_as.removesuffix("/index.html"),
             )
-        topic_list = model.topic_list()
         if topic_list:
             renderer.add(
                 TOPICS_URL + "index.html",
@@ -662,14 +658,7 @@ class StoriesGenerator(Generator):
                 page_name=TOPICS_URL.rstrip("/"),
             )
         clock = time.perf_counter()
-        if session is None or session.incremental:
-            from ..incremental.cache import worker_count
-            from ..publish.search import note_written
-
-            stats = renderer.run(worker_count(self.settings))
-            note_written(self.settings, renderer.written)
-        else:
-            stats = renderer.write_with_pelican(writer)
+        stats = finish_rendering(self, writer, renderer)
         model.timings["render"] = time.perf_counter() - clock
         logger.debug(
             "news_digest: stories: %d story and topic pages (%d written) in %.3f s",
@@ -677,7 +666,7 @@ class StoriesGenerator(Generator):
             stats.written,
             model.timings["render"],
         )
-        summary = _clock(self.settings)
+        summary = clock_of(self.settings)
         if summary is not None and summary.pages is not None:
             for name in ("pages", "written", "unchanged"):
                 setattr(summary.pages, name, getattr(summary.pages, name) + getattr(stats, name))
