@@ -10,7 +10,10 @@ the build's session. Templates read it as ``news_stories``:
   ``story_min_digests`` dumps or on ``story_min_days`` days, with its timeline, first and
   last seen, the number of digests that carried it and a sparkline;
 - every "More headlines" item carries its story (``news_stories.headline_stories``), and a
-  lead page names the story of the headlines that announced it (``lead_story``);
+  lead page names the story of the headlines that announced it (``lead_story``), each as
+  the story stood on the dump's day: "seen on N days since D" counts the days up to that
+  day, so a dump's pages say what was known when it was saved, and a newer dump never
+  rewrites the pages of older ones (the story's own page has the rest);
 - the home page is the newest day's front page (``news_stories.front``), with the stories
   still developing; a day archive links the days before and after it (``day_links``);
 - ``/topics/<slug>/`` (template ``topic.html``): the places named in titles and the dumps'
@@ -294,14 +297,16 @@ class StoryModel:
         self.title_story: dict[str, str] = {}
         #: story id -> (digests, days, first seen, has a page)
         self.info: dict[str, tuple[int, int, dt.date, bool]] = {}
-        #: dump path -> the story ids of its titles; -> the story of its lead.
-        self.by_path: dict[str, set[str]] = defaultdict(set)
+        #: dump path -> {story id of each of its titles: the story on the dump's day, as
+        #: (days, digests) seen up to that day}; -> the story of its lead.
+        self.by_path: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
         self.lead_of: dict[str, str] = {}
         self.pages: dict[str, StoryPage] = {}
         self.topics: dict[str, TopicPage] = {}
         self.front: FrontPage | None = None
         self.day_neighbours: dict[tuple, tuple[Any, Any]] = {}
         self._refs: dict[str, StoryRef] = {}
+        self._day_refs: dict[tuple[str, tuple[int, int]], StoryRef] = {}
         #: Seconds spent: ``index`` (the core's matching), ``model``, ``render`` (for make bench).
         self.timings: dict[str, float] = {}
         self.articles: dict[str, Any] = {}
@@ -318,13 +323,36 @@ class StoryModel:
             known = self._refs[story] = StoryRef(story, url, days, digests, first)
         return known
 
+    def ref_on_day(self, story: str | None, path: str) -> StoryRef | None:
+        """The story as it stood on the day of the dump at ``path``: its days and digests up
+        to that day (its first day and its page are the story's)."""
+        if story is None:
+            return None
+        counts = self.by_path.get(path, {}).get(story)
+        if counts is None:
+            return self.ref(story)
+        known = self._day_refs.get((story, counts))
+        if known is None:
+            now = self.ref(story)
+            assert now is not None
+            known = StoryRef(story, now.url, counts[0], counts[1], now.first_seen)
+            self._day_refs[(story, counts)] = known
+        return known
+
     def headline_stories(self, article: Any) -> list[StoryRef | None]:
-        """The story of each of ``article.news_headlines``, in order (None when off)."""
-        return [self.ref(self.title_story.get(item.title)) for item in article.news_headlines]
+        """The story of each of ``article.news_headlines``, in order, as it stood on the
+        dump's day (None when off)."""
+        path = dump_path(article)
+        return [
+            self.ref_on_day(self.title_story.get(item.title), path)
+            for item in article.news_headlines
+        ]
 
     def lead_story(self, article: Any) -> StoryRef | None:
-        """The story a lead joined (that of the headlines that announced it)."""
-        return self.ref(self.lead_of.get(dump_path(article)))
+        """The story a lead joined (that of the headlines that announced it), as it stood
+        on the dump's day."""
+        path = dump_path(article)
+        return self.ref_on_day(self.lead_of.get(path), path)
 
     def day_links(self, period_num: Any) -> tuple[Any, Any]:
         """``(older day, newer day)`` of a day archive, each an archive dict or None."""
@@ -358,11 +386,12 @@ class StoryModel:
 
     # Fingerprints
 
-    def _state(self, story: str) -> tuple:
-        digests, days, first, paged = self.info[story]
+    def _state(self, story: str, path: str) -> tuple:
+        """What a dump's page shows of a story: as it stood on the dump's day."""
+        _, _, first, paged = self.info[story]
         if not paged:  # a headline without a page shows its story's id only
             return (story,)
-        return (story, days, digests, first.isoformat())
+        return (story, self.by_path[path][story], first.isoformat())
 
     def page_key(self, template: str, kwargs: Mapping[str, Any]) -> Any:
         """What a page of DigestGenerator shows of the stories, for its fingerprint."""
@@ -382,8 +411,8 @@ class StoryModel:
         path = dump_path(article)
         if template != DIGEST_TEMPLATE:  # a lead page shows its lead's story only
             lead = self.lead_of.get(path)
-            return self._state(lead) if lead is not None else None
-        return tuple(sorted(self._state(s) for s in self.by_path.get(path, ())))
+            return self._state(lead, path) if lead is not None else None
+        return tuple(sorted(self._state(s, path) for s in self.by_path.get(path, ())))
 
     def front_key(self) -> tuple:
         front = self.front
@@ -393,7 +422,7 @@ class StoryModel:
             front.day_url,
             [card_key(a) for a in front.leads],
             [
-                (i.title, self._state(i.ref.id), i.digests_today, i.new, i.article.digest_url)
+                (i.title, i.ref, i.digests_today, i.new, i.article.digest_url)
                 for i in front.headlines
             ],
             front.more,
@@ -466,15 +495,20 @@ def build_model(
     window_start = (newest - dt.timedelta(days=DEVELOPING_WINDOW_DAYS - 1)).isoformat()
     developing: list[str] = []
     for story, apps in stories.items():
-        paths = set()
-        days = set()
+        paths: set[str] = set()
+        days: set[str] = set()
+        day_paths: list[str] = []  # the dumps of the day being walked (apps are by date)
         for a in apps:
             model.title_story[a.title] = story
+            day = a.date[:10]
+            if day not in days:
+                _close_day(model.by_path, story, day_paths, len(days), len(paths))
+                days.add(day)
             paths.add(a.path)
-            days.add(a.date[:10])
+            day_paths.append(a.path)
             if a.is_lead:
                 model.lead_of[a.path] = story
-            model.by_path[a.path].add(story)
+        _close_day(model.by_path, story, day_paths, len(days), len(paths))
         first = day_of(apps[0].date)
         paged = len(paths) >= model.min_digests or len(days) >= model.min_days
         model.info[story] = (len(paths), len(days), first, paged)
@@ -506,6 +540,19 @@ def build_model(
         len(model.topics),
     )
     return model
+
+
+def _close_day(
+    by_path: dict[str, dict[str, tuple[int, int]]],
+    story: str,
+    day_paths: list[str],
+    days: int,
+    digests: int,
+) -> None:
+    """File ``story`` under each dump of a day walked, with its days and digests up to it."""
+    for path in day_paths:
+        by_path[path][story] = (days, digests)
+    day_paths.clear()
 
 
 def front_page(
