@@ -152,6 +152,21 @@ def test_story_ids_at_scale_survive_shuffling_unrelated_dumps_and_one_by_one_add
     assert _ids_by_title(per_dump, read_each=True) == ids
 
 
+def test_story_ids_kept_between_reads_are_those_made_anew():
+    """The index keeps its story ids between reads and makes again only those of stories
+    that changed: after each dump of a shuffled site (older appearances and merged stories
+    included) they equal the ids made from scratch."""
+    per_dump = stories_bench.portal_appearances(stories_bench.generate.generate(120))
+    random.Random(11).shuffle(per_dump)
+    index = StoryIndex()
+    for apps in per_dump:
+        index.add_many(apps)
+        kept = index.story_ids()
+        fresh = StoryIndex(**{**index.__dict__, "ids": {}, "changed": set(range(len(index.keys)))})
+        assert fresh.story_ids() == kept
+    assert len(set(kept.values())) < len(index.keys)  # stories were joined on the way
+
+
 def test_a_key_is_cut_when_any_of_its_titles_is_whatever_came_first():
     short, cut = "Ferry sails again after storm", "Ferry sails again after storm…"
     longer = "Ferry sails again after storm damage to harbour wall repaired"

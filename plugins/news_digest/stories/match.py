@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, combinations
 from operator import attrgetter
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -212,9 +213,9 @@ def same_story(a: HeadlineKey, b: HeadlineKey) -> bool:
     return joined and not opposite(extra_a, extra_b)
 
 
-@dataclass(frozen=True, slots=True)
-class Appearance:
-    """One headline (or lead title) in one dump."""
+class Appearance(NamedTuple):
+    """One headline (or lead title) in one dump. A named tuple: a site has hundreds of
+    thousands, kept in the story cache."""
 
     title: str
     path: str
@@ -317,6 +318,26 @@ class StoryIndex:
     pending: list[Appearance] = field(default_factory=list)  # added, not yet filed
     now_cut: list[int] = field(default_factory=list)  # filed keys a new title showed cut
     comparisons: int = 0  # pairs of keys given to same_story
+    ids: dict[int, str] = field(default_factory=dict)  # root -> story id, once made
+    changed: set[int] = field(default_factory=set)  # keys whose story's id may have changed
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The index as plain data: the appearances as four columns (pickled at the speed
+        of lists of strings, where one object each costs ten times as much)."""
+        state = dict(self.__dict__)
+        apps = state.pop("appearances")
+        state["appearance_columns"] = (
+            [a.title for a in apps],
+            [a.path for a in apps],
+            [a.date for a in apps],
+            bytes(a.is_lead for a in apps),
+        )
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        titles, paths, dates, leads = state.pop("appearance_columns")
+        state["appearances"] = list(map(Appearance, titles, paths, dates, map(bool, leads)))
+        self.__dict__.update(state)
 
     def _find(self, i: int) -> int:
         parent = self.parent
@@ -330,6 +351,8 @@ class StoryIndex:
         if a != b:
             root, child = min(a, b), max(a, b)
             self.parent[child] = root
+            self.ids.pop(child, None)
+            self.changed.add(root)
             joined = self.members.pop(root, None) or [root]
             joined.extend(self.members.pop(child, None) or [child])
             self.members[root] = joined
@@ -343,6 +366,7 @@ class StoryIndex:
                 known = len(self.keys)
                 self.keys.append(key)
                 self.first.append((date, path))
+                self.changed.add(known)
                 self.parent.append(known)
                 self.by_text[key.text] = known
             elif key.truncated and not self.keys[known].truncated:
@@ -353,6 +377,7 @@ class StoryIndex:
             self.by_title[title] = known
         if (date, path) < self.first[known]:
             self.first[known] = (date, path)
+            self.changed.add(known)
         return known
 
     def _compare(self, i: int, j: int) -> None:
@@ -489,17 +514,18 @@ class StoryIndex:
         """Root key -> story id, from the key and path of the story's earliest appearance."""
         self._flush()
         with collector_paused():
-            return self._story_ids()
+            return dict(self._story_ids())
 
     def _story_ids(self) -> dict[int, str]:
-        keys, first = self.keys, self.first
-        ids = {
-            i: story_id(keys[i].text, first[i][1])
-            for i in range(len(keys))
-            if self.parent[i] == i and i not in self.members
-        }
-        for root in self.members:
-            ids[root] = self._story_id(root)
+        """Root key -> story id, kept between reads: only the stories that gained a key, an
+        earlier appearance or another story since the last read get their id made again."""
+        ids, keys, first, members, find = self.ids, self.keys, self.first, self.members, self._find
+        for root in {find(i) for i in self.changed}:
+            if root in members:
+                ids[root] = self._story_id(root)
+            else:
+                ids[root] = story_id(keys[root].text, first[root][1])
+        self.changed.clear()
         return ids
 
     def stories(self) -> dict[str, list[Appearance]]:

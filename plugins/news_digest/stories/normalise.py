@@ -7,6 +7,7 @@ no Pelican, no Jinja, no settings.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
@@ -187,23 +188,33 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 17)
+def word_and_stem(word: str) -> tuple[str, str]:
+    """``(word, its stem)``, one tuple per word however many keys hold it."""
+    return word, sys.intern(stem(word))
+
+
 def headline_key(title: str) -> HeadlineKey:
-    """All the rules, in order."""
+    """All the rules, in order.
+
+    The words are interned: a site has hundreds of thousands of keys made of a few tens of
+    thousands of words, so each word is held once, in memory and in the story cache (which
+    pickles a shared object once)."""
     text, truncated = strip_truncation_marks(title)
     text = strip_suffixes(strip_prefixes(text))
     text = glue_numbers_to_words(fold_case_and_accents(text))
     if "'" in text or "’" in text:
         text = text.replace("'s ", " ").replace("’s ", " ")
     tokens, numbers = separate_numbers(split_words(text))
+    tokens = [sys.intern(t) for t in tokens]
     content = content_tokens(tokens)
-    words = sorted(content)
-    stems = [stem(w) for w in words]
+    stemmed = tuple(map(word_and_stem, sorted(content)))
     return HeadlineKey(
         " ".join(tokens),
         tuple(tokens),
         content,
         tuple(numbers),
         truncated,
-        tuple(zip(words, stems, strict=True)),
-        frozenset(stems),
+        stemmed,
+        frozenset(s for _, s in stemmed),
     )
