@@ -249,6 +249,32 @@ def test_an_index_pickled_between_builds_goes_on_the_same():
     assert again.stories() == index.stories()
 
 
+def test_an_index_read_back_makes_its_keys_again_only_when_used():
+    """The cache holds each key as its first title: a key read back is that title's key,
+    with the numbers of that title and cut when a later title of it was."""
+    per_dump = stories_bench.portal_appearances(stories_bench.generate.generate(60))
+    index = StoryIndex()
+    for apps in per_dump:
+        index.add_many(apps)
+    index.add(Appearance("Explosions kill 17 in Pakistan office", "x.txt", "2023-05-10"))
+    index.add(Appearance("Explosions kill 20 in Pakistan office…", "y.txt", "2023-05-11"))
+    index.stories()
+    assert any(key.numbers for key in index.keys)
+    assert any(
+        key.truncated != headline_key(t).truncated
+        for key, t in zip(index.keys, index.key_titles, strict=True)
+    )
+    again = pickle.loads(pickle.dumps(index))
+    assert not again.keys.made  # nothing made until used
+    assert again.keys[len(index.keys) - 1] == index.keys[-1]
+    assert len(again.keys.made) == 1
+    assert [again.keys[i] for i in range(len(index.keys))] == index.keys
+    # Read back twice (a third build): the flags of keys made and not made are kept.
+    assert [pickle.loads(pickle.dumps(again)).keys[i] for i in range(len(index.keys))] == (
+        index.keys
+    )
+
+
 def test_adding_one_dump_compares_only_its_blocks():
     index = StoryIndex()
     for n in range(300):

@@ -612,9 +612,12 @@ def topics(
     """Places named in lead titles and story titles, and the dumps' tags, as topics; a
     topic has a page when a lead or a story with a page is in it."""
     found: dict[str, TopicPage] = {}
+    slugs: dict[str, str] = {}  # a few hundred names, named tens of thousands of times
 
     def topic(name: str) -> TopicPage | None:
-        slug = _slug(settings, name)
+        slug = slugs.get(name)
+        if slug is None:
+            slug = slugs[name] = _slug(settings, name)
         if not slug:
             return None
         page = found.get(slug)

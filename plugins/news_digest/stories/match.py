@@ -289,6 +289,53 @@ def can_be_cut(key: HeadlineKey) -> bool:
     return len(key.content) >= max(need, MIN_CONTENT_WORDS)
 
 
+class LazyKeys:
+    """The keys of an index read back from the story cache, each made again from the title
+    that first gave it (``headline_key`` of that title, cut when any of its titles was) when
+    first used. Adding a dump to a site uses the keys of a few hundred stories at most, so a
+    rebuild neither reads nor holds the keys of all the others (a third of a gigabyte at
+    10,000 dumps). Keys added after the load are held as they are."""
+
+    __slots__ = ("titles", "read", "cut", "made", "added")
+
+    def __init__(self, titles: list[str], cut: bytes) -> None:
+        self.titles = titles  # the index's list: the title that first gave each key
+        self.read = len(cut)  # keys read back; those after them were added since
+        self.cut = cut  # 1 for a key counted as cut
+        self.made: dict[int, HeadlineKey] = {}
+        self.added: list[HeadlineKey] = []
+
+    def __len__(self) -> int:
+        return self.read + len(self.added)
+
+    def __getitem__(self, i: int) -> HeadlineKey:
+        if i >= self.read:
+            return self.added[i - self.read]
+        key = self.made.get(i)
+        if key is None:
+            key = headline_key(self.titles[i])
+            if self.cut[i] and not key.truncated:
+                key = key._replace(truncated=True)
+            self.made[i] = key
+        return key
+
+    def __setitem__(self, i: int, key: HeadlineKey) -> None:
+        if i >= self.read:
+            self.added[i - self.read] = key
+        else:
+            self.made[i] = key
+
+    def append(self, key: HeadlineKey) -> None:
+        self.added.append(key)
+
+    def cut_flags(self) -> bytes:
+        flags = bytearray(self.cut)
+        for i, key in self.made.items():
+            flags[i] = key.truncated
+        flags.extend(key.truncated for key in self.added)
+        return bytes(flags)
+
+
 @dataclass
 class StoryIndex:
     """Stories so far; ``add`` files appearances in, ``stories`` reads them out.
@@ -304,7 +351,9 @@ class StoryIndex:
     The state is kept in flat lists and dictionaries of strings and numbers, which Python's
     garbage collector does not have to go through (a site has hundreds of thousands)."""
 
-    keys: list[HeadlineKey] = field(default_factory=list)  # by key number
+    keys: list[HeadlineKey] | LazyKeys = field(default_factory=list)  # by key number
+    key_titles: list[str] = field(default_factory=list)  # the title that first gave each key
+    texts: list[str] = field(default_factory=list)  # each key's text, by key number
     first: list[tuple[str, str]] = field(default_factory=list)  # (date, path), by key number
     by_text: dict[str, int] = field(default_factory=dict)
     by_title: dict[str, int] = field(default_factory=dict)
@@ -322,9 +371,16 @@ class StoryIndex:
     changed: set[int] = field(default_factory=set)  # keys whose story's id may have changed
 
     def __getstate__(self) -> dict[str, Any]:
-        """The index as plain data: the appearances as four columns (pickled at the speed
-        of lists of strings, where one object each costs ten times as much)."""
+        """The index as plain data: the keys as the title that first gave each and whether
+        it counts as cut (read back as :class:`LazyKeys`), the appearances as four columns
+        (pickled at the speed of lists of strings, where one object each costs ten times as
+        much)."""
         state = dict(self.__dict__)
+        keys = state.pop("keys")
+        if isinstance(keys, LazyKeys):
+            state["key_cut"] = keys.cut_flags()
+        else:
+            state["key_cut"] = bytes(key.truncated for key in keys)
         apps = state.pop("appearances")
         state["appearance_columns"] = (
             [a.title for a in apps],
@@ -337,6 +393,7 @@ class StoryIndex:
     def __setstate__(self, state: dict[str, Any]) -> None:
         titles, paths, dates, leads = state.pop("appearance_columns")
         state["appearances"] = list(map(Appearance, titles, paths, dates, map(bool, leads)))
+        state["keys"] = LazyKeys(state["key_titles"], state.pop("key_cut"))
         self.__dict__.update(state)
 
     def _find(self, i: int) -> int:
@@ -365,6 +422,8 @@ class StoryIndex:
             if known is None:
                 known = len(self.keys)
                 self.keys.append(key)
+                self.key_titles.append(title)
+                self.texts.append(key.text)
                 self.first.append((date, path))
                 self.changed.add(known)
                 self.parent.append(known)
@@ -500,8 +559,8 @@ class StoryIndex:
 
     def _story_id(self, root: int) -> str:
         """The id of the story rooted at ``root``: see ``story_id``."""
-        keys, first = self.keys, self.first
-        _, path, text = min((*first[j], keys[j].text) for j in self._story_members(root))
+        texts, first = self.texts, self.first
+        _, path, text = min((*first[j], texts[j]) for j in self._story_members(root))
         return story_id(text, path)
 
     def story_of(self, title: str) -> str | None:
@@ -519,12 +578,13 @@ class StoryIndex:
     def _story_ids(self) -> dict[int, str]:
         """Root key -> story id, kept between reads: only the stories that gained a key, an
         earlier appearance or another story since the last read get their id made again."""
-        ids, keys, first, members, find = self.ids, self.keys, self.first, self.members, self._find
+        ids, texts, first, members = self.ids, self.texts, self.first, self.members
+        find = self._find
         for root in {find(i) for i in self.changed}:
             if root in members:
                 ids[root] = self._story_id(root)
             else:
-                ids[root] = story_id(keys[root].text, first[root][1])
+                ids[root] = story_id(texts[root], first[root][1])
         self.changed.clear()
         return ids
 
