@@ -494,33 +494,51 @@ def build_model(
     # (Timeline.developing) is then asked only of these, not of every story's timeline.
     window_start = (newest - dt.timedelta(days=DEVELOPING_WINDOW_DAYS - 1)).isoformat()
     developing: list[str] = []
+    newest_day = newest.isoformat()
+    title_story, by_path, lead_of = model.title_story, model.by_path, model.lead_of
+    info = model.info
     for story, apps in stories.items():
-        paths: set[str] = set()
-        days: set[str] = set()
-        day_paths: list[str] = []  # the dumps of the day being walked (apps are by date)
-        for a in apps:
-            model.title_story[a.title] = story
-            day = a.date[:10]
-            if day not in days:
-                _close_day(model.by_path, story, day_paths, len(days), len(paths))
-                days.add(day)
-            paths.add(a.path)
-            day_paths.append(a.path)
+        if len(apps) == 1:  # most stories: one headline in one dump
+            a = apps[0]
+            title_story[a.title] = story
+            by_path[a.path][story] = (1, 1)
             if a.is_lead:
-                model.lead_of[a.path] = story
-        _close_day(model.by_path, story, day_paths, len(days), len(paths))
-        first = day_of(apps[0].date)
-        paged = len(paths) >= model.min_digests or len(days) >= model.min_days
-        model.info[story] = (len(paths), len(days), first, paged)
+                lead_of[a.path] = story
+            paths_count = days_count = 1
+            days = {a.date[:10]}
+        else:
+            paths: set[str] = set()
+            days = set()
+            day_paths: list[str] = []  # the dumps of the day being walked (apps are by date)
+            for a in apps:
+                title_story[a.title] = story
+                day = a.date[:10]
+                if day not in days:
+                    # The day before is walked: its dumps saw the story as it stood then.
+                    counts = (len(days), len(paths))
+                    for path in day_paths:
+                        by_path[path][story] = counts
+                    day_paths.clear()
+                    days.add(day)
+                paths.add(a.path)
+                day_paths.append(a.path)
+                if a.is_lead:
+                    lead_of[a.path] = story
+            paths_count, days_count = len(paths), len(days)
+            for path in day_paths:
+                by_path[path][story] = (days_count, paths_count)
+        paged = paths_count >= model.min_digests or days_count >= model.min_days
+        info[story] = (paths_count, days_count, day_of(apps[0].date), paged)
         if paged:
             ref = model.ref(story)
             assert ref is not None
             model.pages[story] = StoryPage(model, ref, apps)
             if sum(1 for d in days if d >= window_start) >= DEVELOPING_MIN_DAYS:
                 developing.append(story)
-        on_day = [a for a in apps if not a.is_lead and day_of(a.date) == newest]
-        if on_day:
-            today[story] = on_day
+        if apps[-1].date[:10] == newest_day:  # apps are by date: none is newer
+            on_day = [a for a in apps if not a.is_lead and a.date[:10] == newest_day]
+            if on_day:
+                today[story] = on_day
     model.front = front_page(model, articles, newest, today, day_archives, developing)
     model.day_neighbours = day_neighbours(day_archives)
     places = Places(record.places)
@@ -540,19 +558,6 @@ def build_model(
         len(model.topics),
     )
     return model
-
-
-def _close_day(
-    by_path: dict[str, dict[str, tuple[int, int]]],
-    story: str,
-    day_paths: list[str],
-    days: int,
-    digests: int,
-) -> None:
-    """File ``story`` under each dump of a day walked, with its days and digests up to it."""
-    for path in day_paths:
-        by_path[path][story] = (days, digests)
-    day_paths.clear()
 
 
 def front_page(
