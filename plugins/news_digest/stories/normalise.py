@@ -95,11 +95,14 @@ _SUFFIX_MARKS = frozenset("|-–—")
 class HeadlineKey(NamedTuple):
     """What the matcher compares: ``text`` with numbers as ``#``, its tokens, the content
     tokens (no stopwords, no numbers), the numbers apart, and whether the title was cut.
-    Immutable; a named tuple because a site has hundreds of thousands of them."""
+    Immutable; a named tuple because a site has hundreds of thousands of them. The content
+    words are a sorted tuple, not a set: a headline has a handful, a look-up in a tuple that
+    short is as quick, and a set of more than four words takes 728 bytes (a site's keys held
+    100 MB of them)."""
 
     text: str
     tokens: tuple[str, ...]
-    content: frozenset[str]
+    content: tuple[str, ...]  # sorted
     numbers: tuple[str, ...]
     truncated: bool
     stemmed: tuple[tuple[str, str], ...] = ()  # (content word, its stem), in sorted order
@@ -207,8 +210,8 @@ def headline_key(title: str) -> HeadlineKey:
         text = text.replace("'s ", " ").replace("’s ", " ")
     tokens, numbers = separate_numbers(split_words(text))
     tokens = [sys.intern(t) for t in tokens]
-    content = content_tokens(tokens)
-    stemmed = tuple(map(word_and_stem, sorted(content)))
+    content = tuple(sorted(content_tokens(tokens)))
+    stemmed = tuple(map(word_and_stem, content))
     return HeadlineKey(
         " ".join(tokens),
         tuple(tokens),
