@@ -243,7 +243,7 @@ def rarest_stems(key: HeadlineKey, doc_freq: Counter[str]) -> list[str]:
     n = len(key.stems)
     overlap = max(ADDED_MIN_SHARED, math.ceil(ADDED_MIN_SHARE * n))
     take = min(n - overlap + 2 + SPELLING_SLACK, BLOCK_RAREST_MAX)
-    return sorted(sorted(key.stems), key=doc_freq.__getitem__)[:take]
+    return sorted(key.stems, key=doc_freq.__getitem__)[:take]  # stems are sorted
 
 
 def block_pairs(key: HeadlineKey, doc_freq: Counter[str]) -> list[str]:
@@ -264,7 +264,7 @@ def worth_comparing(a: HeadlineKey, b: HeadlineKey) -> bool:
     stems all in the other's, enough of them) or the "one word swapped" rule (one stem apart
     on each side, many shared), allowing SPELLING_SLACK shared words spelled apart. Set
     arithmetic, where ``same_story`` compares words one by one."""
-    shared = len(a.stems & b.stems)
+    shared = len(set(a.stems).intersection(b.stems))
     apart_a, apart_b = len(a.stems) - shared, len(b.stems) - shared
     larger = max(len(a.stems), len(b.stems))
     added = (
@@ -538,11 +538,12 @@ class StoryIndex:
             else:
                 candidates.update(members)
                 members.append(i)
-        keys, stems = self.keys, key.stems
+        keys, stems = self.keys, frozenset(key.stems)
         for j in candidates:
             other = keys[j].stems
+            shared = len(stems.intersection(other))
             # neither rule can join keys with more than two stems apart on both sides
-            if min(len(stems), len(other)) - len(stems & other) <= 1 + SPELLING_SLACK and (
+            if min(len(stems), len(other)) - shared <= 1 + SPELLING_SLACK and (
                 worth_comparing(key, keys[j])
             ):
                 self._compare(i, j)

@@ -96,9 +96,9 @@ class HeadlineKey(NamedTuple):
     """What the matcher compares: ``text`` with numbers as ``#``, its tokens, the content
     tokens (no stopwords, no numbers), the numbers apart, and whether the title was cut.
     Immutable; a named tuple because a site has hundreds of thousands of them. The content
-    words are a sorted tuple, not a set: a headline has a handful, a look-up in a tuple that
-    short is as quick, and a set of more than four words takes 728 bytes (a site's keys held
-    100 MB of them)."""
+    words and their stems are sorted tuples, not sets: a headline has a handful, a look-up
+    in a tuple that short is as quick, and a set of more than four words takes 728 bytes
+    (a site's keys held 200 MB of them)."""
 
     text: str
     tokens: tuple[str, ...]
@@ -106,7 +106,7 @@ class HeadlineKey(NamedTuple):
     numbers: tuple[str, ...]
     truncated: bool
     stemmed: tuple[tuple[str, str], ...] = ()  # (content word, its stem), in sorted order
-    stems: frozenset[str] = frozenset()
+    stems: tuple[str, ...] = ()  # the distinct stems, sorted
 
 
 def strip_prefixes(title: str) -> str:
@@ -219,5 +219,5 @@ def headline_key(title: str) -> HeadlineKey:
         tuple(numbers),
         truncated,
         stemmed,
-        frozenset(s for _, s in stemmed),
+        tuple(sorted({s for _, s in stemmed})),
     )
