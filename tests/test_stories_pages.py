@@ -270,7 +270,7 @@ def test_adding_a_dump_rewrites_only_the_pages_whose_bytes_change(tmp_path):
     output = tmp_path / "out"
     options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
     build("pelicanconf.py", content, output, **options)
-    assert (tmp_path / "cache" / "news_digest" / "stories.pickle").is_file()
+    assert (tmp_path / "cache" / "news_digest" / "stories.marshal").is_file()
     before = snapshot(output)
     build("pelicanconf.py", content, output, **options)
     assert snapshot(output) == before, "nothing changed, nothing written"
@@ -340,13 +340,39 @@ def test_a_damaged_story_cache_is_reported_and_rebuilt(tmp_path):
     write(content)
     options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
     build("pelicanconf.py", content, tmp_path / "out", **options)
-    cache = tmp_path / "cache" / "news_digest" / "stories.pickle"
+    cache = tmp_path / "cache" / "news_digest" / "stories.marshal"
     data = cache.read_bytes()
     cache.write_bytes(data[:-10] + b"0123456789")
     site = build("pelicanconf.py", content, tmp_path / "out", **options)
-    warnings = [m for m in site.messages(30) if "stories.pickle" in m]
+    warnings = [m for m in site.messages(30) if "stories.marshal" in m]
     assert len(warnings) == 1 and "damaged" in warnings[0] and str(cache) in warnings[0]
     assert len(story_urls(site)) == 3
+
+
+def test_a_story_cache_that_is_not_plain_data_is_reported_and_rebuilt(tmp_path):
+    """A body whose checksum holds but that is not the index (written by something else, or
+    by a Python whose marshal format differs) warns once and is rebuilt; the file of
+    earlier versions is removed when the cache is written."""
+    import hashlib
+    import marshal
+
+    content = tmp_path / "content"
+    content.mkdir()
+    write(content)
+    options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
+    old = tmp_path / "cache" / "news_digest" / "stories.pickle"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"an index of an earlier version")
+    build("pelicanconf.py", content, tmp_path / "out", **options)
+    assert not old.exists()
+    cache = old.with_name("stories.marshal")
+    key = cache.read_bytes().partition(b" ")[0].decode()
+    for body in (marshal.dumps({"entries": [], "index": {"parent": "x"}}), b"\xff not marshal"):
+        cache.write_bytes(f"{key} {hashlib.sha1(body).hexdigest()}\n".encode() + body)
+        site = build("pelicanconf.py", content, tmp_path / "out", **options)
+        warnings = [m for m in site.messages(30) if "stories.marshal" in m]
+        assert len(warnings) == 1 and "unreadable" in warnings[0], warnings
+        assert len(story_urls(site)) == 3
 
 
 def test_with_the_speed_layer_off_the_story_pages_are_the_same_bytes(tmp_path):

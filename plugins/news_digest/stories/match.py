@@ -371,10 +371,11 @@ class StoryIndex:
     changed: set[int] = field(default_factory=set)  # keys whose story's id may have changed
 
     def __getstate__(self) -> dict[str, Any]:
-        """The index as plain data: the keys as the title that first gave each and whether
-        it counts as cut (read back as :class:`LazyKeys`), the appearances as four columns
-        (pickled at the speed of lists of strings, where one object each costs ten times as
-        much)."""
+        """The index as plain data (strings, numbers, bytes, and lists, tuples, sets and
+        dictionaries of them, so ``marshal`` can write it): the keys as the title that first
+        gave each and whether it counts as cut (read back as :class:`LazyKeys`), the
+        appearances as four columns (written at the speed of lists of strings, where one
+        object each costs ten times as much)."""
         state = dict(self.__dict__)
         keys = state.pop("keys")
         if isinstance(keys, LazyKeys):
@@ -388,13 +389,24 @@ class StoryIndex:
             [a.date for a in apps],
             bytes(a.is_lead for a in apps),
         )
+        state["doc_freq"] = dict(self.doc_freq)
+        state["pending"] = [tuple(a) for a in self.pending]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         titles, paths, dates, leads = state.pop("appearance_columns")
         state["appearances"] = list(map(Appearance, titles, paths, dates, map(bool, leads)))
         state["keys"] = LazyKeys(state["key_titles"], state.pop("key_cut"))
+        state["doc_freq"] = Counter(state["doc_freq"])
+        state["pending"] = [Appearance(*a) for a in state["pending"]]
         self.__dict__.update(state)
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> StoryIndex:
+        """The index whose :meth:`__getstate__` gave ``state``."""
+        index = cls.__new__(cls)
+        index.__setstate__(dict(state))
+        return index
 
     def _find(self, i: int) -> int:
         parent = self.parent
