@@ -18,6 +18,7 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,12 +239,28 @@ def test_a_second_build_waits_for_the_first_then_builds(site):
             text=True,
             env=environment(),
         )
-        time.sleep(3)
+        # Read until the build says it waits (however long a loaded machine takes to start
+        # it), then check that it still waits and has written nothing.
+        lines: list[str] = []
+        said = threading.Event()
+
+        def read() -> None:
+            for line in waiting.stdout:
+                lines.append(line)
+                if "waiting for the build running in" in line:
+                    said.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        assert said.wait(BUILD_TIMEOUT), "".join(lines)
+        time.sleep(1)
         assert waiting.poll() is None, "the build did not wait for the lock"
         assert not output.exists()
     finally:
         held.release()
-    text, _ = waiting.communicate(timeout=BUILD_TIMEOUT)
+    waiting.wait(timeout=BUILD_TIMEOUT)
+    reader.join(timeout=BUILD_TIMEOUT)
+    text = "".join(lines)
     assert waiting.returncode == 0, text
     assert text.count("waiting for the build running in") == 1, text
     assert "Traceback" not in text
