@@ -201,6 +201,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV_PY) bench/run.py --dumps $(N)
 	$(VENV_PY) bench/stories_bench.py --dumps 10000 --runs 3
+	$(VENV_PY) bench/stories_pages.py --dumps $(N) --work bench/out/stories-pages
 
 # What the search page downloads for its first query on a site of SEARCH_N generated dumps,
 # measured in Chromium (bench/search_budget.py; docs/search.md).
