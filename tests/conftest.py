@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -174,6 +175,14 @@ def build(settings_file: str, content: Path, output: Path, **override) -> Site:
     finally:
         root.removeHandler(handler)
     return Site(output=output, records=handler.records)
+
+
+def build_fixture_site(folder: Path, **settings: Any) -> Site:
+    """The fixture dumps written to ``folder/content`` and built with pelicanconf.py into
+    ``folder/output``, with ``settings`` on top."""
+    content = folder / "content"
+    write_fixture_content(content)
+    return build("pelicanconf.py", content, folder / "output", **settings)
 
 
 @pytest.fixture(scope="session")

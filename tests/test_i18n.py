@@ -13,7 +13,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from conftest import REPO_ROOT, Site, build, write_fixture_content
+from conftest import REPO_ROOT, Site, build_fixture_site
 
 TRANSLATIONS = REPO_ROOT / "theme" / "translations"
 SHIPPED = ("de", "es", "fr", "zh")
@@ -86,11 +86,7 @@ def test_chinese_has_one_plural_form_and_german_two():
 
 
 def _build(tmp_path: Path, lang: str) -> Site:
-    content = tmp_path / "content"
-    write_fixture_content(content)
-    return build(
-        "pelicanconf.py", content, tmp_path / "output", DEFAULT_LANG=lang, DEFAULT_PAGINATION=2
-    )
+    return build_fixture_site(tmp_path, DEFAULT_LANG=lang, DEFAULT_PAGINATION=2)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import news_digest
 import pytest
-from conftest import REPO_ROOT, build, write_fixture_content
+from conftest import REPO_ROOT, build_fixture_site
 from news_digest.site import theme
 from pelican.settings import DEFAULT_CONFIG
 
@@ -36,15 +36,7 @@ def test_a_theme_the_site_chose_is_kept():
 
 
 def _build(tmp_path: Path, **override):
-    content = tmp_path / "content"
-    write_fixture_content(content)
-    return build(
-        "pelicanconf.py",
-        content,
-        tmp_path / "output",
-        NEWS_DIGEST={"pagefind": False},
-        **override,
-    )
+    return build_fixture_site(tmp_path, NEWS_DIGEST={"pagefind": False}, **override)
 
 
 def test_pelicans_default_theme_is_replaced_by_the_plugins(tmp_path, caplog):

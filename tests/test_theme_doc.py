@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import REPO_ROOT, build, write_fixture_content
+from conftest import REPO_ROOT, build_fixture_site
 from jinja2 import Environment, nodes
 
 DOC = REPO_ROOT / "docs" / "theme.md"
@@ -105,12 +105,8 @@ def test_the_override_example_replaces_the_footer_on_every_page(tmp_path):
     settings = {}
     exec(_example("python"), {}, settings)
     assert settings == {"THEME_TEMPLATES_OVERRIDES": ["templates"]}
-    content = tmp_path / "content"
-    write_fixture_content(content)
-    site = build(
-        "pelicanconf.py",
-        content,
-        tmp_path / "output",
+    site = build_fixture_site(
+        tmp_path,
         THEME_TEMPLATES_OVERRIDES=[str(overrides)],
         NEWS_DIGEST={"pagefind": False},
     )

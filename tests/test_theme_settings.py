@@ -7,7 +7,7 @@ build of conftest.py); set, each shows up where the doc says, escaped.
 from __future__ import annotations
 
 import pytest
-from conftest import build, write_fixture_content
+from conftest import build_fixture_site
 
 LEAD_URL = "2023/05/10/harbour-bridge-closed-after-cracks-found/"
 
@@ -26,14 +26,7 @@ THEME_SETTINGS = {
 @pytest.fixture(scope="module")
 def themed(tmp_path_factory):
     """The fixture dumps built with every theme setting set."""
-    content = tmp_path_factory.mktemp("content-themed")
-    write_fixture_content(content)
-    return build(
-        "pelicanconf.py",
-        content,
-        tmp_path_factory.mktemp("output-themed"),
-        **THEME_SETTINGS,
-    )
+    return build_fixture_site(tmp_path_factory.mktemp("themed"), **THEME_SETTINGS)
 
 
 def _menu(soup):
@@ -67,14 +60,8 @@ def test_logo_comes_before_the_site_name_with_its_alt_text(themed):
 
 
 def test_logo_alt_text_is_empty_by_default(tmp_path):
-    content = tmp_path / "content"
-    write_fixture_content(content)
-    site = build(
-        "pelicanconf.py",
-        content,
-        tmp_path / "output",
-        SITELOGO="https://cdn.example/logo.png",
-        NEWS_DIGEST={"pagefind": False},
+    site = build_fixture_site(
+        tmp_path, SITELOGO="https://cdn.example/logo.png", NEWS_DIGEST={"pagefind": False}
     )
     img = site.soup("").select_one("body > header > a > img")
     assert img["src"] == "https://cdn.example/logo.png"
@@ -127,12 +114,8 @@ def test_every_page_gets_the_same_header_and_footer(themed):
 
 
 def test_footer_text_empty_leaves_the_links_alone(tmp_path):
-    content = tmp_path / "content"
-    write_fixture_content(content)
-    site = build(
-        "pelicanconf.py",
-        content,
-        tmp_path / "output",
+    site = build_fixture_site(
+        tmp_path,
         LINKS=[("Pelican", "https://getpelican.com/")],
         FOOTER_TEXT="",
         NEWS_DIGEST={"pagefind": False},
