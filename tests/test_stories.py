@@ -17,7 +17,12 @@ from news_digest.stories.match import Appearance, StoryIndex, appearances_of, sa
 from news_digest.stories.normalise import headline_key
 from news_digest.stories.places import Gazetteer
 from news_digest.stories.scrapes import Scrape, group_scrapes, scrape_of
-from news_digest.stories.timeline import developing_stories, sparkline_svg, timeline
+from news_digest.stories.timeline import (
+    SPARK_MAX_DAYS,
+    developing_stories,
+    sparkline_svg,
+    timeline,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -433,6 +438,29 @@ def test_timeline_counts_days_and_developing():
     assert t.developing(dt.date(2023, 5, 14))
     assert not t.developing(dt.date(2023, 5, 20))
     assert developing_stories([t], dt.date(2023, 5, 14)) == [t]
+
+
+def test_a_timeline_over_years_holds_the_days_its_sparkline_draws():
+    apps = [
+        Appearance("Budget talks", f"{i}.txt", d)
+        for i, d in enumerate(
+            ["2021-01-01", "2021-01-02", "2021-01-04", "2023-03-01", "2023-03-03"]
+        )
+    ]
+    t = timeline("budget", apps)
+    assert (t.first_seen, t.last_seen, t.days, t.digests) == (
+        dt.date(2021, 1, 1),
+        dt.date(2023, 3, 3),
+        5,
+        5,
+    )
+    assert len(t.per_day) == SPARK_MAX_DAYS and t.per_day[-1] == (dt.date(2023, 3, 3), 1)
+    assert sum(n for _, n in t.per_day) == 2
+    # developing is asked of any day, also one before the days the sparkline draws
+    assert t.developing(dt.date(2021, 1, 5)) and not t.developing(dt.date(2021, 1, 12))
+    assert not t.developing(dt.date(2023, 3, 3))
+    svg = sparkline_svg(t, "Budget talks")
+    assert svg.count("<rect ") == SPARK_MAX_DAYS and "2 appearances on 5 days" in svg
 
 
 def test_sparkline_escapes_text_and_has_a_title_and_alternative():

@@ -37,13 +37,16 @@ class Timeline:
     last_seen: dt.date
     digests: int  # distinct dumps that carried it
     days: int  # distinct days on which it was seen
-    per_day: tuple[tuple[dt.date, int], ...]  # every day from first to last seen, with 0s
+    #: Every day of the last SPARK_MAX_DAYS up to the last seen (from the first seen, when
+    #: that is later), with 0s: what the sparkline draws. (A story seen now and then over
+    #: years would otherwise hold a day for every day of them.)
+    per_day: tuple[tuple[dt.date, int], ...]
 
     def developing(self, today: dt.date) -> bool:
         """Seen on at least 3 of the 7 days ending ``today``."""
         start = today - dt.timedelta(days=DEVELOPING_WINDOW_DAYS - 1)
-        recent = sum(1 for day, n in self.per_day if n and start <= day <= today)
-        return recent >= DEVELOPING_MIN_DAYS
+        recent = {day for a in self.appearances if start <= (day := day_of(a.date)) <= today}
+        return len(recent) >= DEVELOPING_MIN_DAYS
 
     def seen_line(self) -> str:
         """ "seen on 4 days since 2023-05-10" (plain text, escape it where it goes)."""
@@ -61,7 +64,8 @@ def timeline(story: str, appearances: list[Appearance]) -> Timeline:
     apps = tuple(sorted(appearances, key=_ORDER))
     counts = Counter(day_of(a.date) for a in apps)
     first, last = min(counts), max(counts)
-    days = map(dt.date.fromordinal, range(first.toordinal(), last.toordinal() + 1))
+    start = max(first.toordinal(), last.toordinal() - SPARK_MAX_DAYS + 1)
+    days = map(dt.date.fromordinal, range(start, last.toordinal() + 1))
     per_day = tuple((day, counts.get(day, 0)) for day in days)
     return Timeline(
         story=story,
