@@ -27,7 +27,9 @@ from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from jinja2 import pass_eval_context
 from jinja2.ext import InternationalizationExtension
+from markupsafe import Markup
 
 logger = logging.getLogger(__name__)
 
@@ -124,16 +126,48 @@ class SiteLanguage:
         if InternationalizationExtension.identifier not in env.extensions:
             env.add_extension(I18N_EXTENSION)
         if "gettext" not in env.globals:
-            if self.translations is not None:
-                env.install_gettext_translations(self.translations, newstyle=True)
-            else:
-                env.install_null_translations(newstyle=True)
+            translations = self.translations or NullTranslations()
+            env.install_gettext_translations(translations, newstyle=True)
+            install_remembered_gettext(env, translations)
         env.filters["format_date"] = self.format_date
         env.globals["format_period"] = self.format_period
         env.filters["format_period"] = self.format_period
         env.filters["format_month"] = self.format_month
         env.globals["text_direction"] = text_direction
         env.globals["SITE_DIRECTION"] = self.direction
+
+
+def install_remembered_gettext(env: Any, translations: NullTranslations) -> None:
+    """``_``, ``gettext`` and ``ngettext`` as Jinja's newstyle gettext gives them (the
+    translation, marked safe where autoescape is on, its placeholders filled in and escaped),
+    with each string's translation looked up once per build: a page calls ``_`` some fifty
+    times, and Jinja's own callables go through two context calls and make a new ``Markup``
+    each time. Set only when this plugin installed the translations."""
+    safe: dict[str, Any] = {}
+
+    @pass_eval_context
+    def gettext(eval_ctx: Any, string: str, /, **variables: Any) -> str:
+        if not eval_ctx.autoescape:
+            return translations.gettext(string) % variables
+        if variables:
+            rv = safe.get(string)
+            if rv is None:
+                rv = safe[string] = Markup(translations.gettext(string))
+            return rv % variables
+        done = safe.get((string,))
+        if done is None:
+            done = safe[(string,)] = Markup(translations.gettext(string)) % {}
+        return done
+
+    @pass_eval_context
+    def ngettext(eval_ctx: Any, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        rv = translations.ngettext(singular, plural, num)
+        if eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
 
 
 def install_translations(env: Any, settings: Mapping[str, Any] | None = None) -> SiteLanguage:
