@@ -177,3 +177,39 @@ def test_the_stylesheet_mirrors_for_right_to_left():
     )
     assert physical == []
     assert not re.search(r"text-align:\s*(left|right)", css)
+
+
+def test_remembered_gettext_renders_as_jinjas_own():
+    """The theme's ``_``, ``gettext`` and ``ngettext`` (translations looked up once per
+    build) give what Jinja's newstyle callables give: safe translations, placeholders
+    filled in and escaped, ``%%`` as ``%``, and plain text where autoescape is off."""
+    from jinja2 import Environment
+    from news_digest.site.i18n import SiteLanguage, install_remembered_gettext, load_translations
+
+    translations = load_translations(REPO_ROOT / "theme", "de")
+    assert translations is not None
+    source = (
+        '{{ _("More headlines") }}|{{ _("More headlines") }}|'
+        '{{ _("Page %(num)d", num=3) }}|{{ _("a & <b> 100%%") }}|'
+        '{{ _("%(title)s", title=t) }}|'
+        '{{ ngettext("%(num)d new headline", "%(num)d new headlines", 2) }}|'
+        "{% autoescape false %}{{ _('%(title)s', title=t) }}{% endautoescape %}"
+    )
+    rendered = []
+    for remembered in (False, True):
+        env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+        env.install_gettext_translations(translations, newstyle=True)
+        if remembered:
+            install_remembered_gettext(env, translations)
+        rendered.append(env.from_string(source).render(t="<i>x</i>"))
+    assert rendered[0] == rendered[1]
+    parts = rendered[1].split("|")
+    assert parts[0] == parts[1] == "Weitere Schlagzeilen"
+    assert parts[3] == "a & <b> 100%" and parts[4] == "&lt;i&gt;x&lt;/i&gt;"
+    assert parts[5] == "2 neue Schlagzeilen" and parts[6] == "<i>x</i>"
+    # the plugin installs it only where it installed the translations itself
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_null_translations(newstyle=True)
+    theirs = env.globals["gettext"]
+    SiteLanguage({"DEFAULT_LANG": "de", "THEME": str(REPO_ROOT / "theme")}).install(env)
+    assert env.globals["gettext"] is theirs
