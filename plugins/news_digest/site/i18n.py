@@ -143,7 +143,7 @@ def install_remembered_gettext(env: Any, translations: NullTranslations) -> None
     with each string's translation looked up once per build: a page calls ``_`` some fifty
     times, and Jinja's own callables go through two context calls and make a new ``Markup``
     each time. Set only when this plugin installed the translations."""
-    safe: dict[str, Any] = {}
+    safe: dict[Any, Any] = {}  # a string -> its Markup; (a string,) -> its text, filled in
 
     @pass_eval_context
     def gettext(eval_ctx: Any, string: str, /, **variables: Any) -> str:
