@@ -143,20 +143,21 @@ def install_remembered_gettext(env: Any, translations: NullTranslations) -> None
     with each string's translation looked up once per build: a page calls ``_`` some fifty
     times, and Jinja's own callables go through two context calls and make a new ``Markup``
     each time. Set only when this plugin installed the translations."""
-    safe: dict[Any, Any] = {}  # a string -> its Markup; (a string,) -> its text, filled in
+    marked: dict[str, Markup] = {}  # a string -> its translation, marked safe
+    plain: dict[str, Markup] = {}  # a string used with no placeholder -> what it gives
 
     @pass_eval_context
     def gettext(eval_ctx: Any, string: str, /, **variables: Any) -> str:
         if not eval_ctx.autoescape:
             return translations.gettext(string) % variables
         if variables:
-            rv = safe.get(string)
+            rv = marked.get(string)
             if rv is None:
-                rv = safe[string] = Markup(translations.gettext(string))
+                rv = marked[string] = Markup(translations.gettext(string))
             return rv % variables
-        done = safe.get((string,))
+        done = plain.get(string)
         if done is None:
-            done = safe[(string,)] = Markup(translations.gettext(string)) % {}
+            done = plain[string] = Markup(translations.gettext(string)) % {}
         return done
 
     @pass_eval_context

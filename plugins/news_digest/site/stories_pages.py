@@ -108,8 +108,7 @@ class DayRow:
 
 class StoryPage:
     """A story with a page. Its timeline and its rows are made when first read: a build
-    reads them only for the pages it renders (the page writer skips the others), and a
-    timeline holds every day from first to last seen."""
+    reads them only for the pages it renders (the page writer skips the others)."""
 
     def __init__(self, model: StoryModel, ref: StoryRef, apps: list[Appearance]) -> None:
         self.model = model

@@ -202,7 +202,7 @@ def headline_key(title: str) -> HeadlineKey:
 
     The words are interned: a site has hundreds of thousands of keys made of a few tens of
     thousands of words, so each word is held once, in memory and in the story cache (which
-    pickles a shared object once)."""
+    writes a shared string once)."""
     text, truncated = strip_truncation_marks(title)
     text = strip_suffixes(strip_prefixes(text))
     text = glue_numbers_to_words(fold_case_and_accents(text))
