@@ -213,3 +213,20 @@ def test_remembered_gettext_renders_as_jinjas_own():
     theirs = env.globals["gettext"]
     SiteLanguage({"DEFAULT_LANG": "de", "THEME": str(REPO_ROOT / "theme")}).install(env)
     assert env.globals["gettext"] is theirs
+
+
+def test_a_german_sites_charts_say_what_they_draw_in_german(german):
+    """A sparkline's text alternative is the site's words: its label, how many
+    appearances it draws and from which day to which, as the site writes dates."""
+    labels = []
+    for page in sorted(german.output.glob("*/*/index.html")):
+        if page.parent.parent.name in ("stories", "topics"):
+            soup = german.soup(str(page.relative_to(german.output)))
+            labels += [svg["aria-label"] for svg in soup.select("svg.sparkline")]
+    assert labels
+    for label in labels:
+        assert re.fullmatch(
+            r"(Erwähnungen|Aufmacher und Schlagzeilen) pro Tag: \d+ vom \d+\. \w+ \d{4}"
+            r" bis \d+\. \w+ \d{4}",
+            label,
+        ), label

@@ -459,8 +459,16 @@ def test_a_timeline_over_years_holds_the_days_its_sparkline_draws():
     # developing is asked of any day, also one before the days the sparkline draws
     assert t.developing(dt.date(2021, 1, 5)) and not t.developing(dt.date(2021, 1, 12))
     assert not t.developing(dt.date(2023, 3, 3))
-    svg = sparkline_svg(t, "Budget talks")
-    assert svg.count("<rect ") == SPARK_MAX_DAYS and "2 appearances on 5 days" in svg
+    assert (t.drawn_first, t.drawn_last, t.drawn_total) == (
+        dt.date(2023, 1, 3),
+        dt.date(2023, 3, 3),
+        2,
+    )
+    svg = sparkline_svg(t, "Budget talks: 2 from January 3 to March 3")
+    # a bar on each day seen, a gap (no bar of height 0) on the others
+    assert svg.count("<rect ") == 2 and 'height="0.00"' not in svg
+    assert svg.count("Budget talks: 2 from January 3 to March 3") == 3  # title, label, text
+    assert "<title>2023-03-01: 1</title>" in svg and "<title>2023-03-03: 1</title>" in svg
 
 
 def test_sparkline_escapes_text_and_has_a_title_and_alternative():

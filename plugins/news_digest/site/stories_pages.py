@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import slugify
 
@@ -106,6 +107,11 @@ class DayRow:
     variants: list[str]  # the titles it had that day, each once
 
 
+def as_text(value: str) -> str:
+    """``value`` as plain text: markup (what the templates' gettext gives) unescaped."""
+    return value.unescape() if isinstance(value, Markup) else str(value)
+
+
 class StoryPage:
     """A story with a page. Its timeline and its rows are made when first read: a build
     reads them only for the pages it renders (the page writer skips the others)."""
@@ -168,10 +174,11 @@ class StoryPage:
             )
         return rows
 
-    def sparkline(self, label: str) -> str:
-        """The inline SVG of appearances per day. ``label`` (the template's words, not the
-        dump's: an SVG carries no dump text, even escaped) starts its text alternative."""
-        return sparkline_svg(self.timeline, label)
+    def sparkline(self, alt: str) -> str:
+        """The inline SVG of appearances per day, ``alt`` its text alternative: the
+        template's words (an SVG carries no dump text, even escaped), as text or as the
+        markup gettext gives (made text again, then escaped once)."""
+        return sparkline_svg(self.timeline, as_text(alt))
 
 
 @dataclass
@@ -199,9 +206,9 @@ class TopicPage:
             apps.extend(story.apps)
         return timeline(self.slug, apps)
 
-    def sparkline(self, label: str) -> str:
+    def sparkline(self, alt: str) -> str:
         """As :meth:`StoryPage.sparkline`."""
-        return sparkline_svg(self.timeline, label)
+        return sparkline_svg(self.timeline, as_text(alt))
 
 
 @dataclass(frozen=True, slots=True)

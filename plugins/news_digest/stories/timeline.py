@@ -48,6 +48,21 @@ class Timeline:
         recent = {day for a in self.appearances if start <= (day := day_of(a.date)) <= today}
         return len(recent) >= DEVELOPING_MIN_DAYS
 
+    @property
+    def drawn_first(self) -> dt.date:
+        """The first day the sparkline draws."""
+        return self.per_day[0][0]
+
+    @property
+    def drawn_last(self) -> dt.date:
+        """The last day the sparkline draws: the last seen."""
+        return self.per_day[-1][0]
+
+    @property
+    def drawn_total(self) -> int:
+        """The appearances the sparkline draws."""
+        return sum(n for _, n in self.per_day)
+
     def seen_line(self) -> str:
         """ "seen on 4 days since 2023-05-10" (plain text, escape it where it goes)."""
         unit = "day" if self.days == 1 else "days"
@@ -85,22 +100,24 @@ def developing_stories(timelines: list[Timeline], today: dt.date) -> list[Timeli
     return found
 
 
-def sparkline_svg(t: Timeline, label: str) -> str:
-    """An inline SVG bar chart of ``t``'s appearances per day (the last 60 days of it),
-    with a ``<title>``, an ``aria-label`` and a text alternative; every text escaped."""
+def sparkline_svg(t: Timeline, alt: str) -> str:
+    """An inline SVG bar chart of ``t``'s appearances per day (the last 60 days of it: one
+    slot a day, a bar on each day it was seen), with ``alt`` as its ``<title>``, its
+    ``aria-label`` and its text alternative; every text escaped. ``alt`` is the caller's,
+    in the site's language (the templates say what the chart shows: ``drawn_total`` from
+    ``drawn_first`` to ``drawn_last``)."""
     days = t.per_day[-SPARK_MAX_DAYS:]
     top = max(n for _, n in days) or 1
     width = SPARK_WIDTH / len(days)
     bars = []
     for i, (day, n) in enumerate(days):
-        h = 0 if n == 0 else max(1.0, SPARK_HEIGHT * n / top)
+        if n == 0:  # a day without an appearance is a gap: no bar of height 0 to hover
+            continue
+        h = max(1.0, SPARK_HEIGHT * n / top)
         bars.append(
             f'<rect x="{i * width:.2f}" y="{SPARK_HEIGHT - h:.2f}" width="{max(width - 1, 1):.2f}"'
             f' height="{h:.2f}"><title>{escape(day.isoformat())}: {n}</title></rect>'
         )
-    first, last = days[0][0].isoformat(), days[-1][0].isoformat()
-    total = sum(n for _, n in days)
-    alt = f"{label}: {total} appearances on {t.days} days, {first} to {last}"
     return (
         f'<svg class="sparkline" xmlns="http://www.w3.org/2000/svg" role="img"'
         f' width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}"'
