@@ -101,11 +101,16 @@ def first_query(browser, origin: str, output: Path, query: str, order: str) -> d
     status = page.locator("#search-status").inner_text()
     page.wait_for_load_state("networkidle")
     context.close()
-    files = {"pagefind.js": 0, "worker": 0, "wasm": 0, "entry and meta": 0, "index": 0}
-    files.update({"filter": 0, "fragment": 0, "shards.json": 0})
+    files = {"pagefind.js": 0, "worker": 0, "wasm": 0, "month directory": 0}
+    files.update({"entry and meta": 0, "index": 0, "filter": 0, "fragment": 0, "shards.json": 0})
+    months = set()
     for url, size in sizes.items():
         name = url.split(BUNDLE, 1)[1].split("?", 1)[0]
-        if name.endswith("pagefind.js"):
+        if name[:7].count("-") == 1 and name[4:5] == "-":
+            months.add(name[:7])
+        if name.startswith("months/"):
+            files["month directory"] += size
+        elif name.endswith("pagefind.js"):
             files["pagefind.js"] += size
         elif name.endswith("pagefind-worker.js"):
             files["worker"] += size
@@ -126,6 +131,7 @@ def first_query(browser, origin: str, output: Path, query: str, order: str) -> d
         "bytes": sum(sizes.values()),
         "requests": len(sizes),
         "by_file": files,
+        "months_loaded": len(months),
         "ms_to_first_result": round(shown - started),
         "status": status,
     }
@@ -162,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=HERE / "out" / "search")
     parser.add_argument("--query", action="append", help="repeatable (default: three words)")
     args = parser.parse_args(argv)
-    queries = args.query or ["Ministers", "grain", "Bavaria"]
+    queries = args.query or ["Ministers", "grain", "Bavaria", "Prigozhin"]
     output = args.site or build(args.dumps, args.work / str(args.dumps))
     pages = sum(1 for _ in output.rglob("index.html"))
     results = measure(output, queries)

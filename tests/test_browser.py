@@ -424,6 +424,14 @@ ENGLISH_HE_DUMP = (
     "He's back at his desk, the mayor said on Tuesday, after a month away.\n"
     "(editor-in-charge:Sam Poe)\n- School opens late\n"
 )
+#: A word in the leads of five months, and in no other page: a search merges the months
+#: that hold it, the newest three first (search.js, MONTHS_PER_STEP).
+KESTREL_MONTHS = ("2023-06", "2023-07", "2023-08", "2023-09", "2023-10")
+KESTREL_DUMP = (
+    "Kestrel count {n} on the cathedral spire\n"
+    "Bird watchers counted {n} kestrels on the spire this week, the society said.\n"
+    "(editor-in-charge:Ada Moss)\n- Parking rules change\n"
+)
 HUGE_WORDS = ("harbour", "ferry", "council", "market", "bridge", "school", "river", "museum")
 
 
@@ -460,6 +468,8 @@ def search_site(tmp_path_factory) -> Iterator[Server]:
     (content / "2023-04-03-heizung.txt").write_text(GERMAN_DUMP, encoding="utf-8")
     (content / "2023-04-04-mayor.txt").write_text(ENGLISH_HE_DUMP, encoding="utf-8")
     (content / "2023-04-05-storm.txt").write_text(huge_dump(), encoding="utf-8")
+    for n, month in enumerate(KESTREL_MONTHS, start=2):
+        (content / f"{month}-15-kestrel.txt").write_text(KESTREL_DUMP.format(n=n))
     output = tmp_path_factory.mktemp("browser-search-out")
     build_site("pelicanconf.py", content, output)
     with serving(output, "/") as server:
@@ -572,6 +582,45 @@ def test_the_first_query_stays_within_its_download_budget(browser, search_site):
     assert any(path.endswith(".pf_index") for path in sizes), sizes
     assert "pagefind/pagefind-worker.js" in sizes, sizes
     assert 0 < sum(sizes.values()) <= FIRST_QUERY_BUDGET, sizes
+
+
+@pytest.mark.parametrize("newest", [False, True])
+def test_a_search_merges_only_the_months_that_hold_its_words(browser, search_site, newest):
+    """The month directory says which months hold "kestrel": the first query merges the
+    newest three of them and no other month; "More results" goes on to the older two."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(service_workers="block")
+    asked: set[str] = set()
+    context.on(
+        "requestfinished",
+        lambda request: asked.add(request.url.removeprefix(search_site.origin + "/")),
+    )
+    try:
+        page = context.new_page()
+        page.goto(search_site.url("search/?q=kestrel" + ("&sort=newest" if newest else "")))
+        page.locator(".search-result").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        status = page.locator("#search-status")
+        order = "newest first" if newest else "best matches first"
+        assert status.inner_text() == (
+            f"Found on 3 pages in the newest 3 of 5 months with matches, {order}."
+        )
+        months = {re.match(r"pagefind/(\d{4}-\d{2})/", url) for url in asked}
+        assert {m.group(1) for m in months if m} == {"2023-10", "2023-09", "2023-08"}
+        titles = page.locator(".search-result__title")
+        assert titles.count() == 3
+        if newest:
+            assert titles.all_inner_texts()[0] == "Kestrel count 6 on the cathedral spire"
+        page.get_by_role("button", name="More results").click()
+        expect(titles).to_have_count(5)
+        assert status.inner_text() == f"Found on 5 pages, {order}."
+        assert page.get_by_role("button", name="More results").count() == 0
+        page.wait_for_load_state("networkidle")
+        months = {re.match(r"pagefind/(\d{4}-\d{2})/", url) for url in asked}
+        assert {m.group(1) for m in months if m} == set(KESTREL_MONTHS)
+    finally:
+        context.close()
 
 
 # 2. Accessibility: axe-core in both colour schemes (and with the toggle)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
-from news_digest.publish import pagefind_files, search
+from news_digest.publish import months, pagefind_files, search
 
 SETTINGS = {"NEWS_DIGEST": {}, "DEFAULT_LANG": "en"}
 
@@ -127,7 +127,18 @@ def test_filter_values_are_sorted_and_the_files_renamed_to_match(tmp_path):
     filters.mkdir()
     payload = pagefind_files.encode(["kind", [["lead", [0, 2]], ["headline", [1, 3]]]])
     (filters / "en_1234567.pf_filter").write_bytes(pagefind_files.pagefind_bytes(payload))
-    meta = pagefind_files.encode(["1.5.2", [["en_1234567", 7]]])
+    # [version, pages, index chunks, filters, sorts, meta fields], as Pagefind 1.5 writes it,
+    # its filters in the order of a hash map.
+    meta = pagefind_files.encode(
+        [
+            "1.5.2",
+            [["en_89abcde", 7]],
+            [["a", "z", "en_2222222"]],
+            [["of", "en_7654321"], ["kind", "en_1234567"]],
+            [],
+            ["title"],
+        ]
+    )
     (tmp_path / "pagefind.en_0123456789.pf_meta").write_bytes(pagefind_files.pagefind_bytes(meta))
     (tmp_path / "pagefind-entry.json").write_text(
         json.dumps({"languages": {"en": {"hash": "en_0123456789"}}})
@@ -142,6 +153,8 @@ def test_filter_values_are_sorted_and_the_files_renamed_to_match(tmp_path):
     new_name = written.name.removesuffix(".pf_filter")
     meta_data = gzip.decompress(meta_file.read_bytes())
     assert new_name.encode() in meta_data and b"en_1234567" not in meta_data
+    listed = pagefind_files.decode(meta_data[len(pagefind_files.SIGNATURE) :])[0][3]
+    assert listed == [["kind", new_name], ["of", "en_7654321"]]  # sorted by name
 
 
 @needs_pagefind
@@ -335,3 +348,127 @@ def test_the_page_writer_tells_the_scan_what_it_would_have_read(tmp_path):
     saved = json.loads((cache / "news_digest" / "search-pages.json").read_text("utf-8"))["pages"]
     assert saved == search.scan_pages(output, {})
     assert sum(1 for record in saved.values() if record[2]) > 10  # pages in a shard
+
+
+# The month directory: which months hold a word
+
+
+def directory_pages_of(bundle: Path) -> dict[str, dict]:
+    """The month directory's pages, by URL: their words and filters."""
+    folder = bundle / months.DIRECTORY
+    pages = {}
+    for fragment in sorted((folder / "fragment").glob("*.pf_fragment")):
+        data = json.loads(pagefind_data(fragment))
+        words = set(data["content"].split())
+        pages[data["url"]] = {"words": words, "filters": data["filters"]}
+    return pages
+
+
+@needs_pagefind
+def test_the_month_directory_holds_each_months_words_by_language_and_kind(tmp_path):
+    out = tmp_path / "out"
+    write_site(
+        out,
+        {
+            "2023/05/01/a/index.html": page("Heizungen bleiben kalt", "2023-05-01", lang="de"),
+            "2023/05/02/b/index.html": page("Lighthouse &lt;b&gt;x", "2023-05-02"),
+            "2023/05/02/b/headlines/index.html": page("Ferry news", "2023-05-02", "headline"),
+            "2023/04/02/c/index.html": page("Alpha", "2023-04-02"),
+        },
+    )
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    bundle = out / "pagefind"
+    manifest = json.loads((bundle / "shards.json").read_text())
+    assert manifest["directory"]["languages"] == ["de", "en"]
+    pages = directory_pages_of(bundle)
+    assert set(pages) == {
+        "/de/lead/2023-05.html",
+        "/en/lead/2023-05.html",
+        "/en/headline/2023-05.html",
+        "/en/lead/2023-04.html",
+    }
+    assert pages["/de/lead/2023-05.html"]["filters"] == {"month": ["2023-05"], "of": ["lead"]}
+    assert "heizungen" in pages["/de/lead/2023-05.html"]["words"]
+    assert "heizungen" not in pages["/en/lead/2023-05.html"]["words"]
+    assert "ferry" in pages["/en/headline/2023-05.html"]["words"]
+    assert "ferry" not in pages["/en/lead/2023-05.html"]["words"]
+    assert "alpha" in pages["/en/lead/2023-04.html"]["words"]
+    # Words are the text Pagefind read: an escaped tag in a title arrives as text, and is
+    # escaped again in the directory's page.
+    assert "<b>x" in pages["/en/lead/2023-05.html"]["words"]
+    html = months.directory_page("2023-05", "en", "lead", ["<script>x</script>", "a&b"])
+    assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt; a&amp;b" in html
+    # The directory's German page is in its German index, stemmed in German.
+    german = b"".join(
+        map(pagefind_data, (bundle / months.DIRECTORY / "index").glob("de_*.pf_index"))
+    )
+    assert b"heizung" in german and b"heizungen" not in german
+
+
+@needs_pagefind
+def test_the_directory_reads_again_only_the_words_of_months_indexed_again(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, site_pages())
+    cache = tmp_path / "cache"
+    settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
+    assert search.build_index(settings)
+    words = cache.joinpath(*months.WORDS_CACHE)
+    assert sorted(p.name for p in words.iterdir()) == ["2023-04.json", "2023-05.json"]
+    april = words / "2023-04.json"
+    stamp = april.stat().st_mtime_ns
+    directory = json.loads((out / "pagefind" / "shards.json").read_text())["directory"]
+
+    write_site(out, {"2023/05/02/c/index.html": page("Charlie", "2023-05-02")})
+    assert search.build_index(settings)
+    assert april.stat().st_mtime_ns == stamp  # April's words were not read again
+    again = json.loads((out / "pagefind" / "shards.json").read_text())["directory"]
+    assert again["hash"] != directory["hash"]
+    assert "charlie" in directory_pages_of(out / "pagefind")["/en/lead/2023-05.html"]["words"]
+
+    # A damaged record is not used: April's words are read again from its shard.
+    april.write_text(april.read_text().replace("alpha", "alphx"))
+    write_site(out, {"2023/05/03/d/index.html": page("Delta", "2023-05-03")})
+    assert search.build_index(settings)
+    assert "alphx" not in april.read_text()
+    clean = tmp_path / "clean"
+    write_site(
+        clean,
+        {
+            **site_pages(),
+            "2023/05/02/c/index.html": page("Charlie", "2023-05-02"),
+            "2023/05/03/d/index.html": page("Delta", "2023-05-03"),
+        },
+    )
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(clean)})
+    assert tree(out / "pagefind") == tree(clean / "pagefind")
+
+    # A month that is gone loses its words.
+    for rel in ("2023/04/30/a/index.html", "2023/04/30/a/headlines/index.html"):
+        (out / rel).unlink()
+    assert search.build_index(settings)
+    assert sorted(p.name for p in words.iterdir()) == ["2023-05.json"]
+    assert "/en/lead/2023-04.html" not in directory_pages_of(out / "pagefind")
+
+
+@needs_pagefind
+def test_a_directory_that_fails_stops_the_build_and_the_next_build_makes_it(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_site(out, site_pages())
+    settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(tmp_path / "cache")}
+    monkeypatch.setattr(search, "index_directory", lambda *args: "exit 1: disk full")
+    with pytest.raises(search.BuildStopped, match=r"month directory: exit 1: disk full"):
+        search.build_index(settings)
+    manifest = json.loads((out / "pagefind" / "shards.json").read_text())
+    # Without a directory the search page merges every shard, which are all there.
+    assert "directory" not in manifest and len(manifest["shards"]) == 2
+    assert not (out / "pagefind" / months.DIRECTORY).exists()
+    monkeypatch.undo()
+    assert search.build_index(settings)
+    manifest = json.loads((out / "pagefind" / "shards.json").read_text())
+    assert "directory" in manifest
+    assert pagefind_files.index_problem(out / "pagefind" / months.DIRECTORY) is None
+    # A directory whose files were lost is made again, with the shards untouched.
+    [chunk] = (out / "pagefind" / months.DIRECTORY / "index").glob("*.pf_index")
+    chunk.unlink()
+    assert search.build_index(settings)
+    assert pagefind_files.index_problem(out / "pagefind" / months.DIRECTORY) is None

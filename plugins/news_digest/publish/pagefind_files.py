@@ -5,7 +5,9 @@ Pagefind (1.5) writes each filter of an index as ``filter/<lang>_<hash>.pf_filte
 order of a Rust hash map, which changes from run to run. The file's name goes into the
 language's ``pagefind.<lang>_<hash>.pf_meta``, whose name goes into ``pagefind-entry.json``.
 ``canonical_filters`` sorts the values, and renames and rewrites the three files to match, so
-the same pages always give the same bytes. Only the small part of CBOR that these files use is
+the same pages always give the same bytes. It also sorts the meta file's list of filters,
+which Pagefind writes in hash-map order too (it matters for an index with two filters, the
+month directory's). Only the small part of CBOR that these files use is
 read and written (unsigned integers, text, arrays); anything else leaves the index as it is.
 
 ``index_problem`` checks an index after Pagefind wrote it (Pagefind exits 0 on a full disk,
@@ -109,6 +111,19 @@ def sorted_filter(payload: bytes) -> bytes:
     return encode([name, sorted(values, key=lambda v: v[0])])
 
 
+def sorted_meta_filters(payload: bytes) -> bytes:
+    """A meta file ``[version, pages, chunks, filters, ...]`` with its list of filters
+    (``[name, file]``) sorted by name: Pagefind lists them in the order of a hash map, so an
+    index with two filters (the month directory's) has its meta in either order."""
+    value, end = decode(payload)
+    if end != len(payload) or encode(value) != payload:
+        raise Unsupported("meta does not round-trip")
+    if not isinstance(value, list) or len(value) < 4 or not isinstance(value[3], list):
+        raise Unsupported("unexpected meta shape")
+    value[3] = sorted(value[3], key=lambda item: item[0] if isinstance(item, list) else "")
+    return encode(value)
+
+
 def short_hash(data: bytes, length: int) -> str:
     return hashlib.sha256(data).hexdigest()[:length]
 
@@ -139,6 +154,7 @@ def canonical_filters(bundle: Path) -> bool:
             for old, new in renames.items():
                 # Same length, so the CBOR text item keeps its size.
                 payload = payload.replace(old.encode(), new.encode())
+            payload = sorted_meta_filters(payload)
             data = pagefind_bytes(payload)
             lang, _, digest = language["hash"].rpartition("_")
             language["hash"] = f"{lang}_{short_hash(data, len(digest))}"

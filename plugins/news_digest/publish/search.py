@@ -22,7 +22,10 @@ folder of hard links to them), two runs at a time:
   current index is removed from ``pagefind/`` (old shards, files of older layouts);
 - ``pagefind/`` itself holds the one copy of ``pagefind.js``, its worker and WebAssembly, and
   a one-page "primary" index (filter ``kind:none``) that the search page opens before
-  merging the shards into it, newest month first (Pagefind's ``mergeIndex``).
+  merging the shards into it (Pagefind's ``mergeIndex``);
+- ``pagefind/months/`` is the month directory (:mod:`.months`): which months hold a word, so
+  that the search page merges only those shards, not all of them. It is made again after
+  the shards whenever one of them changed.
 
 Pagefind writes its filter index from a hash map, so two runs over the same pages may order
 the filter values differently. ``canonical_filters`` rewrites each shard's filter file with
@@ -59,7 +62,7 @@ from typing import Any
 from ..site.lock import DISK_ERRNOS, BuildStopped, write_whole
 from ..site.session import session_of
 from ..site.settings import merged_settings
-from . import pagefind_files
+from . import months, pagefind_files
 
 logger = logging.getLogger(__name__)
 
@@ -287,18 +290,24 @@ def read_manifest(bundle: Path) -> dict[str, Any]:
 
 
 def manifest_json(
-    primary: str, shards: Mapping[str, str], languages: Mapping[str, list[str]] | None = None
+    primary: str,
+    shards: Mapping[str, str],
+    languages: Mapping[str, list[str]] | None = None,
+    directory: Mapping[str, Any] | None = None,
 ) -> str:
     """``shards.json``: the primary's fingerprint and the shards, newest month first, each
-    with its fingerprint and the languages of its pages (sorted)."""
+    with its fingerprint and the languages of its pages (sorted); and, when it is installed,
+    the month directory's fingerprint and languages (``directory``, see :mod:`.months`)."""
     languages = languages or {}
-    data = {
+    data: dict[str, Any] = {
         "primary": primary,
         "shards": [
             {"id": name, "hash": shards[name], "languages": languages.get(name, [])}
             for name in sorted(shards, reverse=True)
         ],
     }
+    if directory is not None:
+        data["directory"] = {"hash": directory["hash"], "languages": directory["languages"]}
     return json.dumps(data, separators=(",", ":")) + "\n"
 
 
@@ -402,6 +411,31 @@ def index_shard(
         mirror(output, site, paths)
         error = run_pagefind(pagefind_command(executable, str(site), str(out)), timeout)
         shutil.rmtree(site, ignore_errors=True)
+    if error is None:
+        pagefind_files.canonical_filters(out)
+        error = pagefind_files.index_problem(out, deep=True)
+    return error
+
+
+def words_of_new_shard(error: str | None, out: Path) -> tuple[str | None, months.Words | None]:
+    """After :func:`index_shard` gave ``error``: (error text or None, the words of the shard
+    just written to ``out``, for the month directory, or None)."""
+    if error is not None:
+        return error, None
+    try:
+        return None, months.shard_words(out)
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as problem:
+        return f"its words cannot be read: {problem}", None
+
+
+def index_directory(
+    executable: str, work: Path, pages: Mapping[str, str], timeout: float | None = None
+) -> str | None:
+    """Index the month directory's ``pages`` into ``work/months/out``; the error or None."""
+    site = work / months.DIRECTORY / "site"
+    months.write_site(site, pages)
+    out = work / months.DIRECTORY / "out"
+    error = run_pagefind(pagefind_command(executable, str(site), str(out)), timeout)
     if error is None:
         pagefind_files.canonical_filters(out)
         error = pagefind_files.index_problem(out, deep=True)
@@ -590,6 +624,66 @@ class ShardListings:
             logger.warning("news_digest: could not save %s: %s", self.path, error)
 
 
+def part_name(name: str) -> str:
+    """How a build's message names a part of the index."""
+    if not name:
+        return "shard primary"
+    if name == months.DIRECTORY:
+        return "month directory"
+    return f"shard {name}"
+
+
+def update_directory(
+    settings: Mapping[str, Any],
+    executable: str,
+    bundle: Path,
+    work: Path,
+    salt: str,
+    shards: Mapping[str, str],
+    fresh_words: Mapping[str, months.Words],
+    listings: ShardListings,
+    previous: Mapping[str, Any],
+    timeout: float | None,
+) -> dict[str, Any] | str | None:
+    """Make the month directory (:mod:`.months`) of the installed ``shards`` again when
+    they changed or it is damaged: its manifest entry (``hash``, ``languages``); None when
+    there is no shard; the error text when it could not be made (the search page then
+    merges every shard)."""
+    cache = months.WordCache(settings)
+    cache.keep_only(set(shards))
+    if not shards:
+        return None
+    folder = bundle / months.DIRECTORY
+    print_ = months.directory_fingerprint(salt, shards)
+    before = previous.get("directory")
+    if (
+        isinstance(before, dict)
+        and before.get("hash") == print_
+        and listings.damage(bundle, months.DIRECTORY, print_) is None
+    ):
+        return {"hash": print_, "languages": months.directory_languages(folder)}
+    words: dict[str, months.Words] = {}
+    for name in sorted(shards):
+        found = fresh_words.get(name)
+        if found is None:
+            found = cache.get(name, shards[name])
+            if found is None:
+                try:
+                    found = months.shard_words(bundle / name)
+                except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
+                    return f"the words of shard {name} cannot be read: {error}"
+                cache.put(name, shards[name], found)
+        else:
+            cache.put(name, shards[name], found)
+        words[name] = found
+    error = index_directory(executable, work, months.directory_pages(words), timeout)
+    if error is not None:
+        return error
+    install_shard(work / months.DIRECTORY / "out", folder)
+    listings.installed(bundle, months.DIRECTORY, print_)
+    return {"hash": print_, "languages": months.directory_languages(folder)}
+
+
 def build_index(settings: Mapping[str, Any]) -> bool:
     """Index ``OUTPUT_PATH`` with Pagefind, shard by shard; returns whether an index exists.
 
@@ -638,41 +732,51 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     )
 
     errors: dict[str, str] = {}
+    fresh_words: dict[str, months.Words] = {}
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_RUNS, os.cpu_count() or 1)) as pool:
         folders = own_folders(pages, todo)
-        jobs = {
-            name: pool.submit(
-                index_shard,
-                executable,
-                output,
-                work,
-                name,
-                pages[name],
-                folders.get(name),
-                timeout,
+
+        def index_and_read(name: str) -> tuple[str | None, months.Words | None]:
+            error = index_shard(
+                executable, output, work, name, pages[name], folders.get(name), timeout
             )
-            for name in todo
-        }
+            return words_of_new_shard(error, work / name / "out")
+
+        jobs = {name: pool.submit(index_and_read, name) for name in todo}
+        primary_job = None
         if redo_primary:
-            jobs[""] = pool.submit(index_primary, executable, work, language, timeout)
+            primary_job = pool.submit(index_primary, executable, work, language, timeout)
         for name, job in jobs.items():
-            error = job.result()
+            error, words = job.result()
             if error is not None:
                 errors[name] = error
+            elif words is not None:
+                fresh_words[name] = words
+        if primary_job is not None and (error := primary_job.result()) is not None:
+            errors[""] = error
 
     for name in todo:
         if name not in errors:
             install_shard(work / name / "out", bundle / name)
             listings.installed(bundle, name, prints[name])
     if redo_primary and "" not in errors:
-        install_primary(work / "primary" / "out", bundle, pages)
+        install_primary(work / "primary" / "out", bundle, [*pages, months.DIRECTORY])
         listings.installed(bundle, "", primary_print)
-    remove(work)
-    stale = remove_stale(bundle, {*pages, *primary_names(bundle), MANIFEST})
     # A shard that failed keeps no fingerprint: the next build indexes it again.
     kept = {name: value for name, value in prints.items() if name not in errors}
+    directory = update_directory(
+        settings, executable, bundle, work, salt, kept, fresh_words, listings, previous, timeout
+    )
+    if isinstance(directory, str):
+        errors[months.DIRECTORY] = directory
+        directory = None
+    remove(work)
+    keep = {*pages, *primary_names(bundle), MANIFEST}
+    if directory is not None:
+        keep.add(months.DIRECTORY)
+    stale = remove_stale(bundle, keep)
     languages = {name: shard_languages(bundle / name) for name in kept}
-    manifest = manifest_json("" if "" in errors else primary_print, kept, languages)
+    manifest = manifest_json("" if "" in errors else primary_print, kept, languages, directory)
     write_whole(bundle / MANIFEST, manifest.encode("utf-8"))
     if scanned != known:
         save_page_cache(cache_file, scanned)
@@ -680,13 +784,15 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     listings.current = {
         name: listing
         for name, listing in listings.current.items()
-        if name not in errors and (name == "" or name in pages)
+        if name not in errors and (name in ("", months.DIRECTORY) or name in pages)
     }
+    if directory is None:
+        listings.current.pop(months.DIRECTORY, None)
     listings.save()
     if errors:
         raise BuildStopped(
             f"search index in {bundle} not built: "
-            + "; ".join(f"shard {name or 'primary'}: {errors[name]}" for name in sorted(errors))
+            + "; ".join(f"{part_name(name)}: {errors[name]}" for name in sorted(errors))
         )
     logger.info(
         "news_digest: search index in %s: %d shards, %d indexed again, %d stale entries removed",

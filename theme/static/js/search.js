@@ -1,27 +1,43 @@
 /* The search page: Pagefind's JS API over the index written after the build (pagefind/).
    The index is one shard a month (pagefind/YYYY-MM/, listed newest first in
-   pagefind/shards.json with the languages of its pages), merged into the small primary index
-   of pagefind/, one language of a shard at a time, so every page is searched in the index of
-   its own language.
+   pagefind/shards.json with the languages of its pages), and a month directory
+   (pagefind/months/): one page a month, language and kind of page, holding every word of
+   that month's pages, with "month" and "of" (kind) filters.
 
-   Each shard's indexes carry a "shard" filter of their own (mergeFilter). Two orders:
-   - best match (the default): Pagefind's relevance scores, compared across shards (every
-     index has weight 1); results with the same score are shown newest first, by the "stamp"
-     meta (the date and time of the dump), which each page of results reads from the results
-     it shows and from all those tied with its last one, so the tie-break is exact;
-   - newest first (the "Newest first" switch, ?sort=newest): one search a shard, newest month
-     first, with the "date" sort, until a page of results is full. (Pagefind's sort scores a
-     result by its place in its own index's sort, so the scores of two shards cannot be
-     compared, and its merge of several indexes sorts by score.)
+   A query first searches the small primary index and the directory (merged once per
+   language), whose month counts say which months hold the words. Only those shards are
+   merged, newest first, MONTHS_PER_STEP at a time: each one language of a shard at a time
+   (so every page is searched in the index of its own language), with a "shard" filter of
+   its own (mergeFilter). The first query so downloads the script, the WebAssembly, the
+   directory and a few months, not every month of the site. Without a directory (an index
+   of an older build) every shard is merged and searched at once.
+
+   Two orders:
+   - best match (the default): Pagefind's relevance scores, compared across the months of a
+     step (every index has weight 1); results with the same score are shown newest first,
+     by the "stamp" meta (the date and time of the dump), which each page of results reads
+     from the results it shows and from all those tied with its last one, so the tie-break
+     is exact. When a step's results are shown, "More results" searches the next older
+     months;
+   - newest first (the "Newest first" switch, ?sort=newest): one search a shard, newest
+     month first, with the "date" sort, until a page of results is full. (Pagefind's sort
+     scores a result by its place in its own index's sort, so the scores of two shards
+     cannot be compared, and its merge of several indexes sorts by score.)
+   The status line says how many months of those that hold the words were searched.
    Leads and "More headlines" pages are indexed; a hit on a headline links to its heading on
    the digest page. The kind filter always names a kind, which keeps out the primary's
-   placeholder page (kind "none"). The query lives in the URL (?q=...&kind=...&sort=newest),
-   so a search can be shared or bookmarked. Dump text reaches the page only as text nodes:
-   excerpts are rebuilt from <mark> pieces. Words shown come from the page's data-msg-*
-   attributes, so they are translated with the templates. */
+   placeholder page (kind "none") and the directory's pages (no kind). The query lives in the
+   URL (?q=...&kind=...&sort=newest), so a search can be shared or bookmarked. Dump text
+   reaches the page only as text nodes: excerpts are rebuilt from <mark> pieces. Words shown
+   come from the page's data-msg-* attributes, so they are translated with the templates. */
 (function () {
   "use strict";
   var PAGE_SIZE = 20;
+  /* Months (shards) merged and searched per step. Each costs its entry, page list, the
+     index chunk that may hold the word and its kind filter: about 26 KB at 10,000 dumps,
+     so the first query stays within 300 KB (docs/search.md). */
+  var MONTHS_PER_STEP = 3;
+  var DIRECTORY = "months/";
   /* Matching headlines shown per "More headlines" page; the rest are one link to the page,
      so a page of 2,000 matching headlines is 6 list items, not 2,000. */
   var SUBS_SHOWN = 5;
@@ -60,43 +76,106 @@
     return loading.manifest;
   }
 
-  /* Pagefind, with every shard merged once per language, each tagged with a "shard" filter of
-     its own (mergeFilter), all indexes of weight 1. Called in order without waiting: Pagefind
-     adds each index before its first await. */
+  /* Pagefind with the primary index, and the month directory merged once per language:
+     {api, shards (newest first), directory (whether there is one), merged (shard id ->
+     promise)}. Without a directory, every shard is merged at once. */
   function pagefind() {
     if (!loading.api) {
       loading.api = Promise.all([import(bundle.href + "pagefind.js"), manifest()]).then(
         function (both) {
           var api = both[0];
-          var shards = both[1];
-          var common = { baseUrl: base.pathname };
+          var index = both[1];
+          var state = {
+            api: api,
+            shards: index.shards,
+            directory: Boolean(index.directory),
+            merged: {},
+          };
           return api
             .options(
-              Object.assign({ bundlePath: bundle.pathname, metaCacheTag: shards.primary }, common)
+              Object.assign({ bundlePath: bundle.pathname, metaCacheTag: index.primary }, common())
             )
             .then(function () {
-              var merges = [];
-              shards.shards.forEach(function (shard) {
-                (shard.languages.length ? shard.languages : [null]).forEach(function (language) {
-                  var options = Object.assign(
-                    { metaCacheTag: shard.hash, mergeFilter: { shard: shard.id } },
-                    common
+              if (!state.directory) {
+                return Promise.all(
+                  state.shards.map(function (shard) {
+                    return merge(state, shard);
+                  })
+                );
+              }
+              return Promise.all(
+                index.directory.languages.map(function (language) {
+                  return api.mergeIndex(
+                    bundle.pathname + DIRECTORY,
+                    Object.assign(
+                      { metaCacheTag: index.directory.hash, language: language },
+                      common()
+                    )
                   );
-                  if (language) {
-                    options.language = language;
-                  }
-                  merges.push(api.mergeIndex(bundle.pathname + shard.id + "/", options));
-                });
-              });
-              return Promise.all(merges);
+                })
+              );
             })
             .then(function () {
-              return { api: api, shards: shards.shards };
+              /* Loads the filters of the indexes merged so far (the primary's and the
+                 directory's): a search counts its results by the values of loaded filters
+                 only, and the directory's "month" counts are what say which months to
+                 merge. */
+              return state.directory ? api.filters() : null;
+            })
+            .then(function () {
+              return state;
             });
         }
       );
     }
     return loading.api;
+  }
+
+  function common() {
+    return { baseUrl: base.pathname };
+  }
+
+  /* A shard merged once per language, tagged with a "shard" filter of its own. Called in
+     order without waiting: Pagefind adds each index before its first await. */
+  function merge(state, shard) {
+    if (!state.merged[shard.id]) {
+      var merges = [];
+      (shard.languages.length ? shard.languages : [null]).forEach(function (language) {
+        var options = Object.assign(
+          { metaCacheTag: shard.hash, mergeFilter: { shard: shard.id } },
+          common()
+        );
+        if (language) {
+          options.language = language;
+        }
+        merges.push(state.api.mergeIndex(bundle.pathname + shard.id + "/", options));
+      });
+      state.merged[shard.id] = Promise.all(merges);
+    }
+    return state.merged[shard.id];
+  }
+
+  function mergeAll(state, shards) {
+    return Promise.all(
+      shards.map(function (shard) {
+        return merge(state, shard);
+      })
+    );
+  }
+
+  /* The shards (newest first) whose months hold the words of the query on pages of the
+     kinds asked for: the directory's pages that match it, by their "month" filter. Every
+     shard when there is no directory. */
+  function monthsOf(state, query, kinds) {
+    if (!state.directory) {
+      return Promise.resolve(state.shards);
+    }
+    return state.api.search(query, { filters: { of: { any: kinds } } }).then(function (search) {
+      var counts = (search && search.filters && search.filters.month) || {};
+      return state.shards.filter(function (shard) {
+        return counts[shard.id] > 0;
+      });
+    });
   }
 
   function kind() {
@@ -207,20 +286,54 @@
     return a.score !== b.score ? b.score - a.score : newerFirst(a, b);
   }
 
-  /* Best match: the results of one search, sorted by score. A page of results ends PAGE_SIZE
-     results on and past every result tied on score with its last one, so that a tie is never
-     split between two pages and the tie-break by date sees the whole group. */
-  function bestMatches(results) {
+  /* Best match: the months a step at a time, each step one search over its shards, its
+     results sorted by score. A page of results ends PAGE_SIZE results on and past every
+     result tied on score with its last one, so that a tie is never split between two pages
+     and the tie-break by date sees the whole group. A step with no result goes on to the
+     next. */
+  function bestMatches(state, months, query, filters, step) {
+    var queue = months.slice();
+    var results = [];
     var start = 0;
+    var found = 0;
+    function searchStep() {
+      var batch = queue.splice(0, step);
+      return mergeAll(state, batch)
+        .then(function () {
+          var ids = batch.map(function (shard) {
+            return shard.id;
+          });
+          return state.api.search(query, {
+            filters: Object.assign({ shard: { any: ids } }, filters),
+          });
+        })
+        .then(function (search) {
+          results = inText(search.results);
+          start = 0;
+          found += results.length;
+          if (!results.length && queue.length) {
+            return searchStep();
+          }
+        });
+    }
     return function next() {
-      var end = Math.min(start + PAGE_SIZE, results.length);
-      while (end < results.length && results[end].score === results[end - 1].score) {
-        end += 1;
-      }
-      var slice = results.slice(start, end);
-      start = end;
-      return Promise.all(slice.map(loaded)).then(function (pages) {
-        return { pages: pages.sort(byScoreThenNewest), done: start >= results.length };
+      var ready = start < results.length || !queue.length ? Promise.resolve() : searchStep();
+      return ready.then(function () {
+        var end = Math.min(start + PAGE_SIZE, results.length);
+        while (end < results.length && results[end].score === results[end - 1].score) {
+          end += 1;
+        }
+        var slice = results.slice(start, end);
+        start = end;
+        return Promise.all(slice.map(loaded)).then(function (pages) {
+          return {
+            pages: pages.sort(byScoreThenNewest),
+            done: start >= results.length && !queue.length,
+            found: found,
+            searched: months.length - queue.length,
+            total: months.length,
+          };
+        });
       });
     };
   }
@@ -228,15 +341,14 @@
   /* Newest first: one shard (a month) at a time, newest month first. Searched with its shard
      filter and the "date" sort, a shard's results come newest first (Pagefind scores them by
      their place in the shard's sort); a shard with pages in several languages has one sort a
-     language, so its results are put in order by their stamp. Shards with no result (by the
-     first search's counts of the "shard" filter) are not searched. */
-  function newestFirst(api, shards, query, filters, counts) {
-    var queue = shards.filter(function (shard) {
-      return !counts || counts[shard.id] > 0;
-    });
+     language, so its results are put in order by their stamp. A page of results merges at
+     most ``step`` months unless it has no result yet. */
+  function newestFirst(state, months, query, filters, step) {
+    var queue = months.slice();
     var buffer = [];
-    function fill() {
-      if (buffer.length >= PAGE_SIZE || !queue.length) {
+    var found = 0;
+    function fill(budget) {
+      if (buffer.length >= PAGE_SIZE || !queue.length || (budget <= 0 && buffer.length)) {
         return Promise.resolve();
       }
       var shard = queue.shift();
@@ -244,10 +356,13 @@
         filters: Object.assign({ shard: shard.id }, filters),
         sort: { date: "desc" },
       };
-      return api
-        .search(query, options)
+      return merge(state, shard)
+        .then(function () {
+          return state.api.search(query, options);
+        })
         .then(function (search) {
           var results = inText(search.results);
+          found += results.length;
           if (shard.languages.length > 1) {
             return Promise.all(results.map(loaded)).then(function (pages) {
               buffer.push.apply(buffer, pages.sort(newerFirst));
@@ -260,27 +375,52 @@
             })
           );
         })
-        .then(fill);
+        .then(function () {
+          return fill(budget - 1);
+        });
     }
     return function next() {
-      return fill().then(function () {
+      return fill(step).then(function () {
         var slice = buffer.splice(0, PAGE_SIZE);
         return Promise.all(
           slice.map(function (entry) {
             return entry.result ? loaded(entry.result) : entry;
           })
         ).then(function (pages) {
-          return { pages: pages, done: !buffer.length && !queue.length };
+          return {
+            pages: pages,
+            done: !buffer.length && !queue.length,
+            found: found,
+            searched: months.length - queue.length,
+            total: months.length,
+          };
         });
       });
     };
   }
 
-  function show(next, mine) {
+  /* The status line for what a page of results says has been searched. */
+  function report(page, by) {
+    var suffix = by === "newest" ? "-newest" : "";
+    if (page.searched >= page.total) {
+      if (!page.found) {
+        return null;
+      }
+      return msg((page.found === 1 ? "found-one" : "found") + suffix, { count: page.found });
+    }
+    return msg((page.found === 1 ? "found-part-one" : "found-part") + suffix, {
+      count: page.found,
+      months: page.searched,
+      total: page.total,
+    });
+  }
+
+  function show(next, mine, by, query) {
     return next().then(function (page) {
       if (mine !== sequence) {
         return;
       }
+      status.textContent = report(page, by) || msg("none", { query: query });
       page.pages.forEach(function (entry) {
         items(entry.data).forEach(function (li) {
           list.appendChild(li);
@@ -294,7 +434,7 @@
         more = element("button", "search-more", msg("more"));
         more.type = "button";
         more.addEventListener("click", function () {
-          show(next, mine);
+          show(next, mine, by, query);
         });
         list.after(more);
       }
@@ -318,32 +458,21 @@
     var kinds = kind() ? [kind()] : ["lead", "headline"];
     var filters = { kind: { any: kinds } };
     pagefind()
-      .then(function (loaded) {
-        return loaded.api.search(query, { filters: filters }).then(function (search) {
-          if (mine !== sequence || !search) {
+      .then(function (state) {
+        return monthsOf(state, query, kinds).then(function (months) {
+          if (mine !== sequence) {
             return;
           }
-          var results = inText(search.results);
-          var count = results.length;
-          var found = count === 1 ? "found-one" : "found";
-          status.textContent =
-            count === 0
-              ? msg("none", { query: query })
-              : msg(by === "newest" ? found + "-newest" : found, { count: count });
-          if (!count) {
+          if (!months.length) {
+            status.textContent = msg("none", { query: query });
             return;
           }
+          var step = state.directory ? MONTHS_PER_STEP : months.length;
           var next =
             by === "newest"
-              ? newestFirst(
-                  loaded.api,
-                  loaded.shards,
-                  query,
-                  filters,
-                  search.filters && search.filters.shard
-                )
-              : bestMatches(results);
-          return show(next, mine);
+              ? newestFirst(state, months, query, filters, step)
+              : bestMatches(state, months, query, filters, step);
+          return show(next, mine, by, query);
         });
       })
       .catch(function () {

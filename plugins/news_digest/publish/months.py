@@ -1,0 +1,189 @@
+"""The month directory: which monthly shards of the search index hold a word.
+
+A search page that merged every shard before its first search downloaded one index chunk of
+each month for every query: 60 chunks, 1.3 MB, at 10,000 dumps, whatever the word. The
+directory is a small Pagefind index of its own (``pagefind/months/``) with one page for each
+shard, language and kind of page: its text is every distinct word that Pagefind indexed on
+those pages (read back from the shard's fragments), its ``of`` filter the kind (``lead``,
+``headline``) and its ``month`` filter the shard.
+
+Pagefind indexes a directory page in the shard's own language, so it stems and splits each
+word as it did in the shard, and the search page stems a query the same way for both: a
+query matches a month's directory page exactly when it matches a word of that month's
+shard. The search page searches the directory first (one entry, one meta file and one index
+chunk per language), then merges only the months that hold the query, newest first, a few at
+a time (theme/static/js/search.js).
+
+The words of each shard are kept in ``CACHE_PATH/news_digest/search-words/<shard>.json``
+with the shard's fingerprint and a checksum, so a build that indexes one month again reads
+that month's fragments alone; a missing or damaged file is made again from the installed
+shard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import json
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..site.lock import write_whole
+from ..site.settings import merged_settings
+from . import pagefind_files
+
+logger = logging.getLogger(__name__)
+
+#: The directory's folder below ``pagefind/`` (shards are named ``YYYY-MM``).
+DIRECTORY = "months"
+#: Where the words of each shard are kept between builds, below ``CACHE_PATH``.
+WORDS_CACHE = ("news_digest", "search-words")
+#: The kind of a page that carries no ``kind`` filter (a theme of the user's own).
+NO_KIND = "page"
+
+#: Punctuation taken off the ends of a word (Pagefind indexes "Ministers," as "ministers").
+EDGE_PUNCTUATION = ".,;:!?\"'()[]{}«»“”‘’„‚‹›…"
+
+#: ``{(language, kind): sorted words}`` of one shard.
+Words = dict[tuple[str, str], list[str]]
+
+
+def shard_words(folder: Path) -> Words:
+    """Every distinct word of the pages of the Pagefind index in ``folder``, by language and
+    kind: the whitespace-separated words of each fragment's ``content`` (the text Pagefind
+    indexed), in lower case and without punctuation at their ends, which Pagefind takes off
+    too (so "Ministers," and "ministers" are one word of the directory). Raises ``OSError``
+    or ``ValueError`` when the index cannot be read."""
+    entry = json.loads((folder / pagefind_files.ENTRY_FILE).read_text(encoding="utf-8"))
+    found: dict[tuple[str, str], set[str]] = {}
+    for language, info in sorted(entry["languages"].items()):
+        payload = pagefind_files.read_pagefind(folder / f"pagefind.{info['hash']}.pf_meta")
+        meta, _ = pagefind_files.decode(payload)
+        for page in meta[1]:
+            fragment = folder / "fragment" / f"{page[0]}.pf_fragment"
+            data = json.loads(pagefind_files.read_pagefind(fragment))
+            kinds = (data.get("filters") or {}).get("kind") or [NO_KIND]
+            found.setdefault((language, kinds[0]), set()).update(data["content"].split())
+    return {key: plain_words(words) for key, words in sorted(found.items())}
+
+
+def plain_words(words: set[str]) -> list[str]:
+    """``words`` in lower case, without punctuation at their ends, sorted, each once."""
+    plain = {word.strip(EDGE_PUNCTUATION).lower() for word in words}
+    plain.discard("")
+    return sorted(plain)
+
+
+def words_text(words: Words) -> str:
+    """The words of a shard as JSON, in the one spelling their checksum is taken of."""
+    return json.dumps(
+        [[language, kind, list(items)] for (language, kind), items in sorted(words.items())],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+class WordCache:
+    """The words of each shard, kept between builds as
+    ``search-words/<shard>.json`` = ``{"fingerprint", "sha256", "words"}``; a file whose
+    fingerprint is not the shard's, or whose checksum does not match, is not used."""
+
+    def __init__(self, settings: Mapping[str, Any]) -> None:
+        cache_path = settings.get("CACHE_PATH")
+        self.folder: Path | None = None
+        if cache_path and merged_settings(settings).get("cache", True):
+            self.folder = Path(cache_path).joinpath(*WORDS_CACHE)
+
+    def _path(self, shard: str) -> Path | None:
+        return None if self.folder is None else self.folder / f"{shard}.json"
+
+    def get(self, shard: str, fingerprint: str) -> Words | None:
+        path = self._path(shard)
+        if path is None:
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            text = json.dumps(data["words"], ensure_ascii=False, separators=(",", ":"))
+            if data["fingerprint"] != fingerprint:
+                return None
+            if data["sha256"] != hashlib.sha256(text.encode("utf-8")).hexdigest():
+                logger.debug("news_digest: %s not used: its checksum does not match", path)
+                return None
+            return {(language, kind): list(items) for language, kind, items in data["words"]}
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            logger.debug("news_digest: %s not used: %s", path, error)
+            return None
+
+    def put(self, shard: str, fingerprint: str, words: Words) -> None:
+        path = self._path(shard)
+        if path is None:
+            return
+        text = words_text(words)
+        record = (
+            f'{{"fingerprint":{json.dumps(fingerprint)},'
+            f'"sha256":"{hashlib.sha256(text.encode("utf-8")).hexdigest()}",'
+            f'"words":{text}}}'
+        )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_whole(path, record.encode("utf-8"))
+        except OSError as error:
+            logger.warning("news_digest: could not save %s: %s", path, error)
+
+    def keep_only(self, shards: set[str]) -> None:
+        """Remove the files of shards that are gone."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for entry in self.folder.iterdir():
+            if entry.suffix == ".json" and entry.stem not in shards:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
+def directory_page(shard: str, language: str, kind: str, words: list[str]) -> str:
+    """The directory's page for the words of one shard's pages of one language and kind."""
+    return (
+        f'<!DOCTYPE html><html lang="{html.escape(language)}"><head><title>{shard}</title>'
+        f'<meta data-pagefind-filter="month[content]" content="{html.escape(shard)}">'
+        "</head><body>"
+        f'<main data-pagefind-body data-pagefind-filter="of:{html.escape(kind)}">'
+        f"{html.escape(' '.join(words), quote=False)}</main></body></html>"
+    )
+
+
+def directory_pages(words: Mapping[str, Words]) -> dict[str, str]:
+    """Path (``<language>/<kind>/<shard>.html``) -> page, for the words of every shard."""
+    pages = {}
+    for shard in sorted(words):
+        for (language, kind), items in sorted(words[shard].items()):
+            pages[f"{language}/{kind}/{shard}.html"] = directory_page(shard, language, kind, items)
+    return pages
+
+
+def directory_fingerprint(salt: str, shards: Mapping[str, str]) -> str:
+    """A digest of ``salt`` and every shard's name and fingerprint (which fix its words)."""
+    digest = hashlib.sha256(f"directory\0{salt}".encode())
+    for name in sorted(shards):
+        digest.update(f"{name}\0{shards[name]}\0".encode())
+    return digest.hexdigest()[:20]
+
+
+def write_site(site: Path, pages: Mapping[str, str]) -> None:
+    for rel, text in pages.items():
+        path = site / rel
+        os.makedirs(path.parent, exist_ok=True)
+        write_whole(path, text.encode("utf-8"))
+
+
+def directory_languages(folder: Path) -> list[str]:
+    try:
+        entry = json.loads((folder / pagefind_files.ENTRY_FILE).read_text(encoding="utf-8"))
+        return sorted(entry["languages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
