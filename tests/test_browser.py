@@ -430,8 +430,26 @@ KESTREL_MONTHS = ("2023-06", "2023-07", "2023-08", "2023-09", "2023-10")
 KESTREL_DUMP = (
     "Kestrel count {n} on the cathedral spire\n"
     "Bird watchers counted {n} kestrels on the spire this week, the society said.\n"
+    "{ledger}\n"
     "(editor-in-charge:Ada Moss)\n- Parking rules change\n"
 )
+
+
+def kestrel_ledger() -> str:
+    """A paragraph of 12,000 distinct made-up words, so that a kestrel month's index has
+    several chunks (three): a query loads the one that may hold its word, another query
+    another."""
+    syllables = ["ba", "de", "fi", "go", "hu", "ka", "le", "mi", "no", "pu", "ra", "se", "ti"]
+    words = [
+        a + b + c + d + "x"
+        for a in syllables
+        for b in syllables
+        for c in syllables
+        for d in syllables
+    ]
+    return "The society's ledger lists " + " ".join(words[:12000]) + "."
+
+
 HUGE_WORDS = ("harbour", "ferry", "council", "market", "bridge", "school", "river", "museum")
 
 
@@ -469,7 +487,9 @@ def search_site(tmp_path_factory) -> Iterator[Server]:
     (content / "2023-04-04-mayor.txt").write_text(ENGLISH_HE_DUMP, encoding="utf-8")
     (content / "2023-04-05-storm.txt").write_text(huge_dump(), encoding="utf-8")
     for n, month in enumerate(KESTREL_MONTHS, start=2):
-        (content / f"{month}-15-kestrel.txt").write_text(KESTREL_DUMP.format(n=n))
+        (content / f"{month}-15-kestrel.txt").write_text(
+            KESTREL_DUMP.format(n=n, ledger=kestrel_ledger())
+        )
     output = tmp_path_factory.mktemp("browser-search-out")
     build_site("pelicanconf.py", content, output)
     with serving(output, "/") as server:
@@ -514,7 +534,9 @@ def test_search_ranks_the_best_match_first_and_the_newer_of_equals(visit, search
     )
     scores = v.page.evaluate(
         "async () => { const api = await import('/pagefind/pagefind.js');"
-        " const found = await api.search('zeppelin', {filters: {kind: 'lead'}});"
+        " const index = api.createInstance({basePath: '/pagefind/'});"
+        " await index.mergeIndex('/pagefind/2023-04/', {language: 'en'});"
+        " const found = await index.search('zeppelin', {filters: {kind: 'lead'}});"
         " return found.results.map(r => r.score); }"
     )
     assert len(scores) == 2 and scores[0] == scores[1], scores  # a real tie
@@ -619,6 +641,15 @@ def test_a_search_merges_only_the_months_that_hold_its_words(browser, search_sit
         page.wait_for_load_state("networkidle")
         months = {re.match(r"pagefind/(\d{4}-\d{2})/", url) for url in asked}
         assert {m.group(1) for m in months if m} == set(KESTREL_MONTHS)
+        # The next query searches an index of its own: it loads no index chunk of the five
+        # months merged for "kestrel" (each has several; "ferry" is in none of them).
+        asked.clear()
+        page.get_by_label("Words to find").fill("ferry")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("link", name="Ferry timetable changes")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        chunks = {re.match(r"pagefind/(\d{4}-\d{2})/index/", url) for url in asked}
+        assert {m.group(1) for m in chunks if m} == {"2023-03", "2023-04"}
     finally:
         context.close()
 

@@ -4,9 +4,11 @@
    (pagefind/months/): one page a month, language and kind of page, holding every word of
    that month's pages, with "month" and "of" (kind) filters.
 
-   A query first searches the small primary index and the directory (merged once per
-   language), whose month counts say which months hold the words. Only those shards are
-   merged, newest first, MONTHS_PER_STEP at a time: each one language of a shard at a time
+   A query is first looked up in the directory (merged once per language into a Pagefind
+   instance of its own), whose month counts say which months hold the words. Only those
+   shards are merged, into a fresh instance for each query (so a query never loads the
+   index chunks of months merged for an earlier one), newest first, MONTHS_PER_STEP at a
+   time: each one language of a shard at a time
    (so every page is searched in the index of its own language), with a "shard" filter of
    its own (mergeFilter). The first query so downloads the script, the WebAssembly, the
    directory and a few months, not every month of the site. Without a directory (an index
@@ -76,9 +78,10 @@
     return loading.manifest;
   }
 
-  /* Pagefind with the primary index, and the month directory merged once per language:
-     {api, shards (newest first), directory (whether there is one), merged (shard id ->
-     promise)}. Without a directory, every shard is merged at once. */
+  /* Pagefind, and the month directory merged once per language into an instance of its
+     own (finder): {api, finder, primary (options of a primary index), shards (newest
+     first), directory (whether there is one), all (without a directory: an index with every
+     shard merged), current (the index of the query being shown)}. */
   function pagefind() {
     if (!loading.api) {
       loading.api = Promise.all([import(bundle.href + "pagefind.js"), manifest()]).then(
@@ -87,25 +90,30 @@
           var index = both[1];
           var state = {
             api: api,
+            finder: null,
+            primary: Object.assign({ metaCacheTag: index.primary }, common()),
             shards: index.shards,
             directory: Boolean(index.directory),
-            merged: {},
+            all: null,
+            current: null,
           };
-          return api
-            .options(
-              Object.assign({ bundlePath: bundle.pathname, metaCacheTag: index.primary }, common())
-            )
+          if (!state.directory) {
+            state.all = { api: api, merged: {} };
+            return api
+              .options(Object.assign({ bundlePath: bundle.pathname }, state.primary))
+              .then(function () {
+                return mergeAll(state.all, state.shards);
+              })
+              .then(function () {
+                return state;
+              });
+          }
+          state.finder = opened(state);
+          return state.finder.ready
             .then(function () {
-              if (!state.directory) {
-                return Promise.all(
-                  state.shards.map(function (shard) {
-                    return merge(state, shard);
-                  })
-                );
-              }
               return Promise.all(
                 index.directory.languages.map(function (language) {
-                  return api.mergeIndex(
+                  return state.finder.mergeIndex(
                     bundle.pathname + DIRECTORY,
                     Object.assign(
                       { metaCacheTag: index.directory.hash, language: language },
@@ -116,11 +124,9 @@
               );
             })
             .then(function () {
-              /* Loads the filters of the indexes merged so far (the primary's and the
-                 directory's): a search counts its results by the values of loaded filters
-                 only, and the directory's "month" counts are what say which months to
-                 merge. */
-              return state.directory ? api.filters() : null;
+              /* A search counts its results by the values of loaded filters only: the
+                 directory's "month" counts are what say which months to merge. */
+              return state.finder.filters();
             })
             .then(function () {
               return state;
@@ -135,30 +141,61 @@
     return { baseUrl: base.pathname };
   }
 
-  /* A shard merged once per language, tagged with a "shard" filter of its own. Called in
-     order without waiting: Pagefind adds each index before its first await. */
-  function merge(state, shard) {
-    if (!state.merged[shard.id]) {
-      var merges = [];
-      (shard.languages.length ? shard.languages : [null]).forEach(function (language) {
-        var options = Object.assign(
-          { metaCacheTag: shard.hash, mergeFilter: { shard: shard.id } },
-          common()
-        );
-        if (language) {
-          options.language = language;
-        }
-        merges.push(state.api.mergeIndex(bundle.pathname + shard.id + "/", options));
-      });
-      state.merged[shard.id] = Promise.all(merges);
-    }
-    return state.merged[shard.id];
+  /* A Pagefind instance of its own, with the primary index (its files come from the
+     browser's cache after the first). */
+  function opened(state) {
+    var instance = state.api.createInstance(
+      Object.assign({ basePath: bundle.pathname }, state.primary)
+    );
+    instance.ready = instance.options(state.primary);
+    return instance;
   }
 
-  function mergeAll(state, shards) {
+  /* The index a query searches: a fresh instance into which its months are merged, so that
+     a query never loads the index chunks of months merged for an earlier one (the previous
+     query's instance is destroyed); without a directory, the one with every shard. */
+  function searchIndex(state) {
+    if (!state.directory) {
+      return state.all;
+    }
+    if (state.current) {
+      state.current.api.destroy();
+    }
+    state.current = { api: opened(state), merged: {} };
+    return state.current;
+  }
+
+  /* A shard merged once per language into ``index``, tagged with a "shard" filter of its
+     own. Called in order without waiting: Pagefind adds each index before its first
+     await. */
+  function merge(index, shard) {
+    if (!index.merged[shard.id]) {
+      index.merged[shard.id] = Promise.resolve(index.api.ready).then(function () {
+        return mergeShard(index, shard);
+      });
+    }
+    return index.merged[shard.id];
+  }
+
+  function mergeShard(index, shard) {
+    var merges = [];
+    (shard.languages.length ? shard.languages : [null]).forEach(function (language) {
+      var options = Object.assign(
+        { metaCacheTag: shard.hash, mergeFilter: { shard: shard.id } },
+        common()
+      );
+      if (language) {
+        options.language = language;
+      }
+      merges.push(index.api.mergeIndex(bundle.pathname + shard.id + "/", options));
+    });
+    return Promise.all(merges);
+  }
+
+  function mergeAll(index, shards) {
     return Promise.all(
       shards.map(function (shard) {
-        return merge(state, shard);
+        return merge(index, shard);
       })
     );
   }
@@ -170,7 +207,7 @@
     if (!state.directory) {
       return Promise.resolve(state.shards);
     }
-    return state.api.search(query, { filters: { of: { any: kinds } } }).then(function (search) {
+    return state.finder.search(query, { filters: { of: { any: kinds } } }).then(function (search) {
       var counts = (search && search.filters && search.filters.month) || {};
       return state.shards.filter(function (shard) {
         return counts[shard.id] > 0;
@@ -291,19 +328,19 @@
      result tied on score with its last one, so that a tie is never split between two pages
      and the tie-break by date sees the whole group. A step with no result goes on to the
      next. */
-  function bestMatches(state, months, query, filters, step) {
+  function bestMatches(index, months, query, filters, step) {
     var queue = months.slice();
     var results = [];
     var start = 0;
     var found = 0;
     function searchStep() {
       var batch = queue.splice(0, step);
-      return mergeAll(state, batch)
+      return mergeAll(index, batch)
         .then(function () {
           var ids = batch.map(function (shard) {
             return shard.id;
           });
-          return state.api.search(query, {
+          return index.api.search(query, {
             filters: Object.assign({ shard: { any: ids } }, filters),
           });
         })
@@ -343,7 +380,7 @@
      their place in the shard's sort); a shard with pages in several languages has one sort a
      language, so its results are put in order by their stamp. A page of results merges at
      most ``step`` months unless it has no result yet. */
-  function newestFirst(state, months, query, filters, step) {
+  function newestFirst(index, months, query, filters, step) {
     var queue = months.slice();
     var buffer = [];
     var found = 0;
@@ -356,9 +393,9 @@
         filters: Object.assign({ shard: shard.id }, filters),
         sort: { date: "desc" },
       };
-      return merge(state, shard)
+      return merge(index, shard)
         .then(function () {
-          return state.api.search(query, options);
+          return index.api.search(query, options);
         })
         .then(function (search) {
           var results = inText(search.results);
@@ -468,10 +505,11 @@
             return;
           }
           var step = state.directory ? MONTHS_PER_STEP : months.length;
+          var index = searchIndex(state);
           var next =
             by === "newest"
-              ? newestFirst(state, months, query, filters, step)
-              : bestMatches(state, months, query, filters, step);
+              ? newestFirst(index, months, query, filters, step)
+              : bestMatches(index, months, query, filters, step);
           return show(next, mine, by, query);
         });
       })
