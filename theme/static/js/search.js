@@ -34,7 +34,7 @@
    come from the page's data-msg-* attributes, so they are translated with the templates. */
 (function () {
   "use strict";
-  var PAGE_SIZE = 20;
+  var PAGE_SIZE = 10;
   /* Months (shards) merged and searched per step. Each costs its entry, page list, the
      index chunk that may hold the word and its kind filter: about 26 KB at 10,000 dumps,
      so the first query stays within 300 KB (docs/search.md). */
