@@ -354,10 +354,10 @@ def test_the_page_writer_tells_the_scan_what_it_would_have_read(tmp_path):
 
 
 def directory_pages_of(bundle: Path) -> dict[str, dict]:
-    """The month directory's pages, by URL: their words and filters."""
+    """The month directory's pages (of every part), by URL: their words and filters."""
     folder = bundle / months.DIRECTORY
     pages = {}
-    for fragment in sorted((folder / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted(folder.glob("*/fragment/*.pf_fragment")):
         data = json.loads(pagefind_data(fragment))
         words = set(data["content"].split())
         pages[data["url"]] = {"words": words, "filters": data["filters"]}
@@ -379,7 +379,8 @@ def test_the_month_directory_holds_each_months_words_by_language_and_kind(tmp_pa
     assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
     bundle = out / "pagefind"
     manifest = json.loads((bundle / "shards.json").read_text())
-    assert manifest["directory"]["languages"] == ["de", "en"]
+    [part] = manifest["directory"]["parts"]  # two months: both recent
+    assert part["id"] == "recent" and part["languages"] == ["de", "en"]
     pages = directory_pages_of(bundle)
     assert set(pages) == {
         "/de/lead/2023-05.html",
@@ -400,7 +401,7 @@ def test_the_month_directory_holds_each_months_words_by_language_and_kind(tmp_pa
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt; a&amp;b" in html
     # The directory's German page is in its German index, stemmed in German.
     german = b"".join(
-        map(pagefind_data, (bundle / months.DIRECTORY / "index").glob("de_*.pf_index"))
+        map(pagefind_data, (bundle / months.DIRECTORY / "recent" / "index").glob("de_*.pf_index"))
     )
     assert b"heizung" in german and b"heizungen" not in german
 
@@ -422,7 +423,7 @@ def test_the_directory_reads_again_only_the_words_of_months_indexed_again(tmp_pa
     assert search.build_index(settings)
     assert april.stat().st_mtime_ns == stamp  # April's words were not read again
     again = json.loads((out / "pagefind" / "shards.json").read_text())["directory"]
-    assert again["hash"] != directory["hash"]
+    assert again["parts"][0]["hash"] != directory["parts"][0]["hash"]
     assert "charlie" in directory_pages_of(out / "pagefind")["/en/lead/2023-05.html"]["words"]
 
     # A damaged record is not used: April's words are read again from its shard.
@@ -466,9 +467,67 @@ def test_a_directory_that_fails_stops_the_build_and_the_next_build_makes_it(tmp_
     assert search.build_index(settings)
     manifest = json.loads((out / "pagefind" / "shards.json").read_text())
     assert "directory" in manifest
-    assert pagefind_files.index_problem(out / "pagefind" / months.DIRECTORY) is None
+    recent = out / "pagefind" / months.DIRECTORY / "recent"
+    assert pagefind_files.index_problem(recent) is None
     # A directory whose files were lost is made again, with the shards untouched.
-    [chunk] = (out / "pagefind" / months.DIRECTORY / "index").glob("*.pf_index")
+    [chunk] = (recent / "index").glob("*.pf_index")
     chunk.unlink()
     assert search.build_index(settings)
-    assert pagefind_files.index_problem(out / "pagefind" / months.DIRECTORY) is None
+    assert pagefind_files.index_problem(recent) is None
+
+
+@needs_pagefind
+def test_a_dump_in_the_newest_month_makes_only_the_recent_part_again(tmp_path):
+    """Five months: May, April and March are the directory's recent part, February and
+    January the older part, which a page added in May leaves alone; a page in February makes
+    it again; a new month moves March to it. Each build gives the bytes of a clean one."""
+
+    def month_pages(months_: list[str]) -> dict[str, str]:
+        return {f"2023/{m}/10/{m}/index.html": page(f"Story{m}", f"2023-{m}-10") for m in months_}
+
+    out = tmp_path / "out"
+    pages = month_pages(["01", "02", "03", "04", "05"])
+    write_site(out, pages)
+    settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(tmp_path / "cache")}
+    assert search.build_index(settings)
+    folder = out / "pagefind" / months.DIRECTORY
+    parts = json.loads((out / "pagefind" / "shards.json").read_text())["directory"]["parts"]
+    assert [part["id"] for part in parts] == ["recent", "older"]
+    older = {p: p.stat().st_mtime_ns for p in (folder / "older").rglob("*")}
+    recent = {p: p.stat().st_mtime_ns for p in (folder / "recent").rglob("*")}
+
+    def same_as_clean(pages: dict[str, str]) -> None:
+        clean = tmp_path / f"clean{len(pages)}"
+        write_site(clean, pages)
+        assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(clean)})
+        assert tree(out / "pagefind") == tree(clean / "pagefind")
+
+    added = {"2023/05/11/late/index.html": page("Latecomer", "2023-05-11")}
+    write_site(out, added)
+    pages.update(added)
+    assert search.build_index(settings)
+    assert {p: p.stat().st_mtime_ns for p in (folder / "older").rglob("*")} == older
+    assert {p: p.stat().st_mtime_ns for p in (folder / "recent").rglob("*")} != recent
+    assert "latecomer" in directory_pages_of(out / "pagefind")["/en/lead/2023-05.html"]["words"]
+    same_as_clean(pages)
+
+    added = {"2023/02/11/old/index.html": page("Oldtimer", "2023-02-11")}
+    write_site(out, added)
+    pages.update(added)
+    assert search.build_index(settings)
+    assert {p: p.stat().st_mtime_ns for p in (folder / "older").rglob("*")} != older
+    same_as_clean(pages)
+
+    added = month_pages(["06"])
+    write_site(out, added)
+    pages.update(added)
+    assert search.build_index(settings)
+    urls = set(directory_pages_of(out / "pagefind"))
+    assert "/en/lead/2023-03.html" in urls and "/en/lead/2023-06.html" in urls
+    older_pages = {json.loads(pagefind_data(f))["url"] for f in folder.glob("older/fragment/*")}
+    assert older_pages == {
+        "/en/lead/2023-01.html",
+        "/en/lead/2023-02.html",
+        "/en/lead/2023-03.html",
+    }
+    same_as_clean(pages)

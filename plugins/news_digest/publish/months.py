@@ -2,8 +2,9 @@
 
 A search page that merged every shard before its first search downloaded one index chunk of
 each month for every query: 60 chunks, 1.3 MB, at 10,000 dumps, whatever the word. The
-directory is a small Pagefind index of its own (``pagefind/months/``) with one page for each
-shard, language and kind of page: its text is every distinct word that Pagefind indexed on
+directory is made of small Pagefind indexes (``pagefind/months/recent/`` for the newest
+months, ``pagefind/months/older/`` for the others) with one page for each shard, language and
+kind of page: its text is every distinct word that Pagefind indexed on
 those pages (read back from the shard's fragments), its ``of`` filter the kind (``lead``,
 ``headline``) and its ``month`` filter the shard.
 
@@ -11,8 +12,9 @@ Pagefind indexes a directory page in the shard's own language, so it stems and s
 word as it did in the shard, and the search page stems a query the same way for both: a
 query matches a month's directory page exactly when it matches a word of that month's
 shard. The search page searches the directory first (one entry, one meta file and one index
-chunk per language), then merges only the months that hold the query, newest first, a few at
-a time (theme/static/js/search.js).
+chunk per part and language), then merges only the months that hold the query, newest first,
+a few at a time (theme/static/js/search.js). A dump added to the newest month makes the
+``recent`` part again, whose few months cost little to index, and leaves ``older`` alone.
 
 The words of each shard are kept in ``CACHE_PATH/news_digest/search-words/<shard>.json``
 with the shard's fingerprint and a checksum, so a build that indexes one month again reads
@@ -28,7 +30,7 @@ import html
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,10 @@ logger = logging.getLogger(__name__)
 
 #: The directory's folder below ``pagefind/`` (shards are named ``YYYY-MM``).
 DIRECTORY = "months"
+#: The directory is two indexes: ``recent`` holds the newest months, which new dumps change,
+#: and ``older`` the others, made again only when one of them changes (or a new month
+#: moves the boundary), so a dump added to the newest month indexes a few months' words.
+RECENT_MONTHS = 3
 #: Where the words of each shard are kept between builds, below ``CACHE_PATH``.
 WORDS_CACHE = ("news_digest", "search-words")
 #: The kind of a page that carries no ``kind`` filter (a theme of the user's own).
@@ -164,6 +170,14 @@ def directory_pages(words: Mapping[str, Words]) -> dict[str, str]:
         for (language, kind), items in sorted(words[shard].items()):
             pages[f"{language}/{kind}/{shard}.html"] = directory_page(shard, language, kind, items)
     return pages
+
+
+def directory_parts(shards: Iterable[str]) -> dict[str, list[str]]:
+    """The parts of the directory (``recent``, ``older``), each with its shards, newest
+    first; a part with no shard is left out."""
+    names = sorted(shards, reverse=True)
+    parts = {"recent": names[:RECENT_MONTHS], "older": names[RECENT_MONTHS:]}
+    return {part: items for part, items in parts.items() if items}
 
 
 def directory_fingerprint(salt: str, shards: Mapping[str, str]) -> str:

@@ -297,7 +297,8 @@ def manifest_json(
 ) -> str:
     """``shards.json``: the primary's fingerprint and the shards, newest month first, each
     with its fingerprint and the languages of its pages (sorted); and, when it is installed,
-    the month directory's fingerprint and languages (``directory``, see :mod:`.months`)."""
+    the month directory's parts, each with its fingerprint and languages (``directory``, see
+    :mod:`.months`)."""
     languages = languages or {}
     data: dict[str, Any] = {
         "primary": primary,
@@ -307,7 +308,7 @@ def manifest_json(
         ],
     }
     if directory is not None:
-        data["directory"] = {"hash": directory["hash"], "languages": directory["languages"]}
+        data["directory"] = {"parts": list(directory["parts"])}
     return json.dumps(data, separators=(",", ":")) + "\n"
 
 
@@ -429,12 +430,13 @@ def words_of_new_shard(error: str | None, out: Path) -> tuple[str | None, months
 
 
 def index_directory(
-    executable: str, work: Path, pages: Mapping[str, str], timeout: float | None = None
+    executable: str, work: Path, part: str, pages: Mapping[str, str], timeout: float | None = None
 ) -> str | None:
-    """Index the month directory's ``pages`` into ``work/months/out``; the error or None."""
-    site = work / months.DIRECTORY / "site"
+    """Index the ``pages`` of a part of the month directory into ``work/months/<part>/out``;
+    the error or None."""
+    site = work / months.DIRECTORY / part / "site"
     months.write_site(site, pages)
-    out = work / months.DIRECTORY / "out"
+    out = work / months.DIRECTORY / part / "out"
     error = run_pagefind(pagefind_command(executable, str(site), str(out)), timeout)
     if error is None:
         pagefind_files.canonical_filters(out)
@@ -645,43 +647,74 @@ def update_directory(
     previous: Mapping[str, Any],
     timeout: float | None,
 ) -> dict[str, Any] | str | None:
-    """Make the month directory (:mod:`.months`) of the installed ``shards`` again when
-    they changed or it is damaged: its manifest entry (``hash``, ``languages``); None when
-    there is no shard; the error text when it could not be made (the search page then
-    merges every shard)."""
+    """Make each part of the month directory (:mod:`.months`) of the installed ``shards``
+    again when its shards changed or it is damaged: the manifest entry (``parts``, each with
+    ``id``, ``hash`` and ``languages``); None when there is no shard; the error text when a
+    part could not be made (the search page then merges every shard)."""
     cache = months.WordCache(settings)
     cache.keep_only(set(shards))
     if not shards:
         return None
-    folder = bundle / months.DIRECTORY
-    print_ = months.directory_fingerprint(salt, shards)
     before = previous.get("directory")
-    if (
-        isinstance(before, dict)
-        and before.get("hash") == print_
-        and listings.damage(bundle, months.DIRECTORY, print_) is None
-    ):
-        return {"hash": print_, "languages": months.directory_languages(folder)}
+    known = {}
+    if isinstance(before, dict) and isinstance(before.get("parts"), list):
+        known = {p.get("id"): p.get("hash") for p in before["parts"] if isinstance(p, dict)}
+    folder = bundle / months.DIRECTORY
+    parts = []
+    for part, names in months.directory_parts(shards).items():
+        name = f"{months.DIRECTORY}/{part}"
+        print_ = months.directory_fingerprint(f"{part}\0{salt}", {n: shards[n] for n in names})
+        if known.get(part) != print_ or listings.damage(bundle, name, print_) is not None:
+            error = make_directory_part(
+                executable,
+                work,
+                part,
+                {n: shards[n] for n in names},
+                fresh_words,
+                cache,
+                bundle,
+                timeout,
+            )
+            if error is not None:
+                return error
+            folder.mkdir(exist_ok=True)
+            install_shard(work / months.DIRECTORY / part / "out", folder / part)
+            listings.installed(bundle, name, print_)
+        languages = months.directory_languages(folder / part)
+        parts.append({"id": part, "hash": print_, "languages": languages})
+    for entry in sorted(folder.iterdir()):
+        if entry.name not in {part["id"] for part in parts}:
+            remove(entry)  # a part with no month left, or a file of an older layout
+    return {"parts": parts}
+
+
+def make_directory_part(
+    executable: str,
+    work: Path,
+    part: str,
+    shards: Mapping[str, str],
+    fresh_words: Mapping[str, months.Words],
+    cache: months.WordCache,
+    bundle: Path,
+    timeout: float | None,
+) -> str | None:
+    """Index the words of ``shards`` as the directory's ``part``: from the shards just
+    indexed, else the cache, else the installed shard's fragments; the error or None."""
     words: dict[str, months.Words] = {}
     for name in sorted(shards):
         found = fresh_words.get(name)
         if found is None:
             found = cache.get(name, shards[name])
-            if found is None:
-                try:
-                    found = months.shard_words(bundle / name)
-                except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
-                    return f"the words of shard {name} cannot be read: {error}"
-                cache.put(name, shards[name], found)
-        else:
-            cache.put(name, shards[name], found)
+            if found is not None:
+                words[name] = found
+                continue
+            try:
+                found = months.shard_words(bundle / name)
+            except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
+                return f"the words of shard {name} cannot be read: {error}"
+        cache.put(name, shards[name], found)
         words[name] = found
-    error = index_directory(executable, work, months.directory_pages(words), timeout)
-    if error is not None:
-        return error
-    install_shard(work / months.DIRECTORY / "out", folder)
-    listings.installed(bundle, months.DIRECTORY, print_)
-    return {"hash": print_, "languages": months.directory_languages(folder)}
+    return index_directory(executable, work, part, months.directory_pages(words), timeout)
 
 
 def build_index(settings: Mapping[str, Any]) -> bool:
@@ -784,10 +817,12 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     listings.current = {
         name: listing
         for name, listing in listings.current.items()
-        if name not in errors and (name in ("", months.DIRECTORY) or name in pages)
+        if name not in errors
+        and (name == "" or name in pages or name.startswith(f"{months.DIRECTORY}/"))
     }
     if directory is None:
-        listings.current.pop(months.DIRECTORY, None)
+        for name in [n for n in listings.current if n.startswith(f"{months.DIRECTORY}/")]:
+            del listings.current[name]
     listings.save()
     if errors:
         raise BuildStopped(

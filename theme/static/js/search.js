@@ -1,11 +1,11 @@
 /* The search page: Pagefind's JS API over the index written after the build (pagefind/).
    The index is one shard a month (pagefind/YYYY-MM/, listed newest first in
-   pagefind/shards.json with the languages of its pages), and a month directory
-   (pagefind/months/): one page a month, language and kind of page, holding every word of
-   that month's pages, with "month" and "of" (kind) filters.
+   pagefind/shards.json with the languages of its pages), and a month directory in two
+   parts (pagefind/months/recent/ and older/): one page a month, language and kind of page,
+   holding every word of that month's pages, with "month" and "of" (kind) filters.
 
-   A query is first looked up in the directory (merged once per language into a Pagefind
-   instance of its own), whose month counts say which months hold the words. Only those
+   A query is first looked up in the directory (each part merged once per language into a
+   Pagefind instance of its own), whose month counts say which months hold the words. Only those
    shards are merged, into a fresh instance for each query (so a query never loads the
    index chunks of months merged for an earlier one), newest first, MONTHS_PER_STEP at a
    time: each one language of a shard at a time
@@ -111,17 +111,18 @@
           state.finder = opened(state);
           return state.finder.ready
             .then(function () {
-              return Promise.all(
-                index.directory.languages.map(function (language) {
-                  return state.finder.mergeIndex(
-                    bundle.pathname + DIRECTORY,
-                    Object.assign(
-                      { metaCacheTag: index.directory.hash, language: language },
-                      common()
+              var merges = [];
+              index.directory.parts.forEach(function (part) {
+                part.languages.forEach(function (language) {
+                  merges.push(
+                    state.finder.mergeIndex(
+                      bundle.pathname + DIRECTORY + part.id + "/",
+                      Object.assign({ metaCacheTag: part.hash, language: language }, common())
                     )
                   );
-                })
-              );
+                });
+              });
+              return Promise.all(merges);
             })
             .then(function () {
               /* A search counts its results by the values of loaded filters only: the
