@@ -654,6 +654,29 @@ def test_a_search_merges_only_the_months_that_hold_its_words(browser, search_sit
         context.close()
 
 
+def test_a_quoted_search_and_a_site_whose_directory_cannot_load(browser, search_site):
+    """A quoted query is looked up in the month directory word by word (its pages hold each
+    word once); a directory that cannot be loaded leaves search working on every month."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(search_site.url('search/?q="cathedral spire"'))
+        status = page.locator("#search-status")
+        expect(status).to_have_text(
+            "Found on 3 pages in the newest 3 of 5 months with matches, best matches first."
+        )
+        context.route("**/pagefind/months/**", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(search_site.url("search/?q=kestrel"))
+        status = page.locator("#search-status")
+        expect(status).to_have_text("Found on 5 pages, best matches first.")
+        expect(page.locator(".search-result__title")).to_have_count(5)
+    finally:
+        context.close()
+
+
 # 2. Accessibility: axe-core in both colour schemes (and with the toggle)
 
 

@@ -531,3 +531,69 @@ def test_a_dump_in_the_newest_month_makes_only_the_recent_part_again(tmp_path):
         "/en/lead/2023-03.html",
     }
     same_as_clean(pages)
+
+
+def test_a_word_with_an_inner_capital_keeps_it_so_pagefind_splits_it_as_in_the_shard():
+    words = {
+        "JPMorgan,",
+        "Ministers.",
+        "ministers",
+        "(Bavaria)",
+        "YouTube",
+        "«Bonjour»",
+        "...",
+        "e-mail",
+    }
+    assert months.plain_words(words) == [
+        "JPMorgan",
+        "YouTube",
+        "bavaria",
+        "bonjour",
+        "e-mail",
+        "ministers",
+    ]
+
+
+@needs_pagefind
+def test_the_directory_finds_the_parts_of_a_word_with_an_inner_capital(tmp_path):
+    """Pagefind indexes "morgan" for "JPMorgan" in the shard; the directory too."""
+    out = tmp_path / "out"
+    write_site(out, {"2023/05/01/a/index.html": page("JPMorgan buys YouTube", "2023-05-01")})
+    assert search.build_index({**SETTINGS, "OUTPUT_PATH": str(out)})
+    folder = out / "pagefind"
+    shard = b"".join(map(pagefind_data, (folder / "2023-05" / "index").glob("*.pf_index")))
+    directory = b"".join(
+        map(pagefind_data, (folder / months.DIRECTORY / "recent" / "index").glob("*.pf_index"))
+    )
+    for part in (b"morgan", b"tube"):
+        assert part in shard and part in directory, part
+
+
+@needs_pagefind
+def test_a_shard_whose_words_cannot_be_read_is_indexed_again_by_the_next_build(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, site_pages())
+    cache = tmp_path / "cache"
+    settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
+    assert search.build_index(settings)
+    clean = tree(out / "pagefind")
+    # April's words are not in the cache, and one of its fragments is damaged (there, not
+    # empty: the check of an unchanged shard does not read it); a page added in May makes
+    # the directory again, which reads April's words from its fragments.
+    (cache.joinpath(*months.WORDS_CACHE) / "2023-04.json").unlink()
+    [fragment, *_] = sorted((out / "pagefind" / "2023-04" / "fragment").iterdir())
+    fragment.write_bytes(b"\x1f\x8b not gzip")
+    write_site(out, {"2023/05/02/c/index.html": page("Charlie", "2023-05-02")})
+    with pytest.raises(search.BuildStopped, match=r"shard 2023-04 cannot be read .*next build"):
+        search.build_index(settings)
+    manifest = json.loads((out / "pagefind" / "shards.json").read_text())
+    assert [shard["id"] for shard in manifest["shards"]] == ["2023-05"]
+    assert "directory" not in manifest
+    assert search.build_index(settings)
+    manifest = json.loads((out / "pagefind" / "shards.json").read_text())
+    assert [shard["id"] for shard in manifest["shards"]] == ["2023-05", "2023-04"]
+    assert "/en/lead/2023-04.html" in directory_pages_of(out / "pagefind")
+    assert (
+        tree(out / "pagefind")["2023-04/pagefind-entry.json"]
+        == clean["2023-04/pagefind-entry.json"]
+    )

@@ -9,11 +9,13 @@ those pages (read back from the shard's fragments), its ``of`` filter the kind (
 ``headline``) and its ``month`` filter the shard.
 
 Pagefind indexes a directory page in the shard's own language, so it stems and splits each
-word as it did in the shard, and the search page stems a query the same way for both: a
-query matches a month's directory page exactly when it matches a word of that month's
-shard. The search page searches the directory first (one entry, one meta file and one index
-chunk per part and language), then merges only the months that hold the query, newest first,
-a few at a time (theme/static/js/search.js). A dump added to the newest month makes the
+word as it did in the shard (a word keeps its inner capitals, which Pagefind splits at),
+and the search page stems a query the same way for both: a query that matches a word of a
+month's shard matches that month's directory page (a quoted query is looked up without its
+quotes: the directory's words are not in their order). The search page searches the
+directory first (one entry, one meta file and one index chunk per part and language), then
+merges only the months that hold the query, newest first, a few at a time
+(theme/static/js/search.js). A dump added to the newest month makes the
 ``recent`` part again, whose few months cost little to index, and leaves ``older`` alone.
 
 The words of each shard are kept in ``CACHE_PATH/news_digest/search-words/<shard>.json``
@@ -30,6 +32,7 @@ import html
 import json
 import logging
 import os
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -46,6 +49,10 @@ DIRECTORY = "months"
 #: and ``older`` the others, made again only when one of them changes (or a new month
 #: moves the boundary), so a dump added to the newest month indexes a few months' words.
 RECENT_MONTHS = 3
+#: Changes whenever the words kept of a shard or the directory's pages change: every words
+#: record is read again and every part made again.
+#: 2: words in lower case only when that splits them as Pagefind does; every kind of a page.
+VERSION = 2
 #: Where the words of each shard are kept between builds, below ``CACHE_PATH``.
 WORDS_CACHE = ("news_digest", "search-words")
 #: The kind of a page that carries no ``kind`` filter (a theme of the user's own).
@@ -54,6 +61,18 @@ NO_KIND = "page"
 #: Punctuation taken off the ends of a word (Pagefind indexes "Ministers," as "ministers").
 EDGE_PUNCTUATION = ".,;:!?\"'()[]{}«»“”‘’„‚‹›…"
 
+#: What reading a damaged index raises.
+UNREADABLE = (
+    OSError,
+    EOFError,
+    zlib.error,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+)
+
 #: ``{(language, kind): sorted words}`` of one shard.
 Words = dict[tuple[str, str], list[str]]
 
@@ -61,9 +80,8 @@ Words = dict[tuple[str, str], list[str]]
 def shard_words(folder: Path) -> Words:
     """Every distinct word of the pages of the Pagefind index in ``folder``, by language and
     kind: the whitespace-separated words of each fragment's ``content`` (the text Pagefind
-    indexed), in lower case and without punctuation at their ends, which Pagefind takes off
-    too (so "Ministers," and "ministers" are one word of the directory). Raises ``OSError``
-    or ``ValueError`` when the index cannot be read."""
+    indexed), see :func:`plain_words`. Raises ``OSError``, ``EOFError``, ``zlib.error`` or
+    ``ValueError`` (and the like, :data:`UNREADABLE`) when the index cannot be read."""
     entry = json.loads((folder / pagefind_files.ENTRY_FILE).read_text(encoding="utf-8"))
     found: dict[tuple[str, str], set[str]] = {}
     for language, info in sorted(entry["languages"].items()):
@@ -73,14 +91,24 @@ def shard_words(folder: Path) -> Words:
             fragment = folder / "fragment" / f"{page[0]}.pf_fragment"
             data = json.loads(pagefind_files.read_pagefind(fragment))
             kinds = (data.get("filters") or {}).get("kind") or [NO_KIND]
-            found.setdefault((language, kinds[0]), set()).update(data["content"].split())
+            words = data["content"].split()
+            for kind in kinds:
+                found.setdefault((language, kind), set()).update(words)
     return {key: plain_words(words) for key, words in sorted(found.items())}
 
 
 def plain_words(words: set[str]) -> list[str]:
-    """``words`` in lower case, without punctuation at their ends, sorted, each once."""
-    plain = {word.strip(EDGE_PUNCTUATION).lower() for word in words}
-    plain.discard("")
+    """``words`` without punctuation at their ends (Pagefind takes it off too), sorted, each
+    once. A word is put in lower case only when it has no capital after its first letter:
+    Pagefind also indexes the parts of a word with an inner capital ("JPMorgan": "jp",
+    "morgan"), which it would not find in "jpmorgan"."""
+    plain = set()
+    for word in words:
+        word = word.strip(EDGE_PUNCTUATION)
+        if word[1:] == word[1:].lower():
+            word = word.lower()
+        if word:
+            plain.add(word)
     return sorted(plain)
 
 
@@ -114,7 +142,7 @@ class WordCache:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             text = json.dumps(data["words"], ensure_ascii=False, separators=(",", ":"))
-            if data["fingerprint"] != fingerprint:
+            if data["fingerprint"] != fingerprint or data.get("version") != VERSION:
                 return None
             if data["sha256"] != hashlib.sha256(text.encode("utf-8")).hexdigest():
                 logger.debug("news_digest: %s not used: its checksum does not match", path)
@@ -132,7 +160,7 @@ class WordCache:
             return
         text = words_text(words)
         record = (
-            f'{{"fingerprint":{json.dumps(fingerprint)},'
+            f'{{"fingerprint":{json.dumps(fingerprint)},"version":{VERSION},'
             f'"sha256":"{hashlib.sha256(text.encode("utf-8")).hexdigest()}",'
             f'"words":{text}}}'
         )
@@ -143,19 +171,23 @@ class WordCache:
             logger.warning("news_digest: could not save %s: %s", path, error)
 
     def keep_only(self, shards: set[str]) -> None:
-        """Remove the files of shards that are gone."""
+        """Remove the files of shards that are gone, and the temporary files of a build killed
+        while it wrote one."""
         if self.folder is None or not self.folder.is_dir():
             return
         for entry in self.folder.iterdir():
-            if entry.suffix == ".json" and entry.stem not in shards:
+            gone = entry.suffix == ".json" and entry.stem not in shards
+            if gone or entry.suffix == ".tmp":
                 with contextlib.suppress(OSError):
                     entry.unlink()
 
 
 def directory_page(shard: str, language: str, kind: str, words: list[str]) -> str:
-    """The directory's page for the words of one shard's pages of one language and kind."""
+    """The directory's page for the words of one shard's pages of one language and kind. It
+    has no title: Pagefind matches a query against a page's metadata too, and a title "2023-05"
+    would list every month for the query "2023"."""
     return (
-        f'<!DOCTYPE html><html lang="{html.escape(language)}"><head><title>{shard}</title>'
+        f'<!DOCTYPE html><html lang="{html.escape(language)}"><head>'
         f'<meta data-pagefind-filter="month[content]" content="{html.escape(shard)}">'
         "</head><body>"
         f'<main data-pagefind-body data-pagefind-filter="of:{html.escape(kind)}">'
@@ -182,7 +214,7 @@ def directory_parts(shards: Iterable[str]) -> dict[str, list[str]]:
 
 def directory_fingerprint(salt: str, shards: Mapping[str, str]) -> str:
     """A digest of ``salt`` and every shard's name and fingerprint (which fix its words)."""
-    digest = hashlib.sha256(f"directory\0{salt}".encode())
+    digest = hashlib.sha256(f"directory\0{VERSION}\0{salt}".encode())
     for name in sorted(shards):
         digest.update(f"{name}\0{shards[name]}\0".encode())
     return digest.hexdigest()[:20]

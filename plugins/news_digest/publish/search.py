@@ -425,7 +425,7 @@ def words_of_new_shard(error: str | None, out: Path) -> tuple[str | None, months
         return error, None
     try:
         return None, months.shard_words(out)
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as problem:
+    except months.UNREADABLE as problem:
         return f"its words cannot be read: {problem}", None
 
 
@@ -710,8 +710,14 @@ def make_directory_part(
                 continue
             try:
                 found = months.shard_words(bundle / name)
-            except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
-                return f"the words of shard {name} cannot be read: {error}"
+            except months.UNREADABLE as error:
+                # Its files are there but damaged: it goes, and the next build indexes it
+                # again (its fingerprint is left out of shards.json).
+                remove(bundle / name)
+                return (
+                    f"the words of shard {name} cannot be read ({error}); "
+                    "the next build indexes it again"
+                )
         cache.put(name, shards[name], found)
         words[name] = found
     return index_directory(executable, work, part, months.directory_pages(words), timeout)
@@ -803,6 +809,8 @@ def build_index(settings: Mapping[str, Any]) -> bool:
     if isinstance(directory, str):
         errors[months.DIRECTORY] = directory
         directory = None
+        # A shard whose words could not be read was removed: it keeps no fingerprint.
+        kept = {name: value for name, value in kept.items() if (bundle / name).is_dir()}
     remove(work)
     keep = {*pages, *primary_names(bundle), MANIFEST}
     if directory is not None:
@@ -818,7 +826,7 @@ def build_index(settings: Mapping[str, Any]) -> bool:
         name: listing
         for name, listing in listings.current.items()
         if name not in errors
-        and (name == "" or name in pages or name.startswith(f"{months.DIRECTORY}/"))
+        and (name == "" or name in kept or name.startswith(f"{months.DIRECTORY}/"))
     }
     if directory is None:
         for name in [n for n in listings.current if n.startswith(f"{months.DIRECTORY}/")]:

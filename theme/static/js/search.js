@@ -93,20 +93,12 @@
             finder: null,
             primary: Object.assign({ metaCacheTag: index.primary }, common()),
             shards: index.shards,
-            directory: Boolean(index.directory),
+            directory: Boolean(index.directory && Array.isArray(index.directory.parts)),
             all: null,
             current: null,
           };
           if (!state.directory) {
-            state.all = { api: api, merged: {} };
-            return api
-              .options(Object.assign({ bundlePath: bundle.pathname }, state.primary))
-              .then(function () {
-                return mergeAll(state.all, state.shards);
-              })
-              .then(function () {
-                return state;
-              });
+            return everyShard(state);
           }
           state.finder = opened(state);
           return state.finder.ready
@@ -129,13 +121,35 @@
                  directory's "month" counts are what say which months to merge. */
               return state.finder.filters();
             })
-            .then(function () {
-              return state;
-            });
+            .then(
+              function () {
+                return state;
+              },
+              function () {
+                /* A directory that cannot be loaded: every shard is searched instead. */
+                state.finder.destroy();
+                state.finder = null;
+                state.directory = false;
+                return everyShard(state);
+              }
+            );
         }
       );
     }
     return loading.api;
+  }
+
+  /* Without a directory: one index with every shard merged (state.all). */
+  function everyShard(state) {
+    state.all = { api: state.api, merged: {} };
+    return state.api
+      .options(Object.assign({ bundlePath: bundle.pathname }, state.primary))
+      .then(function () {
+        return mergeAll(state.all, state.shards);
+      })
+      .then(function () {
+        return state;
+      });
   }
 
   function common() {
@@ -159,11 +173,16 @@
     if (!state.directory) {
       return state.all;
     }
-    if (state.current) {
-      state.current.api.destroy();
-    }
+    dropCurrent(state);
     state.current = { api: opened(state), merged: {} };
     return state.current;
+  }
+
+  function dropCurrent(state) {
+    if (state.current) {
+      state.current.api.destroy();
+      state.current = null;
+    }
   }
 
   /* A shard merged once per language into ``index``, tagged with a "shard" filter of its
@@ -203,12 +222,22 @@
 
   /* The shards (newest first) whose months hold the words of the query on pages of the
      kinds asked for: the directory's pages that match it, by their "month" filter. Every
-     shard when there is no directory. */
+     shard when there is no directory. A quoted query ("central bank", Pagefind's search
+     for the words side by side) is looked up word by word: a directory page holds each word
+     once, not in the order of the text. Without a directory: the months with a result. */
   function monthsOf(state, query, kinds) {
     if (!state.directory) {
-      return Promise.resolve(state.shards);
+      /* Every shard is merged: its "shard" filter counts say which months have a result. */
+      var kindOnly = { filters: { kind: { any: kinds } } };
+      return state.all.api.search(query, kindOnly).then(function (search) {
+        var counts = (search && search.filters && search.filters.shard) || {};
+        return state.shards.filter(function (shard) {
+          return counts[shard.id] > 0;
+        });
+      });
     }
-    return state.finder.search(query, { filters: { of: { any: kinds } } }).then(function (search) {
+    var words = query.replace(/"/g, " ").trim();
+    return state.finder.search(words, { filters: { of: { any: kinds } } }).then(function (search) {
       var counts = (search && search.filters && search.filters.month) || {};
       return state.shards.filter(function (shard) {
         return counts[shard.id] > 0;
@@ -472,6 +501,8 @@
         more = element("button", "search-more", msg("more"));
         more.type = "button";
         more.addEventListener("click", function () {
+          /* One step at a time: a second click while it loads would start another. */
+          more.disabled = true;
           show(next, mine, by, query);
         });
         list.after(more);
@@ -502,6 +533,7 @@
             return;
           }
           if (!months.length) {
+            dropCurrent(state);
             status.textContent = msg("none", { query: query });
             return;
           }
