@@ -300,7 +300,7 @@ def add_paginated(
                 page.number,
                 len(pages),
                 [renderer.card_key(a) for a in page.object_list],
-                pager,
+                pager.key(),
             ),
             pager=pager,
             url=page.url,

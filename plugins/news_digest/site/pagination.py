@@ -125,6 +125,11 @@ class Pager:
     previous_url: str | None = None
     next_url: str | None = None
 
+    def key(self) -> tuple:
+        """What it shows, as plain data (for a page's fingerprint)."""
+        links = [(tuple(label), url, current) for label, url, current in self.links]
+        return (links, self.previous_url, self.next_url)
+
 
 def page_location(settings: Mapping[str, Any], save_as: str, url: str, number: int) -> tuple:
     """``(url, save_as)`` of page ``number`` (>= 1) of a listing, from the pagination rule for

@@ -90,6 +90,14 @@ class StoryRef:
     first_seen: dt.date
 
 
+def ref_key(ref: StoryRef | None) -> tuple | None:
+    """A story reference as plain data, for a page's fingerprint (hashed by its marshal
+    bytes; a dataclass or a date would make the whole key hashed by its repr)."""
+    if ref is None:
+        return None
+    return (ref.id, ref.url, ref.days, ref.digests, ref.first_seen.isoformat())
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One appearance of a story, with the dump's article (for its links)."""
@@ -140,14 +148,8 @@ class StoryPage:
     def key(self) -> str:
         """A sha1 of everything its page shows of its appearances (a dump's sha1 stands for
         the summaries, its URL for a slug that changed)."""
-        articles = self.model.articles
-        return fingerprint(
-            [
-                (a.date, a.path, a.title, a.is_lead, art.dump_sha1, art.url, art.title)
-                for a in self.apps
-                for art in (articles[a.path],)
-            ]
-        )
+        shown = self.model.dump_keys
+        return fingerprint([(*a, shown[a.path]) for a in self.apps])
 
     @cached_property
     def rows(self) -> list[DayRow]:
@@ -372,6 +374,12 @@ class StoryModel:
                 return f"h{n}", item.summary
         return None
 
+    @cached_property
+    def dump_keys(self) -> dict[str, tuple]:
+        """Dump path -> what a story page shows of the dump beyond the headline: its sha1
+        (for the summaries), its URL and its title; made once a build, not once a story."""
+        return {path: (a.dump_sha1, a.url, a.title) for path, a in self.articles.items()}
+
     def topic_list(self) -> list[TopicPage]:
         return sorted(self.topics.values(), key=lambda t: (t.name.casefold(), t.slug))
 
@@ -428,7 +436,7 @@ class StoryModel:
             front.day_url,
             [card_key(a) for a in front.leads],
             [
-                (i.title, i.ref, i.digests_today, i.new, i.article.digest_url)
+                (i.title, ref_key(i.ref), i.digests_today, i.new, i.article.digest_url)
                 for i in front.headlines
             ],
             front.more,
@@ -735,7 +743,7 @@ class StoriesGenerator(Generator):
 
 def story_key(page: StoryPage) -> tuple:
     """Everything a story page shows."""
-    return (page.ref, page.title, page.key, [(t.slug, t.name) for t in page.topics])
+    return (ref_key(page.ref), page.title, page.key, [(t.slug, t.name) for t in page.topics])
 
 
 def topic_key(topic: TopicPage) -> tuple:
@@ -744,7 +752,7 @@ def topic_key(topic: TopicPage) -> tuple:
         topic.slug,
         topic.name,
         [card_key(a) + (a.dump_sha1,) for a in topic.all_leads],
-        [(s.ref, s.title, s.key) for s in topic.all_stories],
+        [(ref_key(s.ref), s.title, s.key) for s in topic.all_stories],
     )
 
 
