@@ -259,6 +259,21 @@ def test_own_folders_agrees_with_the_plain_statement(pages, shard_of):
     assert search.own_folders(shards, []) == {}
 
 
+def test_the_page_cache_is_saved_as_json_with_its_checksum_and_read_back(tmp_path):
+    pages = {
+        "2023/05/01/a/index.html": [120, 1_700_000_000_000_000_000, "2023-05", "ab" * 32],
+        'odd "name"/ü/index.html': [7, 1, "", "cd" * 32],
+    }
+    settings = {**SETTINGS, "CACHE_PATH": str(tmp_path)}
+    path, known = search.load_page_cache(settings)
+    assert known == {}
+    search.save_page_cache(path, pages)
+    text = search.page_cache_text(pages)
+    whole = {"sha256": search.page_cache_checksum(text), "pages": pages}
+    assert path.read_text(encoding="utf-8") == json.dumps(whole, separators=(",", ":"))
+    assert search.load_page_cache(settings) == (path, pages)
+
+
 def indexed_site(tmp_path: Path) -> tuple[Path, Path, dict]:
     """The test site written and indexed once: ``(output, cache, settings)``."""
     out, cache = tmp_path / "out", tmp_path / "cache"

@@ -273,10 +273,12 @@ def save_page_cache(path: Path | None, pages: Mapping[str, list[Any]]) -> None:
     if path is None:
         return
     text = page_cache_text(pages)
-    data = {"sha256": page_cache_checksum(text), "pages": pages}
+    # json.dumps({"sha256": ..., "pages": pages}, separators=(",", ":")), without encoding
+    # the pages a second time.
+    whole = f'{{"sha256":"{page_cache_checksum(text)}","pages":{text}}}'
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        write_whole(path, whole.encode("utf-8"))
     except OSError as error:
         logger.warning("news_digest: could not save the search page cache: %s", error)
 
