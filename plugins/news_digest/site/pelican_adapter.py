@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..incremental import cache, patches, snapshot
+from ..incremental import cache, patches, snapshot, templates
 from ..publish.indexing_generator import (
     IndexingGenerator,
     install_template_helpers,
@@ -194,6 +194,15 @@ def install_i18n(generator: Any) -> None:
     language.install(env)
 
 
+def keep_compiled_templates(generator: Any) -> None:
+    """``generator_init`` handler: with the speed layer on, templates compiled by one build
+    are loaded by the next (:mod:`news_digest.incremental.templates`)."""
+    session = session_of(generator.settings)
+    if session is not None and session.incremental:
+        env = getattr(generator, "env", None)
+        templates.keep_compiled_templates(env, cache.cache_folder(generator.settings))
+
+
 def connect() -> None:
     from pelican import signals
 
@@ -207,5 +216,6 @@ def connect() -> None:
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(install_template_helpers)
     signals.generator_init.connect(install_i18n)
+    signals.generator_init.connect(keep_compiled_templates)
     signals.feed_generated.connect(restore_feed_titles)
     signals.finalized.connect(on_finalized)
