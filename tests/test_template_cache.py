@@ -135,6 +135,19 @@ def test_a_cache_that_cannot_be_written_costs_a_debug_line_only(tmp_path, caplog
     assert list(tmp_path.glob("**/*.tmp")) == []
 
 
+def test_a_temporary_file_left_by_a_killed_build_is_removed(tmp_path, compiles):
+    folder = tmp_path / "templates"
+    environment(folder).get_template("page.html")
+    (kept,) = folder.glob("*.jinja")
+    leftover = folder / f".{kept.stem}.x1y2z3.tmp"
+    leftover.write_bytes(kept.read_bytes()[:40])  # cut short, as a kill leaves it
+    compiles.clear()
+    assert environment(folder).get_template("page.html").render(text="x") == "<p>x</p>"
+    assert compiles == []
+    assert not leftover.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [kept.name]
+
+
 def test_with_the_speed_layer_off_no_template_is_kept(tmp_path):
     content, options = site(tmp_path)
     build(

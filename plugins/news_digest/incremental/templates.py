@@ -14,7 +14,8 @@ so a changed ``JINJA_ENVIRONMENT`` or a new Jinja compiles every template again.
 Each file also carries the sha256 of the bytecode it holds, so a file that was changed on
 disk or cut short is not run: the template is compiled again, with a debug line. A cache
 that cannot be written (a read-only folder, a full disk) costs only the time to compile
-again: a debug line, never a failed build.
+again: a debug line, never a failed build. What a killed build left half-written is a
+temporary file, removed by the next build.
 """
 
 from __future__ import annotations
@@ -92,6 +93,11 @@ class CheckedBytecodeCache(BytecodeCache):
     def __init__(self, folder: Path, env: Any) -> None:
         self.folder = folder
         self.env = env
+        # Temporary files that a build killed while writing one left. Another build that is
+        # writing one right now only loses that file: its rename fails, with a debug line.
+        for leftover in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         """Jinja's key (the template's name and file) with the environment's settings, read
