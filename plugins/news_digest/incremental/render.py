@@ -62,16 +62,18 @@ class RenderStats:
 # Fingerprints
 
 
-def _stable(value: Any) -> Any:
-    """A value made of plain data, the same in every process (no addresses)."""
+def stable_value(value: Any) -> Any:
+    """A value made of plain data, the same in every process (no addresses): a function or
+    a class by its module and name, any other object by its type's."""
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, Mapping):
-        return tuple(sorted((str(k), _stable(v)) for k, v in value.items()))
+        return tuple(sorted((str(k), stable_value(v)) for k, v in value.items()))
     if isinstance(value, list | tuple | set | frozenset):
-        items = [_stable(v) for v in value]
+        items = [stable_value(v) for v in value]
         return tuple(sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
-    return type(value).__qualname__
+    named = value if isinstance(getattr(value, "__qualname__", None), str) else type(value)
+    return f"{getattr(named, '__module__', None)}.{named.__qualname__}"
 
 
 def fingerprint(*parts: Any) -> str:
@@ -104,7 +106,7 @@ def site_fingerprint(settings: Mapping[str, Any], template_dirs: Iterable[str], 
         sha.update(f"pelican {version('pelican')} jinja2 {version('jinja2')}".encode())
     except Exception:  # pragma: no cover - metadata missing
         pass
-    sha.update(repr(_stable(dict(settings))).encode("utf-8", "surrogatepass"))
+    sha.update(repr(stable_value(dict(settings))).encode("utf-8", "surrogatepass"))
     sha.update(repr([(p.title, p.url, p.save_as) for p in pages]).encode("utf-8", "surrogatepass"))
     return sha.hexdigest()
 

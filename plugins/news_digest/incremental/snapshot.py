@@ -99,7 +99,7 @@ def snapshot_version(settings: Mapping[str, Any]) -> str:
     that formats dates, and the settings."""
     from importlib.metadata import version
 
-    from .render import _stable
+    from .render import stable_value
 
     sha = hashlib.sha1(MAGIC.encode())
     sha.update(package_code_hash().encode())
@@ -108,7 +108,7 @@ def snapshot_version(settings: Mapping[str, Any]) -> str:
         sha.update(path.read_bytes())
     sha.update(f"pelican {version('pelican')} python {sys.version_info[:2]}".encode())
     sha.update(str(locale.setlocale(locale.LC_TIME)).encode())
-    sha.update(repr(_stable(dict(settings))).encode("utf-8", "surrogatepass"))
+    sha.update(repr(stable_value(dict(settings))).encode("utf-8", "surrogatepass"))
     return sha.hexdigest()
 
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
+
+from ..site.lock import write_whole
+from .render import stable_value
 
 logger = logging.getLogger(__name__)
 
@@ -62,26 +63,12 @@ COMPILE_OPTIONS = (
 )
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as plain data the same in every process: a function or a class by its name."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, dict):
-        return sorted((str(key), _plain(item)) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, set | frozenset):
-        return sorted(repr(_plain(item)) for item in value)
-    name = getattr(value, "__qualname__", None) or type(value).__qualname__
-    return f"{getattr(value, '__module__', None) or type(value).__module__}.{name}"
-
-
 def environment_key(env: Any) -> str:
     """A sha256 of what in ``env`` shapes compiled code (:data:`COMPILE_OPTIONS`, its
     extensions and policies) and of Jinja's version."""
-    options = [(name, _plain(getattr(env, name, None))) for name in COMPILE_OPTIONS]
+    options = [(name, stable_value(getattr(env, name, None))) for name in COMPILE_OPTIONS]
     options.append(("extensions", sorted(env.extensions)))
-    options.append(("policies", _plain(env.policies)))
+    options.append(("policies", stable_value(env.policies)))
     options.append(("jinja2", jinja2.__version__))
     return hashlib.sha256(repr(options).encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -93,9 +80,10 @@ class CheckedBytecodeCache(BytecodeCache):
     def __init__(self, folder: Path, env: Any) -> None:
         self.folder = folder
         self.env = env
-        # Temporary files that a build killed while writing one left. Another build that is
-        # writing one right now only loses that file: its rename fails, with a debug line.
-        for leftover in folder.glob(".*.tmp"):
+        # Temporary files that a build killed while writing one left (write_whole's). Another
+        # build that is writing one right now only loses that file: its rename fails, with a
+        # debug line.
+        for leftover in folder.glob("*.jinja.*.tmp"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
 
@@ -123,24 +111,11 @@ class CheckedBytecodeCache(BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         body = bucket.bytecode_to_string()
         data = hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
-        path = self.path_of(bucket)
-        temporary = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
+            write_whole(self.path_of(bucket), data)
         except OSError as error:
-            logger.debug("news_digest: compiled template not kept in %s: %s", path, error)
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-
-    def clear(self) -> None:
-        for path in self.folder.glob("*.jinja"):
-            with contextlib.suppress(OSError):
-                path.unlink()
+            logger.debug("news_digest: compiled template not kept: %s", error)
 
 
 def keep_compiled_templates(env: Any, cache_folder: Path | None) -> None:
