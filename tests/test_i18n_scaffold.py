@@ -72,6 +72,31 @@ def test_dates_are_written_as_the_language_writes_them():
     assert SiteLanguage({"DEFAULT_LANG": "es"}).format_date(day, "d MMM y") == "10 may 2023"
 
 
+def test_a_remembered_date_is_babels_own_for_every_value_and_format():
+    """Dates are formatted once per (day, format): the text must be what Babel gives for the
+    value itself, whatever its type, zone or time, and never that of another format."""
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date
+    from pelican.utils import SafeDatetime
+
+    language = SiteLanguage({"DEFAULT_LANG": "de"})
+    values = [
+        dt.date(2023, 5, 10),
+        dt.datetime(2023, 5, 10, 23, 30),
+        SafeDatetime(2023, 5, 10, 0, 5, tzinfo=ZoneInfo("Europe/Berlin")),
+        dt.datetime(2023, 5, 10, 23, 30, tzinfo=ZoneInfo("Pacific/Kiritimati")),
+        dt.datetime(2023, 5, 11, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=-11))),
+    ]
+    for _ in range(2):  # the second time from what was remembered
+        for value in values:
+            for fmt in (None, "short", "full", "d MMM y", "EEEE"):
+                expected = format_date(value, fmt or "long", locale="de")
+                assert language.format_date(value, fmt) == expected, (value, fmt)
+    assert language.format_date(dt.date(2023, 5, 11), "EEEE") == "Donnerstag"
+    assert len(language._dates) == 2 * 5
+
+
 def test_right_to_left_languages():
     assert [text_direction(c) for c in ("ar", "he", "fa", "ur")] == ["rtl"] * 4
     assert [text_direction(c) for c in ("en", "de", "zh", None, "xx")] == ["ltr"] * 5

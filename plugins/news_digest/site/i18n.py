@@ -100,10 +100,23 @@ class SiteLanguage:
         self.date_format = date_format or DEFAULT_DATE_FORMAT
         self.translations = load_translations(settings.get("THEME"), self.code)
         self.missing = self.translations is None and self.locale.language != SOURCE_LANG
+        #: ``(day, format) -> text``: a site shows each day's date on many pages.
+        self._dates: dict[tuple[dt.date, str], str] = {}
 
     def format_date(self, value: dt.date | dt.datetime, format: str | None = None) -> str:
-        """A date as the site's language writes it (``10. Mai 2023``, ``2023年5月10日``)."""
-        return babel_format_date(value, format or self.date_format, locale=self.locale)
+        """A date as the site's language writes it (``10. Mai 2023``, ``2023年5月10日``).
+
+        Babel formats a datetime's date alone (its time and zone never show), so the text
+        of a day is made once and then looked up."""
+        format = format or self.date_format
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not isinstance(day, dt.date):  # None (today) or not a date: Babel's own answer
+            return babel_format_date(value, format, locale=self.locale)
+        key = (day, format)
+        text = self._dates.get(key)
+        if text is None:
+            text = self._dates[key] = babel_format_date(day, format, locale=self.locale)
+        return text
 
     def format_period(self, period_num: tuple[int, ...]) -> str:
         """The name of an archive period, ``(2023,)``, ``(2023, 5)`` or ``(2023, 5, 10)``, as
