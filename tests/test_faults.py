@@ -446,16 +446,15 @@ def truncate_parse_cache(cache: Path) -> None:
 
 
 def flip_page_cache_shard(cache: Path) -> None:
-    change_bytes(page_cache_file(cache), b'"2023-05"', b'"2023-07"')
+    change_bytes(page_cache_file(cache), b"2023-05", b"2023-07")
 
 
 def page_cache_of_another_shape(cache: Path) -> None:
     path = page_cache_file(cache)
-    pages = json.loads(path.read_text(encoding="utf-8"))["pages"]
+    _, pages = search.load_page_cache({"CACHE_PATH": str(cache)})
+    assert pages
     pages = {name: {"size": record[0]} for name, record in pages.items()}
-    text = search.page_cache_text(pages)
-    data = {"sha256": search.page_cache_checksum(text), "pages": pages}
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path.write_bytes(search.page_cache_bytes(pages))
 
 
 DAMAGES = {
@@ -470,7 +469,7 @@ DAMAGES = {
         lambda cache: rewrite_records(snapshot_path(cache), drop_snapshot_date),
         "not taken from the snapshot",
     ),
-    "search pages: a flipped byte of a shard": (flip_page_cache_shard, "checksum does not match"),
+    "search pages: a flipped byte of a shard": (flip_page_cache_shard, "damaged (checksum)"),
     "search pages: records of another shape": (
         page_cache_of_another_shape,
         "a record has another shape",

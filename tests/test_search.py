@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import marshal
 import os
 import posixpath
 from pathlib import Path
@@ -166,7 +168,7 @@ def test_shards_are_indexed_again_only_when_their_pages_change(tmp_path):
     (bundle / "pagefind-ui.js").write_text("from an older layout")
     settings = {**SETTINGS, "OUTPUT_PATH": str(out), "CACHE_PATH": str(tmp_path / "cache")}
     assert search.build_index(settings)
-    assert (tmp_path / "cache" / "news_digest" / "search-pages.json").is_file()
+    assert (tmp_path / "cache").joinpath(*search.PAGE_CACHE).is_file()
     first = tree(bundle)
     assert "pagefind-ui.js" not in first  # stale files are removed
     assert {"pagefind.js", "pagefind-worker.js", "shards.json"} <= set(first)
@@ -259,7 +261,7 @@ def test_own_folders_agrees_with_the_plain_statement(pages, shard_of):
     assert search.own_folders(shards, []) == {}
 
 
-def test_the_page_cache_is_saved_as_json_with_its_checksum_and_read_back(tmp_path):
+def test_the_page_cache_is_saved_with_its_checksum_and_read_back(tmp_path):
     pages = {
         "2023/05/01/a/index.html": [120, 1_700_000_000_000_000_000, "2023-05", "ab" * 32],
         'odd "name"/ü/index.html': [7, 1, "", "cd" * 32],
@@ -267,11 +269,42 @@ def test_the_page_cache_is_saved_as_json_with_its_checksum_and_read_back(tmp_pat
     settings = {**SETTINGS, "CACHE_PATH": str(tmp_path)}
     path, known = search.load_page_cache(settings)
     assert known == {}
+    old = path.with_name(search.OLD_PAGE_CACHE)
+    old.parent.mkdir(parents=True)
+    old.write_text('{"sha256":"","pages":{}}', encoding="utf-8")  # an earlier version's
     search.save_page_cache(path, pages)
-    text = search.page_cache_text(pages)
-    whole = {"sha256": search.page_cache_checksum(text), "pages": pages}
-    assert path.read_text(encoding="utf-8") == json.dumps(whole, separators=(",", ":"))
+    assert not old.exists()
+    head, _, body = path.read_bytes().partition(b"\n")
+    assert head == search.page_cache_head() + b" " + hashlib.sha256(body).hexdigest().encode()
+    assert marshal.loads(body) == pages
     assert search.load_page_cache(settings) == (path, pages)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data.replace(b"2023-05", b"2023-07", 1), id="flipped byte"),
+        pytest.param(lambda data: data[: len(data) - 9], id="cut short"),
+        pytest.param(lambda data: data.replace(b" marshal ", b" marshal 9", 1), id="format"),
+        pytest.param(
+            lambda data: search.page_cache_bytes({"a/index.html": [1, 2, "2023-05"]}),
+            id="another shape",
+        ),
+        pytest.param(
+            lambda data: search.page_cache_bytes({b"a/index.html": [1, 2, "", "ab"]}),
+            id="a name not text",
+        ),
+        pytest.param(lambda data: b"not ours\n" + data, id="foreign"),
+    ],
+)
+def test_a_damaged_page_cache_is_not_used(tmp_path, damage):
+    pages = {"2023/05/01/a/index.html": [120, 17, "2023-05", "ab" * 32]}
+    settings = {**SETTINGS, "CACHE_PATH": str(tmp_path)}
+    path, _ = search.load_page_cache(settings)
+    search.save_page_cache(path, pages)
+    assert search.load_page_cache(settings) == (path, pages)
+    path.write_bytes(damage(path.read_bytes()))
+    assert search.load_page_cache(settings) == (path, {})
 
 
 def indexed_site(tmp_path: Path) -> tuple[Path, Path, dict]:
@@ -286,7 +319,7 @@ def indexed_site(tmp_path: Path) -> tuple[Path, Path, dict]:
 @needs_pagefind
 def test_an_unchanged_site_rewrites_no_index_and_no_page_cache(tmp_path):
     out, cache, settings = indexed_site(tmp_path)
-    page_cache = cache / "news_digest" / "search-pages.json"
+    page_cache = cache.joinpath(*search.PAGE_CACHE)
     os.utime(page_cache, ns=(1_000_000_000, 1_000_000_000))
     before = tree(out / "pagefind")
     stamps = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
@@ -319,7 +352,7 @@ def test_a_page_edited_by_hand_indexes_its_shard_again(tmp_path):
     assert new_hashes["2023-04"] == hashes["2023-04"]
     assert new_hashes["2023-05"] != hashes["2023-05"]
     assert {p: p.stat().st_mtime_ns for p in (out / "pagefind" / "2023-04").rglob("*")} == april
-    cached = json.loads((cache / "news_digest" / "search-pages.json").read_text())["pages"]
+    _, cached = search.load_page_cache(settings)
     assert cached["2023/05/01/b/index.html"][1] == edited.stat().st_mtime_ns
 
 
@@ -360,7 +393,7 @@ def test_the_page_writer_tells_the_scan_what_it_would_have_read(tmp_path):
     content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
     write_fixture_content(content)
     build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
-    saved = json.loads((cache / "news_digest" / "search-pages.json").read_text("utf-8"))["pages"]
+    _, saved = search.load_page_cache({**SETTINGS, "CACHE_PATH": str(cache)})
     assert saved == search.scan_pages(output, {})
     assert sum(1 for record in saved.values() if record[2]) > 10  # pages in a shard
 

@@ -50,6 +50,7 @@ import bisect
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 import shutil
@@ -134,8 +135,12 @@ def primary_page(language: str) -> str:
 #: Per page of the output: ``[size, mtime_ns, shard or "", sha256]``, kept between builds in
 #: ``CACHE_PATH/news_digest/``, so that an unchanged page (same size and mtime) is not read;
 #: written again only when a page was added, removed or read again. A page edited by hand is
-#: read again unless the edit kept both its size and its nanosecond mtime.
-PAGE_CACHE = ("news_digest", "search-pages.json")
+#: read again unless the edit kept both its size and its nanosecond mtime. The file is a head
+#: line (:func:`page_cache_head` and the sha256 of the rest) and the records written by
+#: ``marshal``, which reads and writes them four to ten times as fast as JSON.
+PAGE_CACHE = ("news_digest", "search-pages.marshal")
+#: The file earlier versions wrote; removed when the new one is written.
+OLD_PAGE_CACHE = "search-pages.json"
 
 
 def page_shard(data: bytes) -> str:
@@ -224,12 +229,12 @@ def fingerprint(pages: Mapping[str, list[Any]], paths: Iterable[str], salt: str)
     return digest.hexdigest()[:20]
 
 
-def page_cache_text(pages: Mapping[str, list[Any]]) -> str:
-    """The page records as JSON, in the one spelling their checksum is taken of."""
-    return json.dumps(pages, separators=(",", ":"))
+def listing_text(listings: Mapping[str, list[Any]]) -> str:
+    """The shard listings as JSON, in the one spelling their checksum is taken of."""
+    return json.dumps(listings, separators=(",", ":"))
 
 
-def page_cache_checksum(text: str) -> str:
+def listing_checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -243,6 +248,20 @@ def is_page_record(record: Any) -> bool:
     )
 
 
+def page_cache_head() -> bytes:
+    """The start of the page cache's head line: the format and ``marshal``'s version (its
+    format is Python's own)."""
+    return f"news_digest search pages 1 marshal {marshal.version}".encode("ascii")
+
+
+def page_cache_bytes(pages: Mapping[str, Any]) -> bytes:
+    """The page cache file holding ``pages``."""
+    body = marshal.dumps(dict(pages))
+    return (
+        page_cache_head() + b" " + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+    )
+
+
 def load_page_cache(settings: Mapping[str, Any]) -> tuple[Path | None, dict[str, Any]]:
     """The page records of the last build; none when the file is missing, or damaged (its
     checksum does not match, or a record has another shape): every page is then read."""
@@ -251,19 +270,25 @@ def load_page_cache(settings: Mapping[str, Any]) -> tuple[Path | None, dict[str,
         return None, {}
     path = Path(cache_path).joinpath(*PAGE_CACHE)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         return path, {}
-    except (OSError, ValueError) as error:
+    except OSError as error:
         logger.debug("news_digest: %s not used: %s", path, error)
         return path, {}
-    pages = data.get("pages") if isinstance(data, dict) else None
-    if not isinstance(pages, dict) or data.get("sha256") != page_cache_checksum(
-        page_cache_text(pages)
-    ):
-        logger.debug("news_digest: %s not used: its checksum does not match", path)
+    head, _, body = data.partition(b"\n")
+    format_, _, checksum = head.rpartition(b" ")
+    if format_ != page_cache_head() or checksum != hashlib.sha256(body).hexdigest().encode():
+        logger.debug("news_digest: %s not used: another format, or damaged (checksum)", path)
         return path, {}
-    if not all(is_page_record(record) for record in pages.values()):
+    try:
+        pages = marshal.loads(body)
+    except (EOFError, ValueError, TypeError) as error:  # passed the checksum, yet not ours
+        logger.debug("news_digest: %s not used: %s", path, error)
+        return path, {}
+    if not isinstance(pages, dict) or not all(
+        isinstance(name, str) and is_page_record(record) for name, record in pages.items()
+    ):
         logger.debug("news_digest: %s not used: a record has another shape", path)
         return path, {}
     return path, pages
@@ -272,13 +297,10 @@ def load_page_cache(settings: Mapping[str, Any]) -> tuple[Path | None, dict[str,
 def save_page_cache(path: Path | None, pages: Mapping[str, list[Any]]) -> None:
     if path is None:
         return
-    text = page_cache_text(pages)
-    # json.dumps({"sha256": ..., "pages": pages}, separators=(",", ":")), without encoding
-    # the pages a second time.
-    whole = f'{{"sha256":"{page_cache_checksum(text)}","pages":{text}}}'
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(path, whole.encode("utf-8"))
+        write_whole(path, page_cache_bytes(pages))
+        (path.parent / OLD_PAGE_CACHE).unlink(missing_ok=True)
     except OSError as error:
         logger.warning("news_digest: could not save the search page cache: %s", error)
 
@@ -577,8 +599,8 @@ class ShardListings:
             logger.debug("news_digest: %s not used: %s", self.path, error)
             return {}
         shards = data.get("shards") if isinstance(data, dict) else None
-        if not isinstance(shards, dict) or data.get("sha256") != page_cache_checksum(
-            page_cache_text(shards)
+        if not isinstance(shards, dict) or data.get("sha256") != listing_checksum(
+            listing_text(shards)
         ):
             logger.debug("news_digest: %s not used: its checksum does not match", self.path)
             return {}
@@ -619,8 +641,8 @@ class ShardListings:
     def save(self) -> None:
         if self.path is None or self.current == self.known:
             return
-        text = page_cache_text(self.current)
-        data = {"sha256": page_cache_checksum(text), "shards": self.current}
+        text = listing_text(self.current)
+        data = {"sha256": listing_checksum(text), "shards": self.current}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_whole(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
