@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import marshal
 import pickle
 import random
 import sys
@@ -170,6 +171,37 @@ def test_story_ids_kept_between_reads_are_those_made_anew():
         fresh = StoryIndex(**{**index.__dict__, "ids": {}, "changed": set(range(len(index.keys)))})
         assert fresh.story_ids() == kept
     assert len(set(kept.values())) < len(index.keys)  # stories were joined on the way
+
+
+def test_settle_leaves_the_state_that_reading_the_stories_leaves():
+    """The build saves the index after ``settle`` (before the stories are made, for memory):
+    the saved state must be the one ``stories`` leaves, for a cold index and for one loaded
+    from its saved state and extended, as a rebuild does."""
+    # 600 dumps, 400 of them saved: enough for stories joined across the two (with only
+    # the changed stories' ids made, the keys' paths to their roots would differ)
+    per_dump = stories_bench.portal_appearances(stories_bench.generate.generate(600))
+    first, later = per_dump[:400], per_dump[400:]
+    saved = StoryIndex()
+    for apps in first:
+        saved.add_many(apps)
+    saved.stories()
+    state = marshal.dumps(saved.__getstate__())  # as the story cache keeps it
+    for start in (None, state):
+        settled, read = (
+            StoryIndex() if start is None else StoryIndex.from_state(marshal.loads(start))
+            for _ in range(2)
+        )
+        for index in (settled, read):
+            for apps in per_dump if start is None else later:
+                index.add_many(apps)
+        of_key = settled.settle()
+        # every key points at its story's root, and every story has its id
+        parent = settled.parent
+        assert all(parent[root] == root for root in parent)
+        assert not settled.changed and {parent[i] for i in range(len(parent))} <= set(settled.ids)
+        stories = read.stories()
+        assert settled.__getstate__() == read.__getstate__()
+        assert len(set(of_key)) == len(stories) and set(of_key) == set(stories)
 
 
 def test_a_key_is_cut_when_any_of_its_titles_is_whatever_came_first():

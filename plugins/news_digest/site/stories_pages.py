@@ -266,10 +266,10 @@ def build_order(articles: Iterable[Any]) -> list[Any]:
 def build_index(
     articles: list[Any], settings: Mapping[str, Any], folder: Any
 ) -> tuple[story_cache.StoryRecord, int, str]:
-    """The story index of ``articles`` (added in :func:`build_order`), in a record with the
-    places already found per title: the last build's record when it holds the index of this
-    build's oldest dumps, with the new dumps added; else a new one. Also how many dumps
-    were added, and the record's cache key. ``folder`` None: no cache."""
+    """The story index of ``articles`` (added in :func:`build_order`), in a record: the last
+    build's record when it holds the index of this build's oldest dumps, with the new dumps
+    added; else a new one. Also how many dumps were added, and the record's cache key.
+    ``folder`` None: no cache."""
     ordered = build_order(articles)
     entries = [(a.date.isoformat(), dump_path(a), a.dump_sha1) for a in ordered]
     key = story_cache.record_key(("index", settings.get("TIMEZONE")))
@@ -470,8 +470,15 @@ class Places:
     folder between builds); the gazetteer (0.3 to 0.8 s to make, a few milliseconds to read
     from that folder) is loaded only for a title not seen before, unless it was given."""
 
-    def __init__(self, known: dict[str, tuple], folder: Any = None, gazetteer: Any = None) -> None:
+    def __init__(
+        self,
+        known: dict[str, tuple],
+        folder: Any = None,
+        gazetteer: Any = None,
+        rewrite: bool = False,
+    ) -> None:
         self.known = known
+        self.rewrite = rewrite  # the kept file could not be used: write it whatever happens
         self.folder = folder  # the speed layer's cache folder, where the gazetteer is kept
         self.gazetteer: Any = gazetteer  # or one made before
         #: Title -> its places, for the titles of this build (what the next build keeps).
@@ -491,7 +498,7 @@ class Places:
 
     def changed(self) -> bool:
         """Whether the titles of this build are not those the cache held."""
-        return self.used.keys() != self.known.keys()
+        return self.rewrite or self.used.keys() != self.known.keys()
 
 
 def build_model(
@@ -511,10 +518,10 @@ def build_model(
     record, added, key = build_index(articles, settings, folder)
     model.timings["index"] = time.perf_counter() - clock
     if folder is not None and added:
-        # Saved as soon as the new dumps are filed and the ids made (what reading the
-        # stories does first), before the stories, the model and the topics hold memory of
-        # their own: writing the index takes some 50 MB for a moment at 10,000 dumps.
-        record.index.story_ids()
+        # Saved as soon as the index is in the state that reading the stories leaves it
+        # in (settle), before the stories, the model and the topics hold memory of their
+        # own: writing the index takes some 50 MB for a moment at 10,000 dumps.
+        record.index.settle()
         story_cache.save(folder, key, record)
     stories = record.index.stories()
     model.articles = {dump_path(a): a for a in articles}
@@ -571,7 +578,8 @@ def build_model(
                 today[story] = on_day
     model.front = front_page(model, articles, newest, today, day_archives, developing)
     model.day_neighbours = day_neighbours(day_archives)
-    places = Places(story_cache.load_places(folder), folder, gazetteer)
+    known, usable = story_cache.load_places(folder)
+    places = Places(known, folder, gazetteer, rewrite=not usable)
     model.topics = topics(model, articles, places, settings)
     if folder is not None and places.changed():
         story_cache.save_places(folder, places.used)

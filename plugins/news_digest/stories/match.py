@@ -341,7 +341,8 @@ class StoryIndex:
     """Stories so far; ``add`` files appearances in, ``stories`` reads them out.
 
     Adding only records titles; they are filed, and their new keys compared with the others,
-    all at once when stories are next read (``stories``, ``story_ids``, ``story_of``), so
+    all at once when stories are next read (``stories``, ``story_ids``, ``story_of``,
+    ``settle``), so
     that the blocks of a whole site are chosen from the whole site's word counts. A new key
     is compared with the keys it shares a block with (``block_pairs``) and with the keys it
     is the start of or that are the start of it (cut titles, found exactly in the sorted key
@@ -601,12 +602,19 @@ class StoryIndex:
         self.changed.clear()
         return ids
 
-    def stories(self) -> dict[str, list[Appearance]]:
-        """Story id -> its appearances, oldest first (ties by path)."""
+    def settle(self) -> list[str]:
+        """File what was added, make the ids of the stories that changed, and point every
+        key at its story's root: the state :meth:`stories` reads from (and leaves), without
+        the stories themselves. The story id of each key number."""
         self._flush()
         with collector_paused():
-            ids = self._story_ids()
-            of_key = [ids[self._find(i)] for i in range(len(self.keys))]
+            ids, find = self._story_ids(), self._find
+            return [ids[find(i)] for i in range(len(self.keys))]
+
+    def stories(self) -> dict[str, list[Appearance]]:
+        """Story id -> its appearances, oldest first (ties by path)."""
+        of_key = self.settle()
+        with collector_paused():
             out: dict[str, list[Appearance]] = {}
             for i, app in zip(self.appearance_keys, self.appearances, strict=True):
                 sid = of_key[i]
