@@ -65,6 +65,14 @@ def write(content: Path, names=None) -> None:
             (content / name).write_text(text, encoding="utf-8")
 
 
+def written_content(tmp_path: Path, names=None) -> Path:
+    """``tmp_path/content`` holding the dumps (those named, or all)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    write(content, names)
+    return content
+
+
 @pytest.fixture(scope="module")
 def stories(tmp_path_factory):
     content = tmp_path_factory.mktemp("stories-content")
@@ -238,9 +246,7 @@ def test_topic_slugs_follow_pelicans_slug_settings(tmp_path):
 
 
 def test_thresholds_and_switch_are_settings(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    write(content)
+    content = written_content(tmp_path)
     site = build(
         "pelicanconf.py",
         content,
@@ -459,12 +465,9 @@ def test_the_gazetteer_is_made_once_before_the_articles(tmp_path, monkeypatch, i
     monkeypatch.setattr(Gazetteer, "load", classmethod(counted_load))
     signals.article_generator_preread.connect(reading)
     try:
-        content = tmp_path / "content"
-        content.mkdir()
-        write(content)
         site = build(
             "pelicanconf.py",
-            content,
+            written_content(tmp_path),
             tmp_path / "out",
             CACHE_PATH=str(tmp_path / "cache"),
             NEWS_DIGEST={"pagefind": False, "incremental": incremental},
@@ -484,9 +487,7 @@ def test_the_places_found_are_kept_apart_for_the_titles_of_the_site(tmp_path):
     from news_digest.incremental import story_cache
     from news_digest.site import stories_pages
 
-    content = tmp_path / "content"
-    content.mkdir()
-    write(content)
+    content = written_content(tmp_path)
     output = tmp_path / "out"
     options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
     build("pelicanconf.py", content, output, **options)
