@@ -366,9 +366,10 @@ def test_a_damaged_story_cache_is_reported_and_rebuilt(tmp_path):
 def test_a_story_cache_that_is_not_plain_data_is_reported_and_rebuilt(tmp_path):
     """A body whose checksum holds but that is not the index (written by something else, or
     by a Python whose marshal format differs) warns once and is rebuilt; the file of
-    earlier versions is removed when the cache is written."""
-    import hashlib
+    earlier versions, and what killed writes left, are removed when the cache is written."""
     import marshal
+
+    from news_digest.site.sealed import sealed
 
     content = tmp_path / "content"
     content.mkdir()
@@ -377,12 +378,17 @@ def test_a_story_cache_that_is_not_plain_data_is_reported_and_rebuilt(tmp_path):
     old = tmp_path / "cache" / "news_digest" / "stories.pickle"
     old.parent.mkdir(parents=True)
     old.write_bytes(b"an index of an earlier version")
+    # What killed writes left: of this version (NAME.PID.tmp) and of earlier ones.
+    leftovers = [old.with_name("stories.marshal.77.tmp"), old.with_name(".stories.marshal.78.tmp")]
+    for leftover in leftovers:
+        leftover.write_bytes(b"half an index")
     build("pelicanconf.py", content, tmp_path / "out", **options)
     assert not old.exists()
+    assert not any(leftover.exists() for leftover in leftovers)
     cache = old.with_name("stories.marshal")
     key = cache.read_bytes().partition(b" ")[0].decode()
     for body in (marshal.dumps({"entries": [], "index": {"parent": "x"}}), b"\xff not marshal"):
-        cache.write_bytes(f"{key} {hashlib.sha1(body).hexdigest()}\n".encode() + body)
+        cache.write_bytes(sealed(key, body))
         site = build("pelicanconf.py", content, tmp_path / "out", **options)
         warnings = [m for m in site.messages(30) if "stories.marshal" in m]
         assert len(warnings) == 1 and "unreadable" in warnings[0], warnings
@@ -481,11 +487,11 @@ def test_the_gazetteer_is_made_once_before_the_articles(tmp_path, monkeypatch, i
 def test_the_places_found_are_kept_apart_for_the_titles_of_the_site(tmp_path):
     """``places.marshal``: title -> places of this build's titles (a removed dump's title
     goes); written only when they change; a damaged file warns once and is made again."""
-    import hashlib
     import marshal
 
     from news_digest.incremental import story_cache
     from news_digest.site import stories_pages
+    from news_digest.site.sealed import sealed
 
     content = written_content(tmp_path)
     output = tmp_path / "out"
@@ -519,7 +525,7 @@ def test_the_places_found_are_kept_apart_for_the_titles_of_the_site(tmp_path):
     # Checksum and key right, values of another shape: one warning, and made again.
     key = kept.read_bytes().partition(b" ")[0].decode()
     body = marshal.dumps({"Kenya ministers warn over fuel price rise": "Kenya"})
-    kept.write_bytes(f"{key} {hashlib.sha1(body).hexdigest()}\n".encode() + body)
+    kept.write_bytes(sealed(key, body))
     site = build("pelicanconf.py", content, output, **options)
     warnings = [m for m in site.messages(30) if story_cache.PLACES_FILE in m]
     assert len(warnings) == 1 and "not a table of places" in warnings[0]

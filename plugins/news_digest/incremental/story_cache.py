@@ -8,14 +8,15 @@ scraper adds newer dumps), the last build's index is loaded and only the new dum
 added. Anything else (a dump changed, removed, renamed, re-dated, or added in the middle)
 builds the index anew, so the index never depends on the order in which dumps arrived.
 
-The file (``CACHE_PATH/news_digest/stories.marshal``) is keyed, as the parse cache is, by the
-hash of the package's code (a changed rule or a changed ``StoryIndex`` serves no old
+The file (``CACHE_PATH/news_digest/stories.marshal``) is keyed, as the parse cache is, by
+the hash of the package's code (a changed rule or a changed ``StoryIndex`` serves no old
 record), by the Python version (``marshal``'s format is Python's own) and by the settings
-the index depends on, and carries a sha1 of its body: a damaged or foreign file is ignored
-and written anew. The body is plain data (``StoryIndex.__getstate__``) written by
-``marshal``, which reads and writes it two to three times as fast as ``pickle`` and keeps
-no table of every object written; it builds nothing but strings, numbers and containers,
-so a file that is not ours cannot make the build run code.
+the index depends on, and carries the sha256 of its body (a sealed file,
+:mod:`news_digest.site.sealed`): a damaged or foreign file is ignored and written anew. The
+body is plain data (``StoryIndex.__getstate__``) written by ``marshal``, which reads and
+writes it two to three times as fast as ``pickle`` and keeps no table of every object
+written; it builds nothing but strings, numbers and containers, so a file that is not ours
+cannot make the build run code.
 
 Two smaller files sit beside it, written the same way: the gazetteer as plain data
 (``gazetteer.marshal``) and the places found per title (``places.marshal``), both keyed by
@@ -30,13 +31,13 @@ import gc
 import hashlib
 import logging
 import marshal
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..site.sealed import read_sealed, write_sealed
 from ..stories.match import StoryIndex
 from ..stories.places import Gazetteer
 from .codehash import package_code_hash
@@ -53,7 +54,7 @@ PLACES_FILE = "places.marshal"
 #: The file earlier versions wrote; removed when the new one is written.
 OLD_CACHE_FILE = "stories.pickle"
 #: Bumped when the meaning of a record changes.
-RECORD_VERSION = "3"
+RECORD_VERSION = "4"
 
 #: One dump as the index saw it: ``(date, path below PATH, sha1 of its bytes)``.
 Entry = tuple[str, str, str]
@@ -75,44 +76,29 @@ def record_key(settings_part: Any) -> str:
 
 
 def _read(path: Path, key: str, what: str) -> bytes | None:
-    """The body of the file at ``path`` if it was written under ``key`` and is whole."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    head, _, body = data.partition(b"\n")
-    try:
-        saved_key, checksum = head.decode("ascii").split(" ")
-    except (UnicodeDecodeError, ValueError):
-        logger.warning("%s: not a %s cache file; building it anew", path, what)
-        return None
-    if saved_key != key:
-        return None
-    if hashlib.sha1(body).hexdigest() != checksum:
-        logger.warning("%s: damaged (checksum); building it anew", path)
-        return None
+    """The body of the sealed file at ``path`` if it was written under ``key`` and is
+    whole; a damaged one warns once, naming it."""
+    body, problem = read_sealed(path, key)
+    if problem is not None:
+        logger.warning("%s: %s; building the %s cache anew", path, problem, what)
     return body
 
 
 def _write(folder: Path, name: str, key: str, plain: Any, what: str) -> bool:
-    """Write ``plain`` whole under ``key`` (a temporary file renamed over the old one)."""
+    """Write ``plain`` whole under ``key`` (:func:`news_digest.site.sealed.write_sealed`)."""
     path = folder / name
     try:
         body = marshal.dumps(plain)
     except ValueError as err:  # an object that is not plain data: a bug, said once
         logger.warning("%s: %s cache not saved: %s", path, what, err)
         return False
-    head = f"{key} {hashlib.sha1(body).hexdigest()}\n".encode("ascii")
-    tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+    # Temporary files of the versions that wrote ``.NAME.PID.tmp``, left by a killed build.
+    for leftover in folder.glob(f".{name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as handle:
-            handle.write(head)
-            handle.write(body)
-        os.replace(tmp, path)
+        write_sealed(path, key, body)
     except OSError as err:
         logger.warning("%s: %s cache not saved: %s", path, what, err.strerror or err)
-        tmp.unlink(missing_ok=True)
         return False
     return True
 

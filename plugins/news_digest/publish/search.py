@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from ..site.lock import DISK_ERRNOS, BuildStopped, write_whole
+from ..site.sealed import read_sealed, sealed, write_sealed
 from ..site.session import session_of
 from ..site.settings import merged_settings
 from . import months, pagefind_files
@@ -135,9 +136,10 @@ def primary_page(language: str) -> str:
 #: Per page of the output: ``[size, mtime_ns, shard or "", sha256]``, kept between builds in
 #: ``CACHE_PATH/news_digest/``, so that an unchanged page (same size and mtime) is not read;
 #: written again only when a page was added, removed or read again. A page edited by hand is
-#: read again unless the edit kept both its size and its nanosecond mtime. The file is a head
-#: line (:func:`page_cache_head` and the sha256 of the rest) and the records written by
-#: ``marshal``, which reads and writes them four to ten times as fast as JSON.
+#: read again unless the edit kept both its size and its nanosecond mtime. The file is a
+#: sealed file (:mod:`news_digest.site.sealed`, keyed by :func:`page_cache_key`) of the
+#: records written by ``marshal``, which reads and writes them four to ten times as fast as
+#: JSON.
 PAGE_CACHE = ("news_digest", "search-pages.marshal")
 #: The file earlier versions wrote; removed when the new one is written.
 OLD_PAGE_CACHE = "search-pages.json"
@@ -248,18 +250,15 @@ def is_page_record(record: Any) -> bool:
     )
 
 
-def page_cache_head() -> bytes:
-    """The start of the page cache's head line: the format and ``marshal``'s version (its
-    format is Python's own)."""
-    return f"news_digest search pages 1 marshal {marshal.version}".encode("ascii")
+def page_cache_key() -> str:
+    """The page cache's key: its format and ``marshal``'s version (its format is Python's
+    own)."""
+    return f"search-pages-1-marshal-{marshal.version}"
 
 
 def page_cache_bytes(pages: Mapping[str, Any]) -> bytes:
     """The page cache file holding ``pages``."""
-    body = marshal.dumps(dict(pages))
-    return (
-        page_cache_head() + b" " + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
-    )
+    return sealed(page_cache_key(), marshal.dumps(dict(pages)))
 
 
 def load_page_cache(settings: Mapping[str, Any]) -> tuple[Path | None, dict[str, Any]]:
@@ -269,17 +268,10 @@ def load_page_cache(settings: Mapping[str, Any]) -> tuple[Path | None, dict[str,
     if not cache_path or not merged_settings(settings).get("cache", True):
         return None, {}
     path = Path(cache_path).joinpath(*PAGE_CACHE)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return path, {}
-    except OSError as error:
-        logger.debug("news_digest: %s not used: %s", path, error)
-        return path, {}
-    head, _, body = data.partition(b"\n")
-    format_, _, checksum = head.rpartition(b" ")
-    if format_ != page_cache_head() or checksum != hashlib.sha256(body).hexdigest().encode():
-        logger.debug("news_digest: %s not used: another format, or damaged (checksum)", path)
+    body, problem = read_sealed(path, page_cache_key())
+    if body is None:
+        if problem is not None:
+            logger.debug("news_digest: %s not used: %s", path, problem)
         return path, {}
     try:
         pages = marshal.loads(body)
@@ -298,8 +290,7 @@ def save_page_cache(path: Path | None, pages: Mapping[str, list[Any]]) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(path, page_cache_bytes(pages))
+        write_sealed(path, page_cache_key(), marshal.dumps(dict(pages)))
     except OSError as error:
         logger.warning("news_digest: could not save the search page cache: %s", error)
         return
