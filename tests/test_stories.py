@@ -201,6 +201,7 @@ def test_settle_leaves_the_state_that_reading_the_stories_leaves():
         assert not settled.changed and {parent[i] for i in range(len(parent))} <= set(settled.ids)
         stories = read.stories()
         assert settled.__getstate__() == read.__getstate__()
+        assert settled.grouped(of_key) == stories
         assert len(set(of_key)) == len(stories) and set(of_key) == set(stories)
 
 
@@ -508,3 +509,13 @@ def test_sparkline_escapes_text_and_has_a_title_and_alternative():
     svg = sparkline_svg(t, '<script>alert("x")</script>')
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "<title>" in svg and 'role="img"' in svg and "visually-hidden" in svg
+
+
+def test_stories_grouped_from_a_stale_settle_are_refused():
+    index = StoryIndex()
+    index.add_many([Appearance("Ferry strike enters second day", "a.txt", "2023-03-01")])
+    of_key = index.settle()
+    index.add_many([Appearance("Dam repairs begin on the river", "b.txt", "2023-03-02")])
+    with pytest.raises(ValueError):
+        index.grouped(of_key)
+    assert len(index.stories()) == 2

@@ -517,13 +517,13 @@ def build_model(
     clock = time.perf_counter()
     record, added, key = build_index(articles, settings, folder)
     model.timings["index"] = time.perf_counter() - clock
+    of_key = record.index.settle()
     if folder is not None and added:
         # Saved as soon as the index is in the state that reading the stories leaves it
         # in (settle), before the stories, the model and the topics hold memory of their
         # own: writing the index takes some 50 MB for a moment at 10,000 dumps.
-        record.index.settle()
         story_cache.save(folder, key, record)
-    stories = record.index.stories()
+    stories = record.index.grouped(of_key)
     model.articles = {dump_path(a): a for a in articles}
     newest = max(day_of(a.date.isoformat()) for a in articles)
     today: dict[str, list[Appearance]] = {}

@@ -613,7 +613,13 @@ class StoryIndex:
 
     def stories(self) -> dict[str, list[Appearance]]:
         """Story id -> its appearances, oldest first (ties by path)."""
-        of_key = self.settle()
+        return self.grouped(self.settle())
+
+    def grouped(self, of_key: list[str]) -> dict[str, list[Appearance]]:
+        """:meth:`stories` from ``of_key``, what :meth:`settle` gave with nothing added
+        since."""
+        if self.pending or len(of_key) != len(self.keys):
+            raise ValueError("titles were added since the index was settled")
         with collector_paused():
             out: dict[str, list[Appearance]] = {}
             for i, app in zip(self.appearance_keys, self.appearances, strict=True):
