@@ -84,23 +84,31 @@ def _read(path: Path, key: str, what: str) -> bytes | None:
     return body
 
 
-def _write(folder: Path, name: str, key: str, plain: Any, what: str) -> bool:
-    """Write ``plain`` whole under ``key`` (:func:`news_digest.site.sealed.write_sealed`)."""
+def _unwritten(folder: Path, name: str, key: str, plain: Any, what: str) -> str | None:
+    """Write ``plain`` whole under ``key`` (:func:`news_digest.site.sealed.write_sealed`);
+    None, or the warning that says why the file was not written (logged by the caller: the
+    write may run in a forked child, :mod:`news_digest.incremental.background`)."""
     path = folder / name
     try:
         body = marshal.dumps(plain)
     except ValueError as err:  # an object that is not plain data: a bug, said once
-        logger.warning("%s: %s cache not saved: %s", path, what, err)
-        return False
+        return f"{path}: {what} cache not saved: {err}"
     # Temporary files of the versions that wrote ``.NAME.PID.tmp``, left by a killed build.
     for leftover in folder.glob(f".{name}.*.tmp"):
         leftover.unlink(missing_ok=True)
     try:
         write_sealed(path, key, body)
     except OSError as err:
-        logger.warning("%s: %s cache not saved: %s", path, what, err.strerror or err)
-        return False
-    return True
+        return f"{path}: {what} cache not saved: {err.strerror or err}"
+    return None
+
+
+def _write(folder: Path, name: str, key: str, plain: Any, what: str) -> bool:
+    """:func:`_unwritten` in this process, its warning logged; whether it was written."""
+    problem = _unwritten(folder, name, key, plain, what)
+    if problem is not None:
+        logger.warning("%s", problem)
+    return problem is None
 
 
 def load(folder: Path | None, key: str) -> StoryRecord | None:
@@ -126,13 +134,26 @@ def load(folder: Path | None, key: str) -> StoryRecord | None:
             gc.enable()
 
 
-def save(folder: Path | None, key: str, record: StoryRecord) -> None:
-    """Write the record whole (a temporary file renamed over the old one)."""
+def save(folder: Path | None, key: str, record: StoryRecord, background: Any = None) -> None:
+    """Write the record whole (a temporary file renamed over the old one); in a forked child
+    when ``background`` (a :class:`~news_digest.incremental.background.BackgroundWrites`) is
+    given, and the build goes on meanwhile."""
     if folder is None:
         return
-    plain = {"entries": record.entries, "index": record.index.__getstate__()}
-    if _write(folder, CACHE_FILE, key, plain, "story"):
-        (folder / OLD_CACHE_FILE).unlink(missing_ok=True)
+
+    def write() -> str | None:
+        plain = {"entries": record.entries, "index": record.index.__getstate__()}
+        problem = _unwritten(folder, CACHE_FILE, key, plain, "story")
+        if problem is None:
+            (folder / OLD_CACHE_FILE).unlink(missing_ok=True)
+        return problem
+
+    if background is None:
+        problem = write()
+        if problem is not None:
+            logger.warning("%s", problem)
+    else:
+        background.start(str(folder / CACHE_FILE), write)
 
 
 def load_places(folder: Path | None) -> tuple[dict[str, tuple[Any, ...]], bool]:

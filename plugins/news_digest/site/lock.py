@@ -320,6 +320,14 @@ def guarded_run(run: Callable[[], Any], settings: Mapping[str, Any], timeout: fl
             if stopped is None:
                 raise
             raise stopped from None
+        finally:
+            # A run that failed still waits for the cache files it writes in the background
+            # (news_digest.incremental.background) before it lets go of the lock.
+            from .session import session_of
+
+            session = session_of(settings)
+            if session is not None:
+                session.wait_for_writes()
 
 
 def guard(pelican: Any, timeout: float) -> None:

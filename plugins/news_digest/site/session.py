@@ -89,6 +89,10 @@ class BuildSession:
         self.language: Any = None
         #: The stories of the run's dumps (news_digest.site.stories_pages.StoryModel).
         self.stories: Any = None
+        #: Cache files written by forked children while the build goes on
+        #: (news_digest.incremental.background.BackgroundWrites), made on first use and
+        #: waited for when the session closes.
+        self.background: Any = None
         self.closed = False
         settings[SESSION_KEY] = self
         self._connect()
@@ -105,6 +109,7 @@ class BuildSession:
 
         if self.closed:
             return
+        self.wait_for_writes()
         signals.content_written.disconnect(self.on_content_written)
         signals.feed_written.disconnect(self.on_feed_written)
         signals.static_generator_finalized.disconnect(self.on_static_generator_finalized)
@@ -119,6 +124,19 @@ class BuildSession:
         # It stays in the settings, closed, until the next run replaces it: what it knew
         # (the patches it installed, for one) can be read after the build.
         self.closed = True
+
+    def background_writes(self) -> Any:
+        """The run's :class:`~news_digest.incremental.background.BackgroundWrites`."""
+        if self.background is None:
+            from ..incremental.background import BackgroundWrites
+
+            self.background = BackgroundWrites()
+        return self.background
+
+    def wait_for_writes(self) -> None:
+        """Wait for the cache files being written in the background, and log what failed."""
+        if self.background is not None:
+            self.background.finish()
 
     # What the build writes
 

@@ -521,8 +521,11 @@ def build_model(
     if folder is not None and added:
         # Saved as soon as the index is in the state that reading the stories leaves it
         # in (settle), before the stories, the model and the topics hold memory of their
-        # own: writing the index takes some 50 MB for a moment at 10,000 dumps.
-        story_cache.save(folder, key, record)
+        # own: writing the index takes some 50 MB for a moment at 10,000 dumps. With a
+        # build session it is written by a forked child while the build goes on.
+        session = session_of(settings)
+        background = session.background_writes() if session is not None else None
+        story_cache.save(folder, key, record, background)
     stories = record.index.grouped(of_key)
     model.articles = {dump_path(a): a for a in articles}
     newest = max(day_of(a.date.isoformat()) for a in articles)
