@@ -4,6 +4,7 @@ build."""
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -418,3 +419,89 @@ def test_a_broken_snapshot_or_parse_cache_only_makes_a_slower_build(tmp_path, sn
     assert not site.messages(logging.ERROR)
     build("pelicanconf.py", content, output, CACHE_PATH=str(cache))
     assert snapshots[2].hits == len(CLEAN)
+
+
+def test_a_record_is_read_back_from_its_place_even_once_the_file_is_replaced(tmp_path):
+    """``records.load`` with ``shape`` keeps where each record is, in a file held open: the
+    record read back is the one written, after the file is appended to or replaced, until
+    the last place is gone; a damaged frame is refused."""
+    path = tmp_path / "records.pickle"
+    writer = records.Writer(path, "header", None, append=False)
+    for number in range(3):
+        writer.add(("record", number, "x" * 100))
+    writer.finish()
+    loaded = records.load(path, "header", shape=lambda record, offset, file: (offset, file))
+    places = loaded.records
+    file = places[0][1]
+    assert isinstance(file, records.RecordFile) and all(p[1] is file for p in places)
+    assert [file.read(offset) for offset, _ in places] == [
+        ("record", n, "x" * 100) for n in range(3)
+    ]
+
+    appended = records.Writer(path, "header", loaded, append=True)
+    appended.add(("record", 3, ""))
+    appended.finish()
+    replacing = records.Writer(path, "header", None, append=False)
+    replacing.add(("another", 0, ""))
+    replacing.finish()  # renamed over the file read
+    assert file.read(places[1][0]) == ("record", 1, "x" * 100)
+
+    damaged = tmp_path / "damaged.pickle"
+    damaged.write_bytes(path.read_bytes())
+    loaded = records.load(damaged, "header", shape=lambda record, offset, file: (offset, file))
+    ((offset, file),) = loaded.records
+    assert file.read(offset) == ("another", 0, "")
+    with open(damaged, "r+b") as handle:
+        handle.seek(offset + records.FRAME.size + 3)
+        handle.write(b"\xff")
+    with pytest.raises(records.Damaged):
+        file.read(offset)
+    fd = file.fd
+    del loaded, file  # closed with its last place
+    try:
+        target = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        target = None
+    assert target != str(damaged)
+
+
+def test_a_rebuild_keeps_the_places_of_unchanged_parses_not_their_bytes(tmp_path, monkeypatch):
+    """The articles of unchanged dumps hold where their parse is in the cache file (a few
+    bytes each, not some 5 KB), and read it back when their text is asked for; a place that
+    no longer holds that parse gives the dump's text from the file itself."""
+    from news_digest.incremental import cache
+    from news_digest.site.reader import TEXT_FIELDS
+
+    held, kept = [], []
+    real = snapshot.ArticleSnapshot.get_cached_data
+
+    def spy(self, filename, default=None):
+        article = real(self, filename, default)
+        if isinstance(article, SnapshotArticle):
+            held.append(article)
+            kept.append(article.__dict__["_snapshot_view"])
+        return article
+
+    monkeypatch.setattr(snapshot.ArticleSnapshot, "get_cached_data", spy)
+    content, output = tmp_path / "content", tmp_path / "output"
+    write_fixture_content(content)
+    options = {"CACHE_PATH": str(tmp_path / "cache"), "NEWS_DIGEST": {"pagefind": False}}
+    build("pelicanconf.py", content, output, **options)
+    build("pelicanconf.py", content, output, **options)
+    assert {a.dump_source for a in held} == CLEAN
+    assert all(isinstance(entry, cache.Kept) for entry in kept)
+    for article, entry in zip(held, kept, strict=True):
+        view = pickle.loads(cache.entry_bytes(entry))
+        assert article.paragraphs == tuple(view["paragraphs"])  # read back, or already
+        assert "_snapshot_view" not in article.__dict__
+
+    # A place that holds another dump's parse (its key says so) is not used.
+    wrong = kept[0]._replace(key=kept[1].key)
+    assert cache.entry_bytes(wrong) is None
+    article = held[1]
+    for name in TEXT_FIELDS:  # as it was before its text was asked for
+        article.__dict__.pop(name, None)
+        article.metadata.pop(name, None)
+    article.__dict__["_snapshot_view"] = wrong
+    expected = cache.view_of(Path(article.source_path).read_bytes(), article.dump_source, None)
+    assert article.paragraphs == tuple(expected["paragraphs"])

@@ -107,11 +107,59 @@ def read_header(path: Path) -> Any:
     return pickle.loads(data) if data is not None else None
 
 
+class RecordFile:
+    """A file of records held open so that a record can be read again from where it was
+    found, for as long as something refers to it: the file a build read stays readable
+    when the build replaces it or appends to it (records are never moved), and ``pread``
+    shares no file position with the forked processes that inherit it. Closed when the
+    last reference goes."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd: int | None = fd
+
+    def read(self, offset: int) -> Any:
+        """The record whose frame starts at ``offset``, checked as :func:`read_frame` checks
+        it; raises ``OSError``, :class:`Damaged` or an unpickling error."""
+        if self.fd is None:
+            raise OSError("the file of records is closed")
+        head = os.pread(self.fd, FRAME.size, offset)
+        if len(head) < FRAME.size:
+            raise Damaged("cut short")
+        length, crc, head_crc = FRAME.unpack(head)
+        if zlib.crc32(head[:8]) != head_crc:
+            raise Damaged("damaged frame head")
+        data = os.pread(self.fd, length, offset + FRAME.size)
+        if len(data) < length or zlib.crc32(data) != crc:
+            raise Damaged("checksum mismatch")
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def __del__(self) -> None:
+        self.close()
+
+
+#: ``shape(record, offset, file)``: what :func:`load` keeps of a record, given where its frame
+#: starts in ``file`` (a :class:`RecordFile`, or None where ``os.pread`` is missing).
+Shape = Callable[[Any, int, "RecordFile | None"], Any]
+
+
 def load(
-    path: Path, header: Any, valid: Callable[[Any], bool] | None = None, what: str = "records"
+    path: Path,
+    header: Any,
+    valid: Callable[[Any], bool] | None = None,
+    what: str = "records",
+    shape: Shape | None = None,
 ) -> Loaded | None:
     """The records of the file at ``path`` if it starts with ``header``, else None. A record
-    that is damaged or not ``valid`` is dropped (see the module's docstring)."""
+    that is damaged or not ``valid`` is dropped (see the module's docstring). With
+    ``shape``, each record is kept as ``shape`` makes it, given where it is in the file,
+    which is then held open (:class:`RecordFile`): a caller can keep a record's place
+    instead of its bytes."""
     with open(path, "rb") as handle:
         stat = os.fstat(handle.fileno())
         identity = (stat.st_dev, stat.st_ino, stat.st_size)
@@ -120,6 +168,9 @@ def load(
         data = read_frame(handle)
         if data is None or pickle.loads(data) != header:
             return None
+        held = None
+        if shape is not None and hasattr(os, "pread"):
+            held = RecordFile(os.dup(handle.fileno()))
         records: list[Any] = []
         dropped = 0
         while True:
@@ -139,18 +190,22 @@ def load(
                 continue
             if isinstance(record, Trailer):
                 return Loaded(records, record.payload, end, not dropped, identity)
-            records.append(record)
+            records.append(record if shape is None else shape(record, end, held))
 
 
 def load_if_any(
-    path: Path | None, header: Any, what: str, valid: Callable[[Any], bool] | None = None
+    path: Path | None,
+    header: Any,
+    what: str,
+    valid: Callable[[Any], bool] | None = None,
+    shape: Shape | None = None,
 ) -> Loaded | None:
     """:func:`load`, or None when there is no file or it cannot be read (a broken cache is
     only a slower build; ``what`` names it in the debug log)."""
     if path is None or not path.is_file():
         return None
     try:
-        return load(path, header, valid, what)
+        return load(path, header, valid, what, shape)
     except Exception as error:  # noqa: BLE001 - see above
         logger.debug("news_digest: %s %s not used: %s", what, path, error)
         return None

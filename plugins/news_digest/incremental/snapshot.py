@@ -23,6 +23,9 @@ of the ArticlesGenerator), when Pelican's own content cache is off:
 - **The text** comes back when a template, a feed or the search first asks for it
   (:class:`SnapshotArticle`), from the dump's parse in the parse cache (else from the file):
   the pages of an unchanged dump are not rendered again, so most articles never need it.
+  Until then the article holds where that parse is in the cache file the build read
+  (:class:`~news_digest.incremental.cache.Kept`), not its bytes: the parse is read back,
+  checked and matched to the dump's key when asked for.
 
 The file (``CACHE_PATH/news_digest/articles-<version>.pickle``) is a record file
 (:mod:`news_digest.incremental.records`): one ``(path, sha1, pickled state)`` record per dump. The
@@ -136,7 +139,7 @@ class SnapshotArticle(Article):
     def _snapshot_text(self) -> dict[str, Any]:
         """The dump's view: the parse this build found for its bytes, else a parse of the file
         (a dump changed since the build began shows its new text, as a read would)."""
-        blob = self.__dict__.pop("_snapshot_view")
+        blob = cache.entry_bytes(self.__dict__.pop("_snapshot_view"))
         if blob is not None:
             settings = self.__dict__.get("settings")
             folder = cache.cache_folder(settings) if settings is not None else None
