@@ -230,3 +230,43 @@ def test_a_german_sites_charts_say_what_they_draw_in_german(german):
             r" bis \d+\. \w+ \d{4}",
             label,
         ), label
+
+
+def test_a_filled_in_translation_is_remembered_only_for_plain_values():
+    """A text filled in with strings and numbers is made once per build and given again;
+    a ``Markup`` value is not taken for a string of the same text (one is escaped, the
+    other not), and a value of another type is filled in every time."""
+    from jinja2 import Environment
+    from news_digest.site.i18n import install_remembered_gettext, load_translations
+
+    class Counter:
+        calls = 0
+
+        def __str__(self):
+            Counter.calls += 1
+            return f"call {Counter.calls}"
+
+    translations = load_translations(REPO_ROOT / "theme", "de")
+    source = (
+        '{{ _("%(title)s", title=t) }}|{{ _("%(title)s", title=t|safe) }}|'
+        '{{ _("%(title)s", title=t) }}|{{ _("%(title)s", title=c) }}|{{ _("%(title)s", title=c) }}|'
+        '{{ ngettext("%(num)d new headline", "%(num)d new headlines", 2) }}|'
+        '{{ ngettext("%(num)d new headline", "%(num)d new headlines", 1) }}|'
+        '{{ ngettext("%(num)d new headline", "%(num)d new headlines", 2) }}|'
+        "{% autoescape false %}{{ ngettext('%(num)d x', '%(num)d <b>', 2) }}{% endautoescape %}|"
+        "{{ ngettext('%(num)d x', '%(num)d <b>', 2) }}"
+    )
+    rendered = []
+    for remembered in (False, True):
+        Counter.calls = 0
+        env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+        env.install_gettext_translations(translations, newstyle=True)
+        if remembered:
+            install_remembered_gettext(env, translations)
+        rendered.append(env.from_string(source).render(t="<i>x</i>", c=Counter()))
+    assert rendered[0] == rendered[1]
+    parts = rendered[1].split("|")
+    assert parts[:3] == ["&lt;i&gt;x&lt;/i&gt;", "<i>x</i>", "&lt;i&gt;x&lt;/i&gt;"]
+    assert parts[3:5] == ["call 1", "call 2"]
+    assert parts[5:8] == ["2 neue Schlagzeilen", "1 neue Schlagzeile", "2 neue Schlagzeilen"]
+    assert parts[8:] == ["2 <b>", "2 <b>"]

@@ -150,24 +150,56 @@ class SiteLanguage:
         env.globals["SITE_DIRECTION"] = self.direction
 
 
+#: The most filled-in texts :func:`install_remembered_gettext` remembers in one build.
+MAX_FILLED = 20_000
+#: The types of the values a filled-in text is remembered for: their text alone decides
+#: what the placeholder shows (a ``Markup`` is kept apart from a ``str`` of the same text).
+PLAIN_TYPES = (str, int, Markup)
+
+
+def filled_key(strings: tuple[Any, ...], variables: dict[str, Any]) -> tuple | None:
+    """What a filled-in translation depends on, or None when a value is not of a plain type
+    (an object may show other text another time)."""
+    key: list[Any] = [*strings]
+    for name, value in variables.items():
+        kind = type(value)
+        if kind not in PLAIN_TYPES:
+            return None
+        key += (name, kind, value)
+    return tuple(key)
+
+
 def install_remembered_gettext(env: Any, translations: NullTranslations) -> None:
     """``_``, ``gettext`` and ``ngettext`` as Jinja's newstyle gettext gives them (the
     translation, marked safe where autoescape is on, its placeholders filled in and escaped),
     with each string's translation looked up once per build: a page calls ``_`` some fifty
     times, and Jinja's own callables go through two context calls and make a new ``Markup``
-    each time. Set only when this plugin installed the translations."""
+    each time. A text filled in with plain values (strings, numbers) is remembered too
+    (:func:`filled_key`, at most :data:`MAX_FILLED` of them): "Seen on 3 days since 2 May"
+    is made once, not for every headline that says it. Set only when this plugin installed
+    the translations."""
     marked: dict[str, Markup] = {}  # a string -> its translation, marked safe
     plain: dict[str, Markup] = {}  # a string used with no placeholder -> what it gives
+    filled: dict[tuple, Markup] = {}  # filled_key -> the text it gives
+
+    def remember(key: tuple | None, text: Markup) -> Markup:
+        if key is not None and len(filled) < MAX_FILLED:
+            filled[key] = text
+        return text
 
     @pass_eval_context
     def gettext(eval_ctx: Any, string: str, /, **variables: Any) -> str:
         if not eval_ctx.autoescape:
             return translations.gettext(string) % variables
         if variables:
+            key = filled_key((string,), variables)
+            done = filled.get(key) if key is not None else None
+            if done is not None:
+                return done
             rv = marked.get(string)
             if rv is None:
                 rv = marked[string] = Markup(translations.gettext(string))
-            return rv % variables
+            return remember(key, rv % variables)
         done = plain.get(string)
         if done is None:
             done = plain[string] = Markup(translations.gettext(string)) % {}
@@ -176,10 +208,13 @@ def install_remembered_gettext(env: Any, translations: NullTranslations) -> None
     @pass_eval_context
     def ngettext(eval_ctx: Any, singular: str, plural: str, num: int, /, **variables: Any) -> str:
         variables.setdefault("num", num)
-        rv = translations.ngettext(singular, plural, num)
-        if eval_ctx.autoescape:
-            rv = Markup(rv)
-        return rv % variables
+        if not eval_ctx.autoescape:
+            return translations.ngettext(singular, plural, num) % variables
+        key = filled_key((singular, plural, type(num), num), variables)
+        done = filled.get(key) if key is not None else None
+        if done is not None:
+            return done
+        return remember(key, Markup(translations.ngettext(singular, plural, num)) % variables)
 
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
 
