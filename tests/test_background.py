@@ -156,3 +156,47 @@ def test_a_build_that_fails_after_the_index_still_waits_for_it(tmp_path, monkeyp
     assert multiprocessing.active_children() == []
     assert (folder / story_cache.CACHE_FILE).is_file()
     assert not list(folder.glob("*.tmp"))
+
+
+def test_a_child_that_cannot_be_started_leaves_the_write_to_the_build(tmp_path, monkeypatch):
+    import errno
+
+    def no_memory():
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", no_memory)
+    target = tmp_path / "file"
+    writes = BackgroundWrites()
+    writes.start("file", lambda: target.write_text(str(os.getpid())) and None)
+    assert int(target.read_text()) == os.getpid() and writes.running == []
+
+
+def test_a_killed_child_leaves_no_temporary_file(tmp_path, monkeypatch, caplog):
+    from news_digest.site.lock import temporary_name
+
+    monkeypatch.setattr(background, "WRITE_SECONDS", 0.5)
+    path = tmp_path / "stories.marshal"
+
+    def write():
+        Path(temporary_name(path, os.getpid())).write_bytes(b"half an index")
+        time.sleep(60)
+
+    writes = BackgroundWrites()
+    writes.start(str(path), write, str(path))
+    time.sleep(0.2)
+    writes.finish()
+    assert list(tmp_path.iterdir()) == []
+    assert warnings_of(caplog) == [f"{path}: not saved (not written after 0.5 s)"]
+
+
+def test_an_interrupted_wait_kills_the_children_left(monkeypatch):
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(background, "_wait", interrupted)
+    writes = BackgroundWrites()
+    for name in ("a", "b"):
+        writes.start(name, lambda: time.sleep(60))
+    with pytest.raises(KeyboardInterrupt):
+        writes.finish()
+    assert writes.running == [] and multiprocessing.active_children() == []

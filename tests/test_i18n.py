@@ -270,3 +270,19 @@ def test_a_filled_in_translation_is_remembered_only_for_plain_values():
     assert parts[3:5] == ["call 1", "call 2"]
     assert parts[5:8] == ["2 neue Schlagzeilen", "1 neue Schlagzeile", "2 neue Schlagzeilen"]
     assert parts[8:] == ["2 <b>", "2 <b>"]
+
+
+def test_gettext_and_ngettext_never_give_each_others_remembered_text():
+    from jinja2 import Environment
+    from news_digest.site.i18n import install_remembered_gettext, load_translations
+
+    translations = load_translations(REPO_ROOT / "theme", "de")
+    source = '{{ ngettext("item", "items", 5) }}|{{ _("item", items=5, num=5) }}'
+    rendered = []
+    for remembered in (False, True):
+        env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+        env.install_gettext_translations(translations, newstyle=True)
+        if remembered:
+            install_remembered_gettext(env, translations)
+        rendered.append(env.from_string(source).render())
+    assert rendered[0] == rendered[1] == "items|item"

@@ -153,7 +153,7 @@ def save(folder: Path | None, key: str, record: StoryRecord, background: Any = N
         if problem is not None:
             logger.warning("%s", problem)
     else:
-        background.start(str(folder / CACHE_FILE), write)
+        background.start(str(folder / CACHE_FILE), write, str(folder / CACHE_FILE))
 
 
 def load_places(folder: Path | None) -> tuple[dict[str, tuple[Any, ...]], bool]:

@@ -192,7 +192,7 @@ def install_remembered_gettext(env: Any, translations: NullTranslations) -> None
         if not eval_ctx.autoescape:
             return translations.gettext(string) % variables
         if variables:
-            key = filled_key((string,), variables)
+            key = filled_key(("_", string), variables)
             done = filled.get(key) if key is not None else None
             if done is not None:
                 return done
@@ -210,7 +210,9 @@ def install_remembered_gettext(env: Any, translations: NullTranslations) -> None
         variables.setdefault("num", num)
         if not eval_ctx.autoescape:
             return translations.ngettext(singular, plural, num) % variables
-        key = filled_key((singular, plural, type(num), num), variables)
+        key = None
+        if type(num) in PLAIN_TYPES:
+            key = filled_key(("n", singular, plural, type(num), num), variables)
         done = filled.get(key) if key is not None else None
         if done is not None:
             return done
