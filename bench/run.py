@@ -519,6 +519,23 @@ def describe_checkout(repo: Path) -> dict:
     return {"commit": commit + ("+changes" if dirty else ""), "subject": subject}
 
 
+def plugin_source(repo: Path) -> Path | None:
+    """Where the checkout's own ``.venv`` imports the plugin from (None if it cannot): a
+    ``.venv`` copied or linked from another checkout imports that checkout's code through
+    its editable install, and the comparison would measure one commit twice."""
+    r = subprocess.run(
+        [
+            str(repo / ".venv" / "bin" / "python"),
+            "-c",
+            "import news_digest; print(news_digest.__file__)",
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    return Path(r.stdout.strip()).resolve() if r.returncode == 0 and r.stdout.strip() else None
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -841,7 +858,8 @@ def write_report(path: Path, all_results: dict[int, dict]) -> None:
         "(keep the generated content and outputs in bench/out/), `--profile` (one cold build",
         "of our site under cProfile), `--report-only` (rewrite this page from",
         "bench/results/*.json), `--against CHECKOUT` (our site built by another checkout of",
-        "this repository too, interleaved with this one step by step: see the ratios). Each",
+        "this repository too, with its own `.venv`, which must import the plugin from that",
+        "checkout; interleaved with this one step by step: see the ratios). Each",
         "section holds only the figures measured in the run it names, with its date; a run",
         "replaces the saved figures for its number of dumps, builders it skipped included.",
         "",
@@ -1045,6 +1063,12 @@ def main(argv: list[str] | None = None) -> int:
             if not (baseline_repo / ".venv" / "bin" / "pelican").exists():
                 raise SystemExit(
                     f"{baseline_repo} has no .venv/bin/pelican (run make install there)"
+                )
+            found = plugin_source(baseline_repo)
+            if found is None or baseline_repo not in found.parents:
+                raise SystemExit(
+                    f"{baseline_repo}/.venv imports the plugin from {found}, not from that"
+                    " checkout (give it a .venv of its own: make install there)"
                 )
             conf_b = baseline_repo / "pelicanconf.py"
             baseline = OursBuilder(
