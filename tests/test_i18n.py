@@ -179,15 +179,33 @@ def test_the_stylesheet_mirrors_for_right_to_left():
     assert not re.search(r"text-align:\s*(left|right)", css)
 
 
+def rendered_both(source: str, before=None, **values) -> list[str]:
+    """``source`` rendered with Jinja's newstyle gettext in German, then with the plugin's
+    remembered one installed on top (``before()`` is called ahead of each)."""
+    from jinja2 import Environment
+    from news_digest.site.i18n import install_remembered_gettext, load_translations
+
+    translations = load_translations(REPO_ROOT / "theme", "de")
+    assert translations is not None
+    rendered = []
+    for remembered in (False, True):
+        if before is not None:
+            before()
+        env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+        env.install_gettext_translations(translations, newstyle=True)
+        if remembered:
+            install_remembered_gettext(env, translations)
+        rendered.append(env.from_string(source).render(**values))
+    return rendered
+
+
 def test_remembered_gettext_renders_as_jinjas_own():
     """The theme's ``_``, ``gettext`` and ``ngettext`` (translations looked up once per
     build) give what Jinja's newstyle callables give: safe translations, placeholders
     filled in and escaped, ``%%`` as ``%``, and plain text where autoescape is off."""
     from jinja2 import Environment
-    from news_digest.site.i18n import SiteLanguage, install_remembered_gettext, load_translations
+    from news_digest.site.i18n import SiteLanguage
 
-    translations = load_translations(REPO_ROOT / "theme", "de")
-    assert translations is not None
     source = (
         '{{ _("More headlines") }}|{{ _("More headlines") }}|'
         '{{ _("Page %(num)d", num=3) }}|{{ _("a & <b> 100%%") }}|'
@@ -195,13 +213,7 @@ def test_remembered_gettext_renders_as_jinjas_own():
         '{{ ngettext("%(num)d new headline", "%(num)d new headlines", 2) }}|'
         "{% autoescape false %}{{ _('%(title)s', title=t) }}{% endautoescape %}"
     )
-    rendered = []
-    for remembered in (False, True):
-        env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
-        env.install_gettext_translations(translations, newstyle=True)
-        if remembered:
-            install_remembered_gettext(env, translations)
-        rendered.append(env.from_string(source).render(t="<i>x</i>"))
+    rendered = rendered_both(source, t="<i>x</i>")
     assert rendered[0] == rendered[1]
     parts = rendered[1].split("|")
     assert parts[0] == parts[1] == "Weitere Schlagzeilen"
@@ -236,8 +248,6 @@ def test_a_filled_in_translation_is_remembered_only_for_plain_values():
     """A text filled in with strings and numbers is made once per build and given again;
     a ``Markup`` value is not taken for a string of the same text (one is escaped, the
     other not), and a value of another type is filled in every time."""
-    from jinja2 import Environment
-    from news_digest.site.i18n import install_remembered_gettext, load_translations
 
     class Counter:
         calls = 0
@@ -246,7 +256,6 @@ def test_a_filled_in_translation_is_remembered_only_for_plain_values():
             Counter.calls += 1
             return f"call {Counter.calls}"
 
-    translations = load_translations(REPO_ROOT / "theme", "de")
     source = (
         '{{ _("%(title)s", title=t) }}|{{ _("%(title)s", title=t|safe) }}|'
         '{{ _("%(title)s", title=t) }}|{{ _("%(title)s", title=c) }}|{{ _("%(title)s", title=c) }}|'
@@ -256,14 +265,11 @@ def test_a_filled_in_translation_is_remembered_only_for_plain_values():
         "{% autoescape false %}{{ ngettext('%(num)d x', '%(num)d <b>', 2) }}{% endautoescape %}|"
         "{{ ngettext('%(num)d x', '%(num)d <b>', 2) }}"
     )
-    rendered = []
-    for remembered in (False, True):
+
+    def reset():
         Counter.calls = 0
-        env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
-        env.install_gettext_translations(translations, newstyle=True)
-        if remembered:
-            install_remembered_gettext(env, translations)
-        rendered.append(env.from_string(source).render(t="<i>x</i>", c=Counter()))
+
+    rendered = rendered_both(source, reset, t="<i>x</i>", c=Counter())
     assert rendered[0] == rendered[1]
     parts = rendered[1].split("|")
     assert parts[:3] == ["&lt;i&gt;x&lt;/i&gt;", "<i>x</i>", "&lt;i&gt;x&lt;/i&gt;"]
@@ -273,16 +279,6 @@ def test_a_filled_in_translation_is_remembered_only_for_plain_values():
 
 
 def test_gettext_and_ngettext_never_give_each_others_remembered_text():
-    from jinja2 import Environment
-    from news_digest.site.i18n import install_remembered_gettext, load_translations
-
-    translations = load_translations(REPO_ROOT / "theme", "de")
     source = '{{ ngettext("item", "items", 5) }}|{{ _("item", items=5, num=5) }}'
-    rendered = []
-    for remembered in (False, True):
-        env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
-        env.install_gettext_translations(translations, newstyle=True)
-        if remembered:
-            install_remembered_gettext(env, translations)
-        rendered.append(env.from_string(source).render())
+    rendered = rendered_both(source)
     assert rendered[0] == rendered[1] == "items|item"
