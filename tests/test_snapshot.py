@@ -505,3 +505,30 @@ def test_a_rebuild_keeps_the_places_of_unchanged_parses_not_their_bytes(tmp_path
     article.__dict__["_snapshot_view"] = wrong
     expected = cache.view_of(Path(article.source_path).read_bytes(), article.dump_source, None)
     assert article.paragraphs == tuple(expected["paragraphs"])
+
+
+def test_the_stories_take_an_articles_headlines_without_keeping_its_text(tmp_path):
+    """A build that makes the story index anew (a dump removed) reads every dump's
+    headlines; an article of the snapshot gives them (``peek_text``) and keeps holding
+    only the place of its parse, until a page asks for its text."""
+    import datetime as dt
+
+    from conftest import LEAD_DUMP
+    from news_digest.incremental.cache import view_of
+    from news_digest.site.reader import text_fields
+    from news_digest.site.stories_pages import appearances
+
+    path = tmp_path / "2023-05-10-harbour.txt"
+    path.write_text(LEAD_DUMP, encoding="utf-8")
+    view = view_of(path.read_bytes(), path.name, None)
+    expected = text_fields(view)["news_headlines"]
+    assert expected
+    article = _lazy(path, pickle.dumps(view))
+    article.__dict__.update(date=dt.datetime(2023, 5, 10), has_lead=True, title="Lead")
+    titles = [a.title for a in appearances(article)]
+    assert titles == ["Lead", *(item.title for item in expected)]
+    assert "news_headlines" not in article.__dict__ and "_snapshot_view" in article.__dict__
+    assert article.peek_text("news_headlines") == expected
+    assert article.news_headlines == expected  # a page asks: now it is kept
+    assert "_snapshot_view" not in article.__dict__
+    assert article.peek_text("news_headlines") == expected

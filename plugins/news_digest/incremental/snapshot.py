@@ -136,10 +136,22 @@ class SnapshotArticle(Article):
             return self.relative_source_path
         return super().get_relative_source_path(source_path)
 
-    def _snapshot_text(self) -> dict[str, Any]:
+    def peek_text(self, name: str) -> Any:
+        """The text field ``name``, without keeping the text on the article when it was not
+        read yet: a build that makes the stories anew reads every dump's headlines, and
+        renders the pages of almost none."""
+        state = self.__dict__
+        if name in state or "_snapshot_view" not in state or name not in TEXT_FIELDS:
+            return getattr(self, name)
+        return text_fields(self._snapshot_text(keep=True))[name]
+
+    def _snapshot_text(self, keep: bool = False) -> dict[str, Any]:
         """The dump's view: the parse this build found for its bytes, else a parse of the file
-        (a dump changed since the build began shows its new text, as a read would)."""
-        blob = cache.entry_bytes(self.__dict__.pop("_snapshot_view"))
+        (a dump changed since the build began shows its new text, as a read would). The
+        parse's place is let go unless ``keep``."""
+        state = self.__dict__
+        entry = state["_snapshot_view"] if keep else state.pop("_snapshot_view")
+        blob = cache.entry_bytes(entry)
         if blob is not None:
             settings = self.__dict__.get("settings")
             folder = cache.cache_folder(settings) if settings is not None else None

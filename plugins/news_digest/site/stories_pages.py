@@ -248,13 +248,17 @@ def dump_path(article: Any) -> str:
 
 def appearances(article: Any) -> list[Appearance]:
     """A dump's lead title and news headlines, as the core takes them (cf.
-    :func:`news_digest.stories.match.appearances_of`, for a parse)."""
+    :func:`news_digest.stories.match.appearances_of`, for a parse). An article that can
+    give its headlines without keeping its text (``peek_text``: those of the speed layer's
+    snapshot) is asked that way."""
     date = article.date.isoformat()
     path = dump_path(article)
     out = []
     if article.has_lead:
         out.append(Appearance(article.title, path, date, is_lead=True))
-    out.extend(Appearance(item.title, path, date) for item in article.news_headlines)
+    peek = getattr(type(article), "peek_text", None)
+    news = peek(article, "news_headlines") if peek is not None else article.news_headlines
+    out.extend(Appearance(item.title, path, date) for item in news)
     return out
 
 
