@@ -103,12 +103,16 @@ def _unwritten(folder: Path, name: str, key: str, plain: Any, what: str) -> str 
     return None
 
 
-def _write(folder: Path, name: str, key: str, plain: Any, what: str) -> bool:
-    """:func:`_unwritten` in this process, its warning logged; whether it was written."""
-    problem = _unwritten(folder, name, key, plain, what)
+def _warned(problem: str | None) -> bool:
+    """Log ``problem`` (what a write said) if any; whether the file was written."""
     if problem is not None:
         logger.warning("%s", problem)
     return problem is None
+
+
+def _write(folder: Path, name: str, key: str, plain: Any, what: str) -> bool:
+    """:func:`_unwritten` in this process, its warning logged; whether it was written."""
+    return _warned(_unwritten(folder, name, key, plain, what))
 
 
 def load(folder: Path | None, key: str) -> StoryRecord | None:
@@ -149,11 +153,10 @@ def save(folder: Path | None, key: str, record: StoryRecord, background: Any = N
         return problem
 
     if background is None:
-        problem = write()
-        if problem is not None:
-            logger.warning("%s", problem)
+        _warned(write())
     else:
-        background.start(str(folder / CACHE_FILE), write, str(folder / CACHE_FILE))
+        path = str(folder / CACHE_FILE)
+        background.start(path, write, path)
 
 
 def load_places(folder: Path | None) -> tuple[dict[str, tuple[Any, ...]], bool]:
